@@ -1,1 +1,19 @@
-//! Epic Events CRM.
+//! Epic Events CRM: a keyboard-driven terminal CRM for an event-organising company.
+//!
+//! The library holds everything; the `epicevents` binary only parses arguments and
+//! starts [`app`]. Flow of one keystroke: terminal → keymap → `Action` → controller
+//! → [`services`] → [`policy`] → [`db::repo`] → database; rendering is a pure
+//! function of the app state.
+
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod policy;
+pub mod services;
+pub mod session;
+pub mod telemetry;
+
+pub use error::{Error, Result};
+pub use services::Crm;

@@ -1,0 +1,10 @@
+DROP TABLE events_fts;
+DROP TABLE contracts_fts;
+DROP TABLE clients_fts;
+DROP TABLE notifications;
+DROP TABLE audit_entries;
+DROP TABLE events;
+DROP TABLE payments;
+DROP TABLE contracts;
+DROP TABLE clients;
+DROP TABLE collaborators;

@@ -1,0 +1,265 @@
+//! Storage: one diesel code base over an embedded SQLite file (the default) and
+//! PostgreSQL (a team sharing one database), chosen by the URL's scheme.
+
+pub mod migrate;
+pub mod models;
+pub mod repo;
+pub mod schema;
+pub mod search;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::Connection;
+
+use crate::error::{Error, Result};
+
+/// One connection type for both backends: queries written once with the query
+/// builder run on either.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// Runs `$body` with `$c` bound to the backend's own connection type. Needed where
+/// `MultiConnection` cannot go: `RETURNING`, row locks, backend-specific SQL.
+#[macro_export]
+macro_rules! with_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Postgresql($c) => $body,
+        }
+    };
+}
+
+/// Which database engine a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where the data lives, as given on the command line or in `DATABASE_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    SqliteFile(PathBuf),
+    Postgres(String),
+}
+
+impl Target {
+    /// `postgres://` and `postgresql://` URLs are PostgreSQL; anything else is an
+    /// SQLite file path (an optional `sqlite://` or `file:` prefix is dropped).
+    pub fn parse(s: &str) -> Target {
+        let t = s.trim();
+        if t.starts_with("postgres://") || t.starts_with("postgresql://") {
+            return Target::Postgres(t.to_string());
+        }
+        let path = t
+            .strip_prefix("sqlite://")
+            .or_else(|| t.strip_prefix("file:"))
+            .unwrap_or(t);
+        Target::SqliteFile(PathBuf::from(path))
+    }
+
+    /// The default: `epicevents.db` in the user's data directory.
+    pub fn default_sqlite() -> Result<Target> {
+        let dirs = crate::config::project_dirs()?;
+        Ok(Target::SqliteFile(dirs.data_dir().join("epicevents.db")))
+    }
+
+    /// A description safe to show and log: a PostgreSQL password is masked.
+    pub fn display_safe(&self) -> String {
+        match self {
+            Target::SqliteFile(p) => p.display().to_string(),
+            Target::Postgres(url) => crate::telemetry::scrub::mask_url_password(url),
+        }
+    }
+}
+
+/// Pragmas every pooled SQLite connection needs: integrity is enforced by the
+/// engine (foreign keys), concurrent readers do not block the writer (WAL), and a
+/// second writer waits instead of failing at once.
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut DbConnection) -> std::result::Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Sqlite(c) = conn {
+            c.batch_execute(
+                "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+pub type PooledConn = PooledConnection<ConnectionManager<DbConnection>>;
+
+/// A pool of connections to one database, migrated on open.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<ConnectionManager<DbConnection>>,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+/// How long to wait for PostgreSQL before saying it is unreachable.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Db {
+    /// Opens (creating an SQLite file and its directory if needed) and migrates.
+    pub fn open(target: &Target) -> Result<Db> {
+        let db = Self::connect(target)?;
+        db.migrate()?;
+        Ok(db)
+    }
+
+    /// Opens without running migrations.
+    pub fn connect(target: &Target) -> Result<Db> {
+        match target {
+            Target::SqliteFile(path) => Self::open_sqlite(path),
+            Target::Postgres(url) => Self::open_postgres(url),
+        }
+    }
+
+    fn open_sqlite(path: &Path) -> Result<Db> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::Connection(format!(
+                    "cannot create the directory {}: {e}",
+                    dir.display()
+                ))
+            })?;
+        }
+        let url = path.to_string_lossy().to_string();
+        // Fail early with the real reason (permissions, not a database) rather than
+        // a pool time-out.
+        DbConnection::establish(&url)
+            .map_err(|e| Error::Connection(format!("cannot open {}: {e}", path.display())))?;
+        let pool = Pool::builder()
+            .max_size(4)
+            .connection_timeout(CONNECT_TIMEOUT)
+            .connection_customizer(Box::new(SqlitePragmas))
+            .build(ConnectionManager::new(url))
+            .map_err(|e| Error::Connection(format!("cannot open {}: {e}", path.display())))?;
+        Ok(Db {
+            pool,
+            backend: Backend::Sqlite,
+        })
+    }
+
+    fn open_postgres(url: &str) -> Result<Db> {
+        let url = with_connect_timeout(url);
+        let safe = crate::telemetry::scrub::mask_url_password(&url);
+        DbConnection::establish(&url)
+            .map_err(|e| Error::Connection(format!("cannot reach PostgreSQL at {safe}: {e}")))?;
+        let pool = Pool::builder()
+            .max_size(8)
+            .min_idle(Some(1))
+            .connection_timeout(CONNECT_TIMEOUT)
+            .build(ConnectionManager::new(url))
+            .map_err(|e| Error::Connection(format!("cannot reach PostgreSQL at {safe}: {e}")))?;
+        Ok(Db {
+            pool,
+            backend: Backend::Postgres,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A pooled connection.
+    pub fn conn(&self) -> Result<PooledConn> {
+        self.pool
+            .get()
+            .map_err(|e| Error::Connection(format!("no database connection available: {e}")))
+    }
+
+    /// Runs `f` in a transaction; retried a few times when SQLite reports another
+    /// writer holds the lock, so two processes on one file do not fail each other.
+    pub fn write<T>(&self, mut f: impl FnMut(&mut DbConnection) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn()?;
+        let mut attempt = 0;
+        loop {
+            let r = conn.transaction(|c| f(c));
+            match r {
+                Err(Error::Database(ref e)) if is_busy(e) && attempt < 5 => {
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_millis(20 * attempt));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Runs `f` on a pooled connection (no transaction).
+    pub fn read<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn()?;
+        f(&mut conn)
+    }
+}
+
+fn is_busy(e: &diesel::result::Error) -> bool {
+    let s = e.to_string();
+    s.contains("database is locked") || s.contains("database table is locked")
+}
+
+/// libpq waits forever for an unreachable host unless told otherwise.
+fn with_connect_timeout(url: &str) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_string();
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}connect_timeout={}", CONNECT_TIMEOUT.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn target_parses_schemes() {
+        assert_eq!(
+            Target::parse("postgres://u:p@h/db"),
+            Target::Postgres("postgres://u:p@h/db".into())
+        );
+        assert_eq!(
+            Target::parse("sqlite:///tmp/x.db"),
+            Target::SqliteFile("/tmp/x.db".into())
+        );
+        assert_eq!(
+            Target::parse("data/crm.db"),
+            Target::SqliteFile("data/crm.db".into())
+        );
+    }
+
+    #[test]
+    fn connect_timeout_is_added_once() {
+        assert_eq!(
+            with_connect_timeout("postgres://h/db"),
+            "postgres://h/db?connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://h/db?sslmode=disable"),
+            "postgres://h/db?sslmode=disable&connect_timeout=5"
+        );
+        assert_eq!(
+            with_connect_timeout("postgres://h/db?connect_timeout=2"),
+            "postgres://h/db?connect_timeout=2"
+        );
+    }
+}

@@ -1,0 +1,40 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::events;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, PartialEq, Eq)]
+#[diesel(table_name = events)]
+pub struct Event {
+    pub id: i64,
+    pub name: String,
+    pub contract_id: i64,
+    pub support_id: Option<i64>,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub location: String,
+    pub attendees: i32,
+    pub notes: String,
+    pub search: String,
+    pub archived_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = events)]
+pub struct NewEvent<'a> {
+    pub name: &'a str,
+    pub contract_id: i64,
+    pub support_id: Option<i64>,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub location: &'a str,
+    pub attendees: i32,
+    pub notes: &'a str,
+    pub search: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}

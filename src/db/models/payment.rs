@@ -1,0 +1,29 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::payments;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, PartialEq, Eq)]
+#[diesel(table_name = payments)]
+pub struct Payment {
+    pub id: i64,
+    pub contract_id: i64,
+    pub amount_cents: i64,
+    pub received_on: NaiveDate,
+    pub recorded_by_id: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = payments)]
+pub struct NewPayment {
+    pub contract_id: i64,
+    pub amount_cents: i64,
+    pub received_on: NaiveDate,
+    pub recorded_by_id: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i32,
+}

@@ -1,0 +1,279 @@
+//! Clients: listing with the "my clients" filter, and version-checked writes.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::{capped, Dbb, ListParams, Page, COUNT_CAP};
+use crate::db::models::{Client, NewClient};
+use crate::db::schema::{clients, collaborators};
+use crate::db::{Backend, DbConnection};
+use crate::error::{unique_violation_to_field, Error, Result};
+use crate::policy::Permit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClientSort {
+    #[default]
+    Name,
+    Company,
+    Email,
+    LastContact,
+    Id,
+}
+
+impl ClientSort {
+    pub const ALL: [ClientSort; 5] = [
+        ClientSort::Name,
+        ClientSort::Company,
+        ClientSort::Email,
+        ClientSort::LastContact,
+        ClientSort::Id,
+    ];
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientFilter {
+    /// Only clients of this sales contact ("my clients").
+    pub sales_contact: Option<i64>,
+}
+
+/// A list row: the client and their sales contact's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientRow {
+    pub client: Client,
+    pub sales_contact_name: Option<String>,
+}
+
+type Boxed<'a> = clients::BoxedQuery<'a, Dbb>;
+
+fn filtered<'a>(backend: Backend, f: &ClientFilter, p: &'a ListParams) -> Boxed<'a> {
+    let mut q = clients::table.into_boxed::<Dbb>();
+    if !p.include_archived {
+        q = q.filter(clients::archived_at.is_null());
+    }
+    if let Some(s) = f.sales_contact {
+        q = q.filter(clients::sales_contact_id.eq(s));
+    }
+    crate::apply_terms!(q, backend, &p.terms, "clients", clients::search);
+    q
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    backend: Backend,
+    f: &ClientFilter,
+    sort: ClientSort,
+    p: &ListParams,
+) -> Result<Page<ClientRow>> {
+    let ids: Vec<i64> = filtered(backend, f, p)
+        .select(clients::id)
+        .limit(COUNT_CAP + 1)
+        .load(conn)?;
+    let (total, total_capped) = capped(ids.len());
+    let mut q = filtered(backend, f, p);
+    q = match (sort, p.descending) {
+        (ClientSort::Name, false) => q.order((clients::full_name.asc(), clients::id.asc())),
+        (ClientSort::Name, true) => q.order((clients::full_name.desc(), clients::id.desc())),
+        (ClientSort::Company, false) => q.order((clients::company_name.asc(), clients::id.asc())),
+        (ClientSort::Company, true) => q.order((clients::company_name.desc(), clients::id.desc())),
+        (ClientSort::Email, false) => q.order((clients::email.asc(), clients::id.asc())),
+        (ClientSort::Email, true) => q.order((clients::email.desc(), clients::id.desc())),
+        (ClientSort::LastContact, false) => {
+            q.order((clients::last_contact.asc(), clients::id.asc()))
+        }
+        (ClientSort::LastContact, true) => {
+            q.order((clients::last_contact.desc(), clients::id.desc()))
+        }
+        (ClientSort::Id, false) => q.order(clients::id.asc()),
+        (ClientSort::Id, true) => q.order(clients::id.desc()),
+    };
+    let rows: Vec<Client> = q
+        .offset(p.offset)
+        .limit(p.limit)
+        .select(Client::as_select())
+        .load(conn)?;
+    let names = super::collaborators::names(conn, rows.iter().filter_map(|c| c.sales_contact_id))?;
+    let rows = rows
+        .into_iter()
+        .map(|c| {
+            let sales_contact_name = c.sales_contact_id.and_then(|id| names.get(&id).cloned());
+            ClientRow {
+                client: c,
+                sales_contact_name,
+            }
+        })
+        .collect();
+    Ok(Page {
+        rows,
+        offset: p.offset,
+        total,
+        total_capped,
+    })
+}
+
+pub fn get(conn: &mut DbConnection, id: i64) -> Result<Client> {
+    clients::table
+        .find(id)
+        .select(Client::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(Error::NotFound {
+            entity: "client",
+            id,
+        })
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    _permit: &crate::policy::Permit,
+    new: &NewClient,
+) -> Result<i64> {
+    crate::with_backend!(conn, |c| diesel::insert_into(clients::table)
+        .values(new)
+        .returning(clients::id)
+        .get_result::<i64>(c))
+    .map_err(|e| unique_violation_to_field(e, "email", "this e-mail"))
+}
+
+/// The editable fields of a client.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = clients)]
+pub struct ClientChanges<'a> {
+    pub full_name: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub company_name: &'a str,
+    pub first_contact: NaiveDate,
+    pub last_contact: NaiveDate,
+    pub sales_contact_id: Option<i64>,
+    pub search: &'a str,
+}
+
+/// `UPDATE … WHERE id = ? AND version = ?`; zero rows is a conflict (or a missing row).
+pub fn update(
+    conn: &mut DbConnection,
+    _permit: &Permit,
+    id: i64,
+    version: i32,
+    changes: &ClientChanges,
+    now: NaiveDateTime,
+) -> Result<()> {
+    let n = diesel::update(
+        clients::table
+            .filter(clients::id.eq(id))
+            .filter(clients::version.eq(version)),
+    )
+    .set((
+        changes,
+        clients::version.eq(version + 1),
+        clients::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map_err(|e| unique_violation_to_field(e, "email", "this e-mail"))?;
+    super::expect_one(n, "client", id, || {
+        clients::table
+            .find(id)
+            .select(clients::id)
+            .first::<i64>(conn)
+            .optional()
+    })
+}
+
+/// Sets or clears `archived_at`, version-checked.
+pub fn set_archived(
+    conn: &mut DbConnection,
+    _permit: &Permit,
+    id: i64,
+    version: i32,
+    archived_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Result<()> {
+    let n = diesel::update(
+        clients::table
+            .filter(clients::id.eq(id))
+            .filter(clients::version.eq(version)),
+    )
+    .set((
+        clients::archived_at.eq(archived_at),
+        clients::version.eq(version + 1),
+        clients::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    super::expect_one(n, "client", id, || {
+        clients::table
+            .find(id)
+            .select(clients::id)
+            .first::<i64>(conn)
+            .optional()
+    })
+}
+
+/// Gives every client of `from` to `to` (a staff change); returns how many moved.
+pub fn reassign_all(
+    conn: &mut DbConnection,
+    _permit: &Permit,
+    from: i64,
+    to: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<usize> {
+    Ok(
+        diesel::update(clients::table.filter(clients::sales_contact_id.eq(from)))
+            .set((
+                clients::sales_contact_id.eq(to),
+                clients::version.eq(clients::version + 1),
+                clients::updated_at.eq(now),
+            ))
+            .execute(conn)?,
+    )
+}
+
+/// Rewrites the `search` column of every client of a sales contact, after that
+/// collaborator's name changed.
+pub fn refresh_search_for_owner(
+    conn: &mut DbConnection,
+    owner: i64,
+    owner_name: &str,
+) -> Result<()> {
+    let rows: Vec<Client> = clients::table
+        .filter(clients::sales_contact_id.eq(owner))
+        .select(Client::as_select())
+        .load(conn)?;
+    for c in rows {
+        let s = search_text(&c, Some(owner_name));
+        diesel::update(clients::table.find(c.id))
+            .set(clients::search.eq(s))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The folded text a filter matches against: what the list shows.
+pub fn search_text(c: &Client, sales_name: Option<&str>) -> String {
+    crate::domain::text::search_text([
+        c.full_name.as_str(),
+        c.email.as_str(),
+        c.phone.as_str(),
+        c.company_name.as_str(),
+        sales_name.unwrap_or(""),
+    ])
+}
+
+/// Number of active clients owned by a collaborator.
+pub fn count_owned(conn: &mut DbConnection, owner: i64) -> Result<i64> {
+    Ok(clients::table
+        .filter(clients::sales_contact_id.eq(owner))
+        .filter(clients::archived_at.is_null())
+        .count()
+        .get_result(conn)?)
+}
+
+/// The sales contact's name, for one client.
+pub fn owner_name(conn: &mut DbConnection, owner: Option<i64>) -> Result<Option<String>> {
+    match owner {
+        Some(id) => Ok(collaborators::table
+            .find(id)
+            .select(collaborators::full_name)
+            .first(conn)
+            .optional()?),
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,338 @@
+//! Collaborators: accounts, login bookkeeping, listing.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{capped, Dbb, ListParams, Page, COUNT_CAP};
+use crate::db::models::{Collaborator, NewCollaborator};
+use crate::db::schema::collaborators;
+use crate::db::{Backend, DbConnection};
+use crate::domain::Role;
+use crate::error::{unique_violation_to_field, Error, Result};
+use crate::policy::{Actor, Permit};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CollaboratorSort {
+    #[default]
+    Name,
+    EmployeeNumber,
+    Email,
+    Role,
+    Active,
+}
+
+impl CollaboratorSort {
+    pub const ALL: [CollaboratorSort; 5] = [
+        CollaboratorSort::Name,
+        CollaboratorSort::EmployeeNumber,
+        CollaboratorSort::Email,
+        CollaboratorSort::Role,
+        CollaboratorSort::Active,
+    ];
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CollaboratorFilter {
+    pub role: Option<Role>,
+    pub active_only: bool,
+}
+
+type Boxed<'a> = collaborators::BoxedQuery<'a, Dbb>;
+
+fn filtered<'a>(f: &CollaboratorFilter, p: &'a ListParams) -> Boxed<'a> {
+    let mut q = collaborators::table.into_boxed::<Dbb>();
+    if let Some(r) = f.role {
+        q = q.filter(collaborators::role.eq(r.as_str()));
+    }
+    if f.active_only {
+        q = q.filter(collaborators::active.eq(true));
+    }
+    // No trigram table here (a few hundred rows at most): LIKE on both backends.
+    crate::apply_terms!(
+        q,
+        Backend::Postgres,
+        &p.terms,
+        "collaborators",
+        collaborators::search
+    );
+    q
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    f: &CollaboratorFilter,
+    sort: CollaboratorSort,
+    p: &ListParams,
+) -> Result<Page<Collaborator>> {
+    let ids: Vec<i64> = filtered(f, p)
+        .select(collaborators::id)
+        .limit(COUNT_CAP + 1)
+        .load(conn)?;
+    let (total, total_capped) = capped(ids.len());
+    let mut q = filtered(f, p);
+    use collaborators as c;
+    q = match (sort, p.descending) {
+        (CollaboratorSort::Name, false) => q.order((c::full_name.asc(), c::id.asc())),
+        (CollaboratorSort::Name, true) => q.order((c::full_name.desc(), c::id.desc())),
+        (CollaboratorSort::EmployeeNumber, false) => q.order(c::employee_number.asc()),
+        (CollaboratorSort::EmployeeNumber, true) => q.order(c::employee_number.desc()),
+        (CollaboratorSort::Email, false) => q.order(c::email.asc()),
+        (CollaboratorSort::Email, true) => q.order(c::email.desc()),
+        (CollaboratorSort::Role, false) => q.order((c::role.asc(), c::full_name.asc())),
+        (CollaboratorSort::Role, true) => q.order((c::role.desc(), c::full_name.desc())),
+        (CollaboratorSort::Active, false) => q.order((c::active.desc(), c::full_name.asc())),
+        (CollaboratorSort::Active, true) => q.order((c::active.asc(), c::full_name.desc())),
+    };
+    let rows = q
+        .offset(p.offset)
+        .limit(p.limit)
+        .select(Collaborator::as_select())
+        .load(conn)?;
+    Ok(Page {
+        rows,
+        offset: p.offset,
+        total,
+        total_capped,
+    })
+}
+
+pub fn get(conn: &mut DbConnection, id: i64) -> Result<Collaborator> {
+    collaborators::table
+        .find(id)
+        .select(Collaborator::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(Error::NotFound {
+            entity: "collaborator",
+            id,
+        })
+}
+
+/// Finds an account by e-mail, whatever its case.
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<Collaborator>> {
+    Ok(collaborators::table
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Text>("lower(collaborators.email)")
+                .eq(email.trim().to_lowercase()),
+        )
+        .select(Collaborator::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The actor as the database says they are now: the policy's input on every write.
+pub fn actor(conn: &mut DbConnection, id: i64) -> Result<Actor> {
+    let (role, active): (String, bool) = collaborators::table
+        .find(id)
+        .select((collaborators::role, collaborators::active))
+        .first(conn)
+        .optional()?
+        .ok_or(Error::NotFound {
+            entity: "collaborator",
+            id,
+        })?;
+    Ok(Actor {
+        id,
+        role: role.parse().unwrap_or(Role::Support),
+        active,
+    })
+}
+
+pub fn count(conn: &mut DbConnection) -> Result<i64> {
+    Ok(collaborators::table.count().get_result(conn)?)
+}
+
+/// Inserting without a permit is allowed only for the very first account (the
+/// database is empty, nobody could authorise it); see `services::auth`.
+pub fn insert(
+    conn: &mut DbConnection,
+    _permit: Option<&Permit>,
+    new: &NewCollaborator,
+) -> Result<i64> {
+    crate::with_backend!(conn, |c| diesel::insert_into(collaborators::table)
+        .values(new)
+        .returning(collaborators::id)
+        .get_result::<i64>(c))
+    .map_err(|e| match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            ref info,
+        ) if info.message().contains("employee_number")
+            || info
+                .constraint_name()
+                .is_some_and(|c| c.contains("employee")) =>
+        {
+            Error::field("employee_number", "this employee number is already used")
+        }
+        other => unique_violation_to_field(other, "email", "this e-mail"),
+    })
+}
+
+/// The editable fields of an account (not the password).
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = collaborators)]
+pub struct CollaboratorChanges<'a> {
+    pub full_name: &'a str,
+    pub email: &'a str,
+    pub phone: Option<&'a str>,
+    pub role: &'a str,
+    pub search: &'a str,
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    _permit: &Permit,
+    id: i64,
+    version: i32,
+    changes: &CollaboratorChanges,
+    now: NaiveDateTime,
+) -> Result<()> {
+    use collaborators as c;
+    let n = diesel::update(c::table.filter(c::id.eq(id)).filter(c::version.eq(version)))
+        .set((changes, c::version.eq(version + 1), c::updated_at.eq(now)))
+        .execute(conn)
+        .map_err(|e| unique_violation_to_field(e, "email", "this e-mail"))?;
+    super::expect_one(n, "collaborator", id, || {
+        c::table
+            .find(id)
+            .select(c::id)
+            .first::<i64>(conn)
+            .optional()
+    })
+}
+
+pub fn set_active(
+    conn: &mut DbConnection,
+    _permit: &Permit,
+    id: i64,
+    version: i32,
+    active: bool,
+    now: NaiveDateTime,
+) -> Result<()> {
+    use collaborators as c;
+    let n = diesel::update(c::table.filter(c::id.eq(id)).filter(c::version.eq(version)))
+        .set((
+            c::active.eq(active),
+            c::version.eq(version + 1),
+            c::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    super::expect_one(n, "collaborator", id, || {
+        c::table
+            .find(id)
+            .select(c::id)
+            .first::<i64>(conn)
+            .optional()
+    })
+}
+
+/// Sets a password hash. `must_change` is true after a reset by someone else.
+/// Not version-checked on purpose: a password change must not fail because an
+/// admin edited the phone number meanwhile.
+pub fn set_password(
+    conn: &mut DbConnection,
+    _permit: &Permit,
+    id: i64,
+    hash: &str,
+    must_change: bool,
+    now: NaiveDateTime,
+) -> Result<()> {
+    use collaborators as c;
+    diesel::update(c::table.find(id))
+        .set((
+            c::password_hash.eq(hash),
+            c::must_change_password.eq(must_change),
+            c::failed_logins.eq(0),
+            c::locked_until.eq(None::<NaiveDateTime>),
+            c::version.eq(c::version + 1),
+            c::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a failed login; locks the account when the threshold is reached.
+/// Atomic increment, so two failures at once both count.
+pub fn record_failed_login(
+    conn: &mut DbConnection,
+    id: i64,
+    threshold: i32,
+    lock_until: NaiveDateTime,
+) -> Result<Option<NaiveDateTime>> {
+    use collaborators as c;
+    diesel::update(c::table.find(id))
+        .set(c::failed_logins.eq(c::failed_logins + 1))
+        .execute(conn)?;
+    let failures: i32 = c::table.find(id).select(c::failed_logins).first(conn)?;
+    if failures >= threshold {
+        diesel::update(c::table.find(id))
+            .set((c::locked_until.eq(Some(lock_until)), c::failed_logins.eq(0)))
+            .execute(conn)?;
+        return Ok(Some(lock_until));
+    }
+    Ok(None)
+}
+
+pub fn record_successful_login(conn: &mut DbConnection, id: i64) -> Result<()> {
+    use collaborators as c;
+    diesel::update(c::table.find(id))
+        .set((
+            c::failed_logins.eq(0),
+            c::locked_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// id → full name for a handful of ids (a page's worth).
+pub fn names(
+    conn: &mut DbConnection,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>> {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, String)> = collaborators::table
+        .filter(collaborators::id.eq_any(ids))
+        .select((collaborators::id, collaborators::full_name))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Active collaborators of a role, by name: the pickers' choices.
+pub fn active_by_role(conn: &mut DbConnection, role: Role) -> Result<Vec<Collaborator>> {
+    Ok(collaborators::table
+        .filter(collaborators::role.eq(role.as_str()))
+        .filter(collaborators::active.eq(true))
+        .order(collaborators::full_name.asc())
+        .select(Collaborator::as_select())
+        .load(conn)?)
+}
+
+/// The next free `EE-0001`-style number.
+pub fn next_employee_number(conn: &mut DbConnection) -> Result<String> {
+    let numbers: Vec<String> = collaborators::table
+        .select(collaborators::employee_number)
+        .load(conn)?;
+    let max = numbers
+        .iter()
+        .filter_map(|n| n.strip_prefix("EE-").and_then(|d| d.parse::<u32>().ok()))
+        .max()
+        .unwrap_or(0);
+    Ok(format!("EE-{:04}", max + 1))
+}
+
+pub fn search_text(
+    full_name: &str,
+    email: &str,
+    employee_number: &str,
+    role: &str,
+    phone: Option<&str>,
+) -> String {
+    crate::domain::text::search_text([full_name, email, employee_number, role, phone.unwrap_or("")])
+}

@@ -1,0 +1,333 @@
+//! Contracts: the sales department's filters (unsigned, balance due, mine), the
+//! amount due kept in step with the payments ledger.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{capped, Dbb, ListParams, Page, COUNT_CAP};
+use crate::db::models::{Client, Contract, NewContract};
+use crate::db::schema::{clients, contracts};
+use crate::db::{Backend, DbConnection};
+use crate::error::{Error, Result};
+use crate::policy::Permit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ContractSort {
+    #[default]
+    Id,
+    Client,
+    Total,
+    Due,
+    Signed,
+    Created,
+}
+
+impl ContractSort {
+    pub const ALL: [ContractSort; 6] = [
+        ContractSort::Id,
+        ContractSort::Client,
+        ContractSort::Total,
+        ContractSort::Due,
+        ContractSort::Signed,
+        ContractSort::Created,
+    ];
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContractFilter {
+    pub unsigned: bool,
+    pub balance_due: bool,
+    /// Contracts of this sales contact's clients.
+    pub sales_contact: Option<i64>,
+    pub client: Option<i64>,
+}
+
+/// A list row: the contract, its client, and the client's sales contact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractRow {
+    pub contract: Contract,
+    pub client: Client,
+    pub sales_contact_name: Option<String>,
+}
+
+type Source = diesel::dsl::InnerJoin<contracts::table, clients::table>;
+type Boxed<'a> = diesel::dsl::IntoBoxed<'a, Source, Dbb>;
+
+fn filtered<'a>(backend: Backend, f: &ContractFilter, p: &'a ListParams) -> Boxed<'a> {
+    let mut q = contracts::table
+        .inner_join(clients::table)
+        .into_boxed::<Dbb>();
+    if !p.include_archived {
+        q = q.filter(contracts::archived_at.is_null());
+    }
+    if f.unsigned {
+        q = q.filter(contracts::signed.eq(false));
+    }
+    if f.balance_due {
+        q = q.filter(contracts::due_cents.gt(0));
+    }
+    if let Some(s) = f.sales_contact {
+        q = q.filter(clients::sales_contact_id.eq(s));
+    }
+    if let Some(c) = f.client {
+        q = q.filter(contracts::client_id.eq(c));
+    }
+    crate::apply_terms!(q, backend, &p.terms, "contracts", contracts::search);
+    q
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    backend: Backend,
+    f: &ContractFilter,
+    sort: ContractSort,
+    p: &ListParams,
+) -> Result<Page<ContractRow>> {
+    let ids: Vec<i64> = filtered(backend, f, p)
+        .select(contracts::id)
+        .limit(COUNT_CAP + 1)
+        .load(conn)?;
+    let (total, total_capped) = capped(ids.len());
+    let mut q = filtered(backend, f, p);
+    use contracts as k;
+    q = match (sort, p.descending) {
+        (ContractSort::Id, false) => q.order(k::id.asc()),
+        (ContractSort::Id, true) => q.order(k::id.desc()),
+        (ContractSort::Client, false) => q.order((clients::full_name.asc(), k::id.asc())),
+        (ContractSort::Client, true) => q.order((clients::full_name.desc(), k::id.desc())),
+        (ContractSort::Total, false) => q.order((k::total_cents.asc(), k::id.asc())),
+        (ContractSort::Total, true) => q.order((k::total_cents.desc(), k::id.desc())),
+        (ContractSort::Due, false) => q.order((k::due_cents.asc(), k::id.asc())),
+        (ContractSort::Due, true) => q.order((k::due_cents.desc(), k::id.desc())),
+        (ContractSort::Signed, false) => q.order((k::signed.asc(), k::id.asc())),
+        (ContractSort::Signed, true) => q.order((k::signed.desc(), k::id.desc())),
+        (ContractSort::Created, false) => q.order((k::created_at.asc(), k::id.asc())),
+        (ContractSort::Created, true) => q.order((k::created_at.desc(), k::id.desc())),
+    };
+    let rows: Vec<(Contract, Client)> = q
+        .offset(p.offset)
+        .limit(p.limit)
+        .select((Contract::as_select(), Client::as_select()))
+        .load(conn)?;
+    let names =
+        super::collaborators::names(conn, rows.iter().filter_map(|(_, c)| c.sales_contact_id))?;
+    let rows = rows
+        .into_iter()
+        .map(|(contract, client)| {
+            let sales_contact_name = client
+                .sales_contact_id
+                .and_then(|id| names.get(&id).cloned());
+            ContractRow {
+                contract,
+                client,
+                sales_contact_name,
+            }
+        })
+        .collect();
+    Ok(Page {
+        rows,
+        offset: p.offset,
+        total,
+        total_capped,
+    })
+}
+
+pub fn get(conn: &mut DbConnection, id: i64) -> Result<Contract> {
+    contracts::table
+        .find(id)
+        .select(Contract::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(Error::NotFound {
+            entity: "contract",
+            id,
+        })
+}
+
+pub fn insert(conn: &mut DbConnection, _permit: &Permit, new: &NewContract) -> Result<i64> {
+    Ok(crate::with_backend!(conn, |c| diesel::insert_into(
+        contracts::table
+    )
+    .values(new)
+    .returning(contracts::id)
+    .get_result::<i64>(c))?)
+}
+
+/// New total; the amount due moves by the same difference so payments stay counted.
+pub fn update_total(
+    conn: &mut DbConnection,
+    _permit: &Permit,
+    id: i64,
+    version: i32,
+    total_cents: i64,
+    due_cents: i64,
+    search: &str,
+    now: NaiveDateTime,
+) -> Result<()> {
+    use contracts as k;
+    let n = diesel::update(k::table.filter(k::id.eq(id)).filter(k::version.eq(version)))
+        .set((
+            k::total_cents.eq(total_cents),
+            k::due_cents.eq(due_cents),
+            k::search.eq(search),
+            k::version.eq(version + 1),
+            k::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    super::expect_one(n, "contract", id, || {
+        k::table
+            .find(id)
+            .select(k::id)
+            .first::<i64>(conn)
+            .optional()
+    })
+}
+
+pub fn sign(
+    conn: &mut DbConnection,
+    permit: &Permit,
+    id: i64,
+    version: i32,
+    now: NaiveDateTime,
+) -> Result<()> {
+    use contracts as k;
+    let n = diesel::update(
+        k::table
+            .filter(k::id.eq(id))
+            .filter(k::version.eq(version))
+            .filter(k::signed.eq(false)),
+    )
+    .set((
+        k::signed.eq(true),
+        k::signed_at.eq(Some(now)),
+        k::signed_by_id.eq(Some(permit.actor_id())),
+        k::version.eq(version + 1),
+        k::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    super::expect_one(n, "contract", id, || {
+        k::table
+            .find(id)
+            .select(k::id)
+            .first::<i64>(conn)
+            .optional()
+    })
+}
+
+/// Takes `amount` off the amount due in one statement that cannot go below zero:
+/// two payments recorded at once can never together exceed the contract. Returns
+/// false (and changes nothing) when the amount is more than what is due.
+pub fn deduct_due(
+    conn: &mut DbConnection,
+    _permit: &Permit,
+    id: i64,
+    amount: i64,
+    now: NaiveDateTime,
+) -> Result<bool> {
+    use contracts as k;
+    let n = diesel::update(
+        k::table
+            .filter(k::id.eq(id))
+            .filter(k::due_cents.ge(amount)),
+    )
+    .set((
+        k::due_cents.eq(k::due_cents - amount),
+        k::version.eq(k::version + 1),
+        k::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn set_archived(
+    conn: &mut DbConnection,
+    _permit: &Permit,
+    id: i64,
+    version: i32,
+    archived_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Result<()> {
+    use contracts as k;
+    let n = diesel::update(k::table.filter(k::id.eq(id)).filter(k::version.eq(version)))
+        .set((
+            k::archived_at.eq(archived_at),
+            k::version.eq(version + 1),
+            k::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    super::expect_one(n, "contract", id, || {
+        k::table
+            .find(id)
+            .select(k::id)
+            .first::<i64>(conn)
+            .optional()
+    })
+}
+
+/// Archives (or restores) a client's contracts with the client. Restoring brings
+/// back only those archived together with it (same instant).
+pub fn cascade_archive(
+    conn: &mut DbConnection,
+    _permit: &Permit,
+    client_id: i64,
+    archived_at: Option<NaiveDateTime>,
+    previous: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Result<Vec<i64>> {
+    use contracts as k;
+    let mut q = k::table
+        .filter(k::client_id.eq(client_id))
+        .into_boxed::<Dbb>();
+    q = match previous {
+        None => q.filter(k::archived_at.is_null()),
+        Some(t) => q.filter(k::archived_at.eq(t)),
+    };
+    let ids: Vec<i64> = q.select(k::id).load(conn)?;
+    if !ids.is_empty() {
+        diesel::update(k::table.filter(k::id.eq_any(&ids)))
+            .set((
+                k::archived_at.eq(archived_at),
+                k::version.eq(k::version + 1),
+                k::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(ids)
+}
+
+pub fn search_text(id: i64, client: &Client, sales_name: Option<&str>, signed: bool) -> String {
+    let id = format!("#{id}");
+    crate::domain::text::search_text([
+        id.as_str(),
+        client.full_name.as_str(),
+        client.company_name.as_str(),
+        sales_name.unwrap_or(""),
+        if signed { "signed" } else { "unsigned" },
+    ])
+}
+
+/// Rewrites `search` for a client's contracts (client renamed, reassigned, signed).
+pub fn refresh_search_for_client(
+    conn: &mut DbConnection,
+    client: &Client,
+    sales_name: Option<&str>,
+) -> Result<()> {
+    let rows: Vec<(i64, bool)> = contracts::table
+        .filter(contracts::client_id.eq(client.id))
+        .select((contracts::id, contracts::signed))
+        .load(conn)?;
+    for (id, signed) in rows {
+        diesel::update(contracts::table.find(id))
+            .set(contracts::search.eq(search_text(id, client, sales_name, signed)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Ids of every contract of a client (archived or not).
+pub fn ids_for_client(conn: &mut DbConnection, client_id: i64) -> Result<Vec<i64>> {
+    Ok(contracts::table
+        .filter(contracts::client_id.eq(client_id))
+        .select(contracts::id)
+        .load(conn)?)
+}

@@ -1,0 +1,373 @@
+//! Events: the support department's filters (without support, assigned to me, time
+//! window) over what can be a million rows.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{capped, Dbb, ListParams, Page, COUNT_CAP};
+use crate::db::models::{Client, Event, NewEvent};
+use crate::db::schema::{clients, contracts, events};
+use crate::db::{Backend, DbConnection};
+use crate::error::{Error, Result};
+use crate::policy::Permit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EventSort {
+    #[default]
+    Start,
+    End,
+    Name,
+    Client,
+    Attendees,
+    Id,
+}
+
+impl EventSort {
+    pub const ALL: [EventSort; 6] = [
+        EventSort::Start,
+        EventSort::End,
+        EventSort::Name,
+        EventSort::Client,
+        EventSort::Attendees,
+        EventSort::Id,
+    ];
+}
+
+/// Which events by time, relative to now. The `t` key cycles through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeWindow {
+    #[default]
+    All,
+    Upcoming,
+    Ongoing,
+    Past,
+}
+
+impl TimeWindow {
+    /// upcoming → ongoing → past → all → upcoming.
+    pub fn next(self) -> TimeWindow {
+        match self {
+            TimeWindow::Upcoming => TimeWindow::Ongoing,
+            TimeWindow::Ongoing => TimeWindow::Past,
+            TimeWindow::Past => TimeWindow::All,
+            TimeWindow::All => TimeWindow::Upcoming,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TimeWindow::All => "all",
+            TimeWindow::Upcoming => "upcoming",
+            TimeWindow::Ongoing => "ongoing",
+            TimeWindow::Past => "past",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    pub without_support: bool,
+    /// Only events assigned to this support collaborator.
+    pub support: Option<i64>,
+    pub window: TimeWindow,
+    /// The instant the window is relative to.
+    pub now: Option<NaiveDateTime>,
+    pub contract: Option<i64>,
+    pub client: Option<i64>,
+}
+
+/// A list row: the event, its client (through the contract), its support's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRow {
+    pub event: Event,
+    pub client: Client,
+    pub support_name: Option<String>,
+}
+
+type Source =
+    diesel::dsl::InnerJoin<events::table, diesel::dsl::InnerJoin<contracts::table, clients::table>>;
+type Boxed<'a> = diesel::dsl::IntoBoxed<'a, Source, Dbb>;
+
+fn filtered<'a>(backend: Backend, f: &EventFilter, p: &'a ListParams) -> Boxed<'a> {
+    let mut q = events::table
+        .inner_join(contracts::table.inner_join(clients::table))
+        .into_boxed::<Dbb>();
+    if !p.include_archived {
+        q = q.filter(events::archived_at.is_null());
+    }
+    if f.without_support {
+        q = q.filter(events::support_id.is_null());
+    }
+    if let Some(s) = f.support {
+        q = q.filter(events::support_id.eq(s));
+    }
+    if let Some(c) = f.contract {
+        q = q.filter(events::contract_id.eq(c));
+    }
+    if let Some(c) = f.client {
+        q = q.filter(contracts::client_id.eq(c));
+    }
+    if let Some(now) = f.now {
+        q = match f.window {
+            TimeWindow::All => q,
+            TimeWindow::Upcoming => q.filter(events::starts_at.gt(now)),
+            TimeWindow::Ongoing => q
+                .filter(events::starts_at.le(now))
+                .filter(events::ends_at.gt(now)),
+            TimeWindow::Past => q.filter(events::ends_at.le(now)),
+        };
+    }
+    crate::apply_terms!(q, backend, &p.terms, "events", events::search);
+    q
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    backend: Backend,
+    f: &EventFilter,
+    sort: EventSort,
+    p: &ListParams,
+) -> Result<Page<EventRow>> {
+    let ids: Vec<i64> = filtered(backend, f, p)
+        .select(events::id)
+        .limit(COUNT_CAP + 1)
+        .load(conn)?;
+    let (total, total_capped) = capped(ids.len());
+    let mut q = filtered(backend, f, p);
+    use events as e;
+    q = match (sort, p.descending) {
+        (EventSort::Start, false) => q.order((e::starts_at.asc(), e::id.asc())),
+        (EventSort::Start, true) => q.order((e::starts_at.desc(), e::id.desc())),
+        (EventSort::End, false) => q.order((e::ends_at.asc(), e::id.asc())),
+        (EventSort::End, true) => q.order((e::ends_at.desc(), e::id.desc())),
+        (EventSort::Name, false) => q.order((e::name.asc(), e::id.asc())),
+        (EventSort::Name, true) => q.order((e::name.desc(), e::id.desc())),
+        (EventSort::Client, false) => q.order((clients::full_name.asc(), e::id.asc())),
+        (EventSort::Client, true) => q.order((clients::full_name.desc(), e::id.desc())),
+        (EventSort::Attendees, false) => q.order((e::attendees.asc(), e::id.asc())),
+        (EventSort::Attendees, true) => q.order((e::attendees.desc(), e::id.desc())),
+        (EventSort::Id, false) => q.order(e::id.asc()),
+        (EventSort::Id, true) => q.order(e::id.desc()),
+    };
+    let rows: Vec<(Event, Client)> = q
+        .offset(p.offset)
+        .limit(p.limit)
+        .select((Event::as_select(), Client::as_select()))
+        .load(conn)?;
+    let names = super::collaborators::names(conn, rows.iter().filter_map(|(e, _)| e.support_id))?;
+    let rows = rows
+        .into_iter()
+        .map(|(event, client)| {
+            let support_name = event.support_id.and_then(|id| names.get(&id).cloned());
+            EventRow {
+                event,
+                client,
+                support_name,
+            }
+        })
+        .collect();
+    Ok(Page {
+        rows,
+        offset: p.offset,
+        total,
+        total_capped,
+    })
+}
+
+pub fn get(conn: &mut DbConnection, id: i64) -> Result<Event> {
+    events::table
+        .find(id)
+        .select(Event::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(Error::NotFound {
+            entity: "event",
+            id,
+        })
+}
+
+pub fn insert(conn: &mut DbConnection, _permit: &Permit, new: &NewEvent) -> Result<i64> {
+    Ok(crate::with_backend!(conn, |c| diesel::insert_into(
+        events::table
+    )
+    .values(new)
+    .returning(events::id)
+    .get_result::<i64>(c))?)
+}
+
+/// The fields of an event that its details form edits.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = events)]
+pub struct EventChanges<'a> {
+    pub name: &'a str,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub location: &'a str,
+    pub attendees: i32,
+    pub notes: &'a str,
+    pub search: &'a str,
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    _permit: &Permit,
+    id: i64,
+    version: i32,
+    changes: &EventChanges,
+    now: NaiveDateTime,
+) -> Result<()> {
+    use events as e;
+    let n = diesel::update(e::table.filter(e::id.eq(id)).filter(e::version.eq(version)))
+        .set((changes, e::version.eq(version + 1), e::updated_at.eq(now)))
+        .execute(conn)?;
+    super::expect_one(n, "event", id, || {
+        e::table
+            .find(id)
+            .select(e::id)
+            .first::<i64>(conn)
+            .optional()
+    })
+}
+
+pub fn set_support(
+    conn: &mut DbConnection,
+    _permit: &Permit,
+    id: i64,
+    version: i32,
+    support: Option<i64>,
+    search: &str,
+    now: NaiveDateTime,
+) -> Result<()> {
+    use events as e;
+    let n = diesel::update(e::table.filter(e::id.eq(id)).filter(e::version.eq(version)))
+        .set((
+            e::support_id.eq(support),
+            e::search.eq(search),
+            e::version.eq(version + 1),
+            e::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    super::expect_one(n, "event", id, || {
+        e::table
+            .find(id)
+            .select(e::id)
+            .first::<i64>(conn)
+            .optional()
+    })
+}
+
+pub fn set_archived(
+    conn: &mut DbConnection,
+    _permit: &Permit,
+    id: i64,
+    version: i32,
+    archived_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Result<()> {
+    use events as e;
+    let n = diesel::update(e::table.filter(e::id.eq(id)).filter(e::version.eq(version)))
+        .set((
+            e::archived_at.eq(archived_at),
+            e::version.eq(version + 1),
+            e::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    super::expect_one(n, "event", id, || {
+        e::table
+            .find(id)
+            .select(e::id)
+            .first::<i64>(conn)
+            .optional()
+    })
+}
+
+/// Archives (or restores) the events of these contracts with their client.
+pub fn cascade_archive(
+    conn: &mut DbConnection,
+    _permit: &Permit,
+    contract_ids: &[i64],
+    archived_at: Option<NaiveDateTime>,
+    previous: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Result<usize> {
+    use events as e;
+    if contract_ids.is_empty() {
+        return Ok(0);
+    }
+    let mut q = e::table
+        .filter(e::contract_id.eq_any(contract_ids))
+        .into_boxed::<Dbb>();
+    q = match previous {
+        None => q.filter(e::archived_at.is_null()),
+        Some(t) => q.filter(e::archived_at.eq(t)),
+    };
+    let ids: Vec<i64> = q.select(e::id).load(conn)?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(diesel::update(e::table.filter(e::id.eq_any(&ids)))
+        .set((
+            e::archived_at.eq(archived_at),
+            e::version.eq(e::version + 1),
+            e::updated_at.eq(now),
+        ))
+        .execute(conn)?)
+}
+
+/// Upcoming events of a support collaborator (for handing them to someone else).
+pub fn upcoming_for_support(
+    conn: &mut DbConnection,
+    support: i64,
+    now: NaiveDateTime,
+) -> Result<Vec<Event>> {
+    Ok(events::table
+        .filter(events::support_id.eq(support))
+        .filter(events::ends_at.gt(now))
+        .filter(events::archived_at.is_null())
+        .order(events::starts_at.asc())
+        .select(Event::as_select())
+        .load(conn)?)
+}
+
+/// Events of a support collaborator starting in `(now, until]`, for reminders.
+pub fn starting_between(
+    conn: &mut DbConnection,
+    support: i64,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+) -> Result<Vec<Event>> {
+    Ok(events::table
+        .filter(events::support_id.eq(support))
+        .filter(events::starts_at.gt(now))
+        .filter(events::starts_at.le(until))
+        .filter(events::archived_at.is_null())
+        .select(Event::as_select())
+        .load(conn)?)
+}
+
+pub fn search_text(
+    id: i64,
+    name: &str,
+    location: &str,
+    client: &Client,
+    support_name: Option<&str>,
+) -> String {
+    let id = format!("#{id}");
+    crate::domain::text::search_text([
+        id.as_str(),
+        name,
+        location,
+        client.full_name.as_str(),
+        client.company_name.as_str(),
+        support_name.unwrap_or(""),
+    ])
+}
+
+/// The client an event belongs to, through its contract.
+pub fn client_of(conn: &mut DbConnection, event: &Event) -> Result<Client> {
+    Ok(contracts::table
+        .inner_join(clients::table)
+        .filter(contracts::id.eq(event.contract_id))
+        .select(Client::as_select())
+        .first(conn)?)
+}

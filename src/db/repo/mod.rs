@@ -1,0 +1,152 @@
+//! Queries, one module per table, query builder only. Every list is filtered,
+//! sorted and paged in the database; writes take a [`crate::policy::Permit`].
+
+pub mod audit;
+pub mod clients;
+pub mod collaborators;
+pub mod contracts;
+pub mod events;
+pub mod notifications;
+pub mod payments;
+
+use crate::db::DbConnection;
+
+/// The backend type queries are built for.
+pub type Dbb = <DbConnection as diesel::Connection>::Backend;
+
+/// Counts stop here: past it the screen shows "10 000+" rather than scanning.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// Paging, sorting and free-text terms common to every list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListParams {
+    /// Folded terms; all must match.
+    pub terms: Vec<String>,
+    pub descending: bool,
+    pub offset: i64,
+    pub limit: i64,
+    pub include_archived: bool,
+}
+
+impl Default for ListParams {
+    fn default() -> Self {
+        ListParams {
+            terms: Vec::new(),
+            descending: false,
+            offset: 0,
+            limit: 100,
+            include_archived: false,
+        }
+    }
+}
+
+impl ListParams {
+    /// Parses typed text into folded terms.
+    pub fn with_filter(mut self, text: &str) -> Self {
+        self.terms = crate::domain::text::terms(text);
+        self
+    }
+}
+
+/// One page of rows and how many rows match in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub offset: i64,
+    /// Matching rows, at most [`COUNT_CAP`].
+    pub total: i64,
+    /// True when more than [`COUNT_CAP`] rows match.
+    pub total_capped: bool,
+}
+
+impl<T> Page<T> {
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            rows: self.rows.into_iter().map(f).collect(),
+            offset: self.offset,
+            total: self.total,
+            total_capped: self.total_capped,
+        }
+    }
+
+    /// "1 204" or "10 000+".
+    pub fn total_label(&self) -> String {
+        let n = group_thousands(self.total);
+        if self.total_capped {
+            format!("{n}+")
+        } else {
+            n
+        }
+    }
+}
+
+/// 1204 → "1 204".
+pub fn group_thousands(n: i64) -> String {
+    let s = n.abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(ch);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// The total for a page: exact below the cap.
+pub(crate) fn capped(ids_len: usize) -> (i64, bool) {
+    let n = ids_len as i64;
+    if n > COUNT_CAP {
+        (COUNT_CAP, true)
+    } else {
+        (n, false)
+    }
+}
+
+/// Applies a list's free-text terms to a boxed query on the table `$t`
+/// (`clients`, `contracts` or `events`) whose `search` column is `$search`.
+#[macro_export]
+macro_rules! apply_terms {
+    ($query:ident, $backend:expr, $terms:expr, $fts_table:literal, $search:expr) => {{
+        let plan = $crate::db::search::plan($backend, $terms);
+        if let Some(q) = plan.fts_query {
+            $query = $query.filter($crate::db::search::fts_clause($fts_table, q));
+        }
+        for p in plan.like_patterns {
+            $query = $query.filter($search.like(p).escape('\\'));
+        }
+    }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups() {
+        assert_eq!(group_thousands(1204), "1 204");
+        assert_eq!(group_thousands(10_000), "10 000");
+        assert_eq!(group_thousands(12), "12");
+    }
+}
+
+/// After a version-checked update: one row is success; zero is a conflict when the
+/// row still exists (`exists` says), "not found" otherwise.
+pub(crate) fn expect_one(
+    n: usize,
+    entity: &'static str,
+    id: i64,
+    exists: impl FnOnce() -> diesel::QueryResult<Option<i64>>,
+) -> crate::Result<()> {
+    if n == 1 {
+        return Ok(());
+    }
+    match exists()? {
+        Some(_) => Err(crate::Error::Conflict { entity, id }),
+        None => Err(crate::Error::NotFound { entity, id }),
+    }
+}

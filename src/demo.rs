@@ -1,0 +1,1 @@
+//! Demo data (SPEC §6). Filled in below.

@@ -1,0 +1,9 @@
+//! Business vocabulary shared by storage, policy, services and screens.
+
+pub mod money;
+pub mod role;
+pub mod text;
+pub mod time;
+
+pub use money::Cents;
+pub use role::Role;

@@ -1,0 +1,68 @@
+//! Text folding for search: case- and accent-insensitive matching means both the
+//! stored `search` column and the typed terms go through [`fold`].
+
+/// Lower-case ASCII approximation: "Aliénor VICHUM" → "alienor vichum".
+pub fn fold(s: &str) -> String {
+    deunicode::deunicode(s).to_lowercase()
+}
+
+/// Builds the `search` column from the visible fields of a record.
+pub fn search_text<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for p in parts {
+        if p.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&fold(p));
+    }
+    out
+}
+
+/// Splits a filter into folded terms; all must match.
+pub fn terms(filter: &str) -> Vec<String> {
+    filter
+        .split_whitespace()
+        .map(fold)
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Rejects text that storage or the terminal cannot carry faithfully.
+pub fn check_plain(
+    field: &'static str,
+    value: &str,
+    max_chars: usize,
+) -> Result<(), crate::error::FieldError> {
+    if value.contains('\0') {
+        return Err(crate::error::FieldError {
+            field,
+            message: "must not contain a NUL character".into(),
+        });
+    }
+    if value.chars().count() > max_chars {
+        return Err(crate::error::FieldError {
+            field,
+            message: format!("at most {max_chars} characters"),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_accents_and_case() {
+        assert_eq!(fold("Aliénor VICHUM"), "alienor vichum");
+        assert_eq!(terms("  Kate   Candé "), vec!["kate", "cande"]);
+        assert_eq!(
+            search_text(["Salle des fêtes", "", "Mufflins"]),
+            "salle des fetes mufflins"
+        );
+    }
+}

@@ -1,0 +1,138 @@
+//! Business rules over the repositories: what a contract's amount due is, what
+//! signing does, which notifications follow. Services know no terminal.
+//!
+//! Every write runs in one transaction that (1) re-reads the actor, (2) asks the
+//! policy, (3) writes through the repository with the permit, (4) writes the audit
+//! row. Sentry business messages are sent after the commit, exactly once.
+
+pub mod audit;
+pub mod auth;
+pub mod clients;
+pub mod collaborators;
+pub mod contracts;
+pub mod events;
+pub mod notifications;
+pub mod validate;
+
+use chrono::NaiveDateTime;
+
+use crate::config::CrmConfig;
+use crate::db::repo::audit::FieldChange;
+use crate::db::{Backend, Db, DbConnection, Target};
+use crate::domain::time::{system_clock, Clock};
+use crate::error::Result;
+use crate::policy::{authorize, Action, Actor, Permit};
+use crate::session::Session;
+
+/// The business core: a database, its settings and a clock.
+#[derive(Clone)]
+pub struct Crm {
+    db: Db,
+    cfg: CrmConfig,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Crm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Crm")
+            .field("db", &self.db)
+            .field("cfg", &self.cfg)
+            .finish()
+    }
+}
+
+impl Crm {
+    pub fn new(db: Db, cfg: CrmConfig, clock: Clock) -> Crm {
+        Crm { db, cfg, clock }
+    }
+
+    /// Opens and migrates the database, with the system clock.
+    pub fn open(target: &Target, cfg: CrmConfig) -> Result<Crm> {
+        Ok(Crm::new(Db::open(target)?, cfg, system_clock()))
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    pub fn config(&self) -> &CrmConfig {
+        &self.cfg
+    }
+
+    /// Now, in UTC, from the configured clock.
+    pub fn now(&self) -> NaiveDateTime {
+        (self.clock)()
+    }
+
+    /// The actor as the database knows them now (role, active flag).
+    pub fn actor(&self, session: &Session) -> Result<Actor> {
+        self.db
+            .read(|c| crate::db::repo::collaborators::actor(c, session.collaborator_id))
+    }
+
+    /// "May I?" for screens: checked against the fresh actor.
+    pub fn allows(&self, session: &Session, action: &Action) -> bool {
+        self.actor(session)
+            .map(|a| crate::policy::allows(&a, action))
+            .unwrap_or(false)
+    }
+
+    /// One authorised write: the actor is re-read inside the transaction, and `f`
+    /// asks [`authorize`] with facts it reads in the same transaction.
+    pub(crate) fn write<T>(
+        &self,
+        session: &Session,
+        mut f: impl FnMut(&mut DbConnection, &Actor) -> Result<T>,
+    ) -> Result<T> {
+        let id = session.collaborator_id;
+        self.db.write(|conn| {
+            let actor = crate::db::repo::collaborators::actor(conn, id)?;
+            f(conn, &actor)
+        })
+    }
+}
+
+/// Shorthand for `authorize(actor, &action)` with the error converted.
+pub(crate) fn permit(actor: &Actor, action: Action) -> Result<Permit> {
+    Ok(authorize(actor, &action)?)
+}
+
+/// Collects before → after pairs for the audit trail, skipping unchanged fields.
+#[derive(Debug, Default)]
+pub(crate) struct Changes(pub Vec<FieldChange>);
+
+impl Changes {
+    pub fn field(&mut self, name: &str, before: impl ToString, after: impl ToString) -> &mut Self {
+        let (b, a) = (before.to_string(), after.to_string());
+        if b != a {
+            self.0.push(FieldChange {
+                field: name.to_string(),
+                before: Some(b),
+                after: Some(a),
+            });
+        }
+        self
+    }
+
+    pub fn created(&mut self, name: &str, after: impl ToString) -> &mut Self {
+        self.0.push(FieldChange {
+            field: name.to_string(),
+            before: None,
+            after: Some(after.to_string()),
+        });
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// "Name (#id)" or "—" for an optional person.
+pub(crate) fn person(name: Option<&str>) -> String {
+    name.unwrap_or("—").to_string()
+}

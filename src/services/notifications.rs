@@ -1,0 +1,112 @@
+//! Notifications (SPEC §2): support assigned, contract signed, someone else changed
+//! my event, my event starts within 7 days.
+
+use chrono::{Duration, NaiveDateTime};
+
+use super::{permit, Crm};
+use crate::db::models::{NewNotification, Notification};
+use crate::db::repo::{events as events_repo, notifications as repo, ListParams, Page};
+use crate::db::DbConnection;
+use crate::domain::time::show_local;
+use crate::error::Result;
+use crate::policy::Action;
+use crate::session::Session;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    SupportAssigned,
+    ContractSigned,
+    EventChanged,
+    StartsSoon,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::SupportAssigned => "support_assigned",
+            Kind::ContractSigned => "contract_signed",
+            Kind::EventChanged => "event_changed",
+            Kind::StartsSoon => "starts_soon",
+        }
+    }
+}
+
+/// Adds a notification in the caller's transaction.
+pub(crate) fn notify(
+    c: &mut DbConnection,
+    recipient: i64,
+    kind: Kind,
+    entity: &str,
+    record_id: i64,
+    message: &str,
+    now: NaiveDateTime,
+) -> Result<()> {
+    repo::insert(
+        c,
+        &NewNotification {
+            recipient_id: recipient,
+            kind: kind.as_str(),
+            entity,
+            record_id,
+            message,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        },
+    )
+}
+
+/// How far ahead "starts soon" looks.
+pub const REMINDER_WINDOW_DAYS: i64 = 7;
+
+impl Crm {
+    pub fn unread_notifications(&self, session: &Session) -> Result<i64> {
+        self.db()
+            .read(|c| repo::unread_count(c, session.collaborator_id))
+    }
+
+    /// The inbox, newest first.
+    pub fn list_notifications(
+        &self,
+        session: &Session,
+        unread_only: bool,
+        p: &ListParams,
+    ) -> Result<Page<Notification>> {
+        self.db()
+            .read(|c| repo::list(c, session.collaborator_id, unread_only, p))
+    }
+
+    pub fn mark_notification_read(&self, session: &Session, id: i64) -> Result<()> {
+        let now = self.now();
+        self.write(session, |c, actor| {
+            let n = repo::get(c, id)?;
+            let p = permit(
+                actor,
+                Action::ReadNotification {
+                    recipient: n.recipient_id,
+                },
+            )?;
+            repo::mark_read(c, &p, id, now)
+        })
+    }
+
+    /// Adds a reminder for each of my events starting within 7 days, once per event.
+    /// Called at login and on the periodic refresh; returns how many were added.
+    pub fn refresh_reminders(&self, session: &Session) -> Result<usize> {
+        let now = self.now();
+        let until = now + Duration::days(REMINDER_WINDOW_DAYS);
+        let me = session.collaborator_id;
+        self.db().write(|c| {
+            let mut added = 0;
+            for ev in events_repo::starting_between(c, me, now, until)? {
+                if repo::exists(c, me, Kind::StartsSoon.as_str(), "event", ev.id)? {
+                    continue;
+                }
+                let msg = format!("\"{}\" starts {}", ev.name, show_local(ev.starts_at));
+                notify(c, me, Kind::StartsSoon, "event", ev.id, &msg, now)?;
+                added += 1;
+            }
+            Ok(added)
+        })
+    }
+}
