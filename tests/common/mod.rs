@@ -1,0 +1,241 @@
+//! Test databases: each test gets its own SQLite file or its own PostgreSQL
+//! database, migrated from empty, with a clock the test controls.
+
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use epicevents::config::CrmConfig;
+use epicevents::db::{Backend, Db, Target};
+use epicevents::domain::Role;
+use epicevents::services::auth::NewAccount;
+use epicevents::services::collaborators::CollaboratorInput;
+use epicevents::session::Session;
+use epicevents::Crm;
+
+/// A strong password accepted by the password policy.
+pub const PASSWORD: &str = "Tangerine-Orbit-1987!";
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+pub struct TestDb {
+    pub crm: Crm,
+    clock: Arc<Mutex<NaiveDateTime>>,
+    _dir: Option<tempfile::TempDir>,
+    pg_drop: Option<(String, String)>,
+}
+
+/// 2023-05-01 09:00 UTC: before both of the brief's events.
+pub fn t0() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2023, 5, 1)
+        .and_then(|d| d.and_hms_opt(9, 0, 0))
+        .expect("valid date")
+}
+
+pub fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(y, m, d)
+        .and_then(|d| d.and_hms_opt(h, min, 0))
+        .expect("valid date")
+}
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+fn config() -> CrmConfig {
+    // Cost 4: the lowest bcrypt allows, so tests do not spend seconds hashing.
+    CrmConfig {
+        bcrypt_cost: 4,
+        ..CrmConfig::default()
+    }
+}
+
+impl TestDb {
+    fn with_db(
+        db: Db,
+        dir: Option<tempfile::TempDir>,
+        pg_drop: Option<(String, String)>,
+    ) -> TestDb {
+        let clock = Arc::new(Mutex::new(t0()));
+        let c = clock.clone();
+        let crm = Crm::new(
+            db,
+            config(),
+            Arc::new(move || *c.lock().expect("clock lock")),
+        );
+        TestDb {
+            crm,
+            clock,
+            _dir: dir,
+            pg_drop,
+        }
+    }
+
+    pub fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("test.db");
+        let db = Db::open(&Target::SqliteFile(path)).expect("open sqlite");
+        TestDb::with_db(db, Some(dir), None)
+    }
+
+    /// A fresh database on the server in `EPICEVENTS_TEST_PG_URL`; panics (fails the
+    /// test) when the server is not configured or not reachable.
+    pub fn postgres() -> TestDb {
+        let base = std::env::var("EPICEVENTS_TEST_PG_URL").unwrap_or_default();
+        assert!(
+            !base.trim().is_empty(),
+            "PostgreSQL is required for this test run but EPICEVENTS_TEST_PG_URL is not set"
+        );
+        let name = format!(
+            "epic_t_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst),
+            chrono::Utc::now().timestamp_subsec_micros()
+        );
+        let mut admin = diesel::PgConnection::establish(&base)
+            .unwrap_or_else(|e| panic!("PostgreSQL at EPICEVENTS_TEST_PG_URL is unreachable: {e}"));
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create test database");
+        let url = replace_db_name(&base, &name);
+        let db = Db::open(&Target::Postgres(url)).expect("open postgres");
+        TestDb::with_db(db, None, Some((base, name)))
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.crm.backend()
+    }
+
+    pub fn now(&self) -> NaiveDateTime {
+        *self.clock.lock().expect("clock lock")
+    }
+
+    pub fn set_now(&self, t: NaiveDateTime) {
+        *self.clock.lock().expect("clock lock") = t;
+    }
+
+    pub fn advance_minutes(&self, m: i64) {
+        let t = self.now() + chrono::Duration::minutes(m);
+        self.set_now(t);
+    }
+
+    /// The first admin, created through the first-run path.
+    pub fn admin(&self) -> Session {
+        self.crm
+            .create_first_admin(&NewAccount {
+                full_name: "Paul Durand".into(),
+                email: "paul.durand@epicevents.example".into(),
+                phone: None,
+                password: PASSWORD.into(),
+            })
+            .expect("first admin")
+    }
+
+    /// Creates a collaborator (as `by`) and returns a session for them.
+    pub fn hire(&self, by: &Session, name: &str, role: Role) -> Session {
+        let email = format!(
+            "{}@epicevents.example",
+            name.to_lowercase().replace(' ', ".")
+        );
+        let input = CollaboratorInput {
+            full_name: name.into(),
+            email: email.clone(),
+            phone: None,
+            role,
+        };
+        let id = self
+            .crm
+            .create_collaborator(by, &input, PASSWORD)
+            .expect("create collaborator");
+        Session {
+            collaborator_id: id,
+            role,
+            name: name.into(),
+            email,
+            must_change_password: false,
+            logged_in_at: self.now(),
+        }
+    }
+
+    /// The usual cast: admin, one manager, two sales, two support.
+    pub fn staff(&self) -> Staff {
+        let admin = self.admin();
+        let manager = self.hire(&admin, "Mia Martin", Role::Management);
+        let sales = self.hire(&admin, "Bill Boquet", Role::Sales);
+        let sales2 = self.hire(&admin, "Anne Roy", Role::Sales);
+        let support = self.hire(&admin, "Kate Hastroff", Role::Support);
+        let support2 = self.hire(&admin, "Alienor Vichum", Role::Support);
+        Staff {
+            admin,
+            manager,
+            sales,
+            sales2,
+            support,
+            support2,
+        }
+    }
+}
+
+pub struct Staff {
+    pub admin: Session,
+    pub manager: Session,
+    pub sales: Session,
+    pub sales2: Session,
+    pub support: Session,
+    pub support2: Session,
+}
+
+fn replace_db_name(url: &str, name: &str) -> String {
+    let (head, query) = match url.split_once('?') {
+        Some((h, q)) => (h, Some(q)),
+        None => (url, None),
+    };
+    let base = match head.rfind('/') {
+        Some(i) if i > head.find("://").map_or(0, |j| j + 2) => &head[..i],
+        _ => head,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((base, name)) = self.pg_drop.take() {
+            if let Ok(mut admin) = diesel::PgConnection::establish(&base) {
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// Runs each named test function on SQLite and on PostgreSQL:
+/// `backend_tests!(a, b)` makes `sqlite::a`, `postgres::a`, … calling `a(&TestDb)`.
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name(&$crate::common::TestDb::sqlite());
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                #[cfg_attr(not(pg_tests), ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL")]
+                fn $name() {
+                    super::$name(&$crate::common::TestDb::postgres());
+                }
+            )*
+        }
+    };
+}
