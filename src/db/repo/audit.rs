@@ -84,11 +84,17 @@ fn filtered<'a>(f: &'a AuditFilter, p: &'a ListParams) -> Boxed<'a> {
 /// Newest first unless `descending` is false... the natural reading order of a
 /// trail is newest first, so `descending = false` means newest first here.
 pub fn list(conn: &mut DbConnection, f: &AuditFilter, p: &ListParams) -> Result<Page<AuditEntry>> {
-    let ids: Vec<i64> = filtered(f, p)
-        .select(audit_entries::id)
-        .limit(COUNT_CAP + 1)
-        .load(conn)?;
-    let (total, total_capped) = capped(ids.len());
+    let (total, total_capped) = if p.exact_count {
+        (filtered(f, p).count().get_result::<i64>(conn)?, false)
+    } else {
+        capped(
+            filtered(f, p)
+                .select(audit_entries::id)
+                .limit(COUNT_CAP + 1)
+                .load::<i64>(conn)?
+                .len(),
+        )
+    };
     let q = filtered(f, p);
     let q = if p.descending {
         q.order(audit_entries::id.asc())

@@ -64,11 +64,20 @@ pub fn list(
     sort: ClientSort,
     p: &ListParams,
 ) -> Result<Page<ClientRow>> {
-    let ids: Vec<i64> = filtered(backend, f, p)
-        .select(clients::id)
-        .limit(COUNT_CAP + 1)
-        .load(conn)?;
-    let (total, total_capped) = capped(ids.len());
+    let (total, total_capped) = if p.exact_count {
+        (
+            filtered(backend, f, p).count().get_result::<i64>(conn)?,
+            false,
+        )
+    } else {
+        capped(
+            filtered(backend, f, p)
+                .select(clients::id)
+                .limit(COUNT_CAP + 1)
+                .load::<i64>(conn)?
+                .len(),
+        )
+    };
     let mut q = filtered(backend, f, p);
     q = match (sort, p.descending) {
         (ClientSort::Name, false) => q.order((clients::full_name.asc(), clients::id.asc())),

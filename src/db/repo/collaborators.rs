@@ -66,11 +66,17 @@ pub fn list(
     sort: CollaboratorSort,
     p: &ListParams,
 ) -> Result<Page<Collaborator>> {
-    let ids: Vec<i64> = filtered(f, p)
-        .select(collaborators::id)
-        .limit(COUNT_CAP + 1)
-        .load(conn)?;
-    let (total, total_capped) = capped(ids.len());
+    let (total, total_capped) = if p.exact_count {
+        (filtered(f, p).count().get_result::<i64>(conn)?, false)
+    } else {
+        capped(
+            filtered(f, p)
+                .select(collaborators::id)
+                .limit(COUNT_CAP + 1)
+                .load::<i64>(conn)?
+                .len(),
+        )
+    };
     let mut q = filtered(f, p);
     use collaborators as c;
     q = match (sort, p.descending) {

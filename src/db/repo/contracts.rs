@@ -83,11 +83,20 @@ pub fn list(
     sort: ContractSort,
     p: &ListParams,
 ) -> Result<Page<ContractRow>> {
-    let ids: Vec<i64> = filtered(backend, f, p)
-        .select(contracts::id)
-        .limit(COUNT_CAP + 1)
-        .load(conn)?;
-    let (total, total_capped) = capped(ids.len());
+    let (total, total_capped) = if p.exact_count {
+        (
+            filtered(backend, f, p).count().get_result::<i64>(conn)?,
+            false,
+        )
+    } else {
+        capped(
+            filtered(backend, f, p)
+                .select(contracts::id)
+                .limit(COUNT_CAP + 1)
+                .load::<i64>(conn)?
+                .len(),
+        )
+    };
     let mut q = filtered(backend, f, p);
     use contracts as k;
     q = match (sort, p.descending) {

@@ -128,11 +128,20 @@ pub fn list(
     sort: EventSort,
     p: &ListParams,
 ) -> Result<Page<EventRow>> {
-    let ids: Vec<i64> = filtered(backend, f, p)
-        .select(events::id)
-        .limit(COUNT_CAP + 1)
-        .load(conn)?;
-    let (total, total_capped) = capped(ids.len());
+    let (total, total_capped) = if p.exact_count {
+        (
+            filtered(backend, f, p).count().get_result::<i64>(conn)?,
+            false,
+        )
+    } else {
+        capped(
+            filtered(backend, f, p)
+                .select(events::id)
+                .limit(COUNT_CAP + 1)
+                .load::<i64>(conn)?
+                .len(),
+        )
+    };
     let mut q = filtered(backend, f, p);
     use events as e;
     q = match (sort, p.descending) {

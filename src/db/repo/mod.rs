@@ -26,6 +26,8 @@ pub struct ListParams {
     pub offset: i64,
     pub limit: i64,
     pub include_archived: bool,
+    /// Count every match instead of stopping at [`COUNT_CAP`] (for "go to the end").
+    pub exact_count: bool,
 }
 
 impl Default for ListParams {
@@ -36,6 +38,7 @@ impl Default for ListParams {
             offset: 0,
             limit: 100,
             include_archived: false,
+            exact_count: false,
         }
     }
 }

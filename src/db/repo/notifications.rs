@@ -70,11 +70,22 @@ pub fn list(
     unread_only: bool,
     p: &ListParams,
 ) -> Result<Page<Notification>> {
-    let ids: Vec<i64> = filtered(recipient, unread_only, p)
-        .select(notifications::id)
-        .limit(COUNT_CAP + 1)
-        .load(conn)?;
-    let (total, total_capped) = capped(ids.len());
+    let (total, total_capped) = if p.exact_count {
+        (
+            filtered(recipient, unread_only, p)
+                .count()
+                .get_result::<i64>(conn)?,
+            false,
+        )
+    } else {
+        capped(
+            filtered(recipient, unread_only, p)
+                .select(notifications::id)
+                .limit(COUNT_CAP + 1)
+                .load::<i64>(conn)?
+                .len(),
+        )
+    };
     let q = filtered(recipient, unread_only, p);
     let q = if p.descending {
         q.order(notifications::id.asc())
