@@ -239,3 +239,119 @@ macro_rules! backend_tests {
         }
     };
 }
+
+// ---------------------------------------------------------------------------
+// Fixtures shared by the integration tests: records made through the services,
+// and assertions on the error a refused call returns.
+
+use epicevents::domain::Cents;
+use epicevents::services::clients::ClientInput;
+use epicevents::services::events::EventInput;
+
+/// A valid client form; `email` must be unique in the test.
+pub fn client_input(name: &str, email: &str) -> ClientInput {
+    ClientInput {
+        full_name: name.into(),
+        email: email.into(),
+        phone: "+33 6 12 34 56 78".into(),
+        company_name: format!("{name} SARL"),
+        first_contact: date(2021, 4, 18),
+        last_contact: date(2023, 3, 29),
+    }
+}
+
+/// A valid event form.
+pub fn event_input(name: &str, starts_at: NaiveDateTime, ends_at: NaiveDateTime) -> EventInput {
+    EventInput {
+        name: name.into(),
+        starts_at,
+        ends_at,
+        location: "53 Rue du Château, 41120 Candé-sur-Beuvron".into(),
+        attendees: 75,
+        notes: "Wedding starts at 3PM, by the river.".into(),
+    }
+}
+
+impl TestDb {
+    /// A client of `sales`, made through the service.
+    pub fn client(&self, sales: &Session, name: &str, email: &str) -> i64 {
+        self.crm
+            .create_client(sales, &client_input(name, email))
+            .expect("create client")
+    }
+
+    /// An unsigned contract, written by `by` (admin or management).
+    pub fn contract(&self, by: &Session, client: i64, total_cents: i64) -> i64 {
+        self.crm
+            .create_contract(by, client, Cents(total_cents))
+            .expect("create contract")
+    }
+
+    /// A contract written and signed by `by`.
+    pub fn signed_contract(&self, by: &Session, client: i64, total_cents: i64) -> i64 {
+        let id = self.contract(by, client, total_cents);
+        self.crm
+            .sign_contract(by, id, self.contract_version(id))
+            .expect("sign contract");
+        id
+    }
+
+    /// An event on a signed contract, created by the client's sales contact.
+    pub fn event(
+        &self,
+        sales: &Session,
+        contract: i64,
+        name: &str,
+        starts_at: NaiveDateTime,
+        ends_at: NaiveDateTime,
+    ) -> i64 {
+        self.crm
+            .create_event(sales, contract, &event_input(name, starts_at, ends_at))
+            .expect("create event")
+    }
+
+    pub fn client_version(&self, id: i64) -> i32 {
+        self.crm.get_client(id).expect("get client").client.version
+    }
+
+    pub fn contract_version(&self, id: i64) -> i32 {
+        self.crm
+            .get_contract(id)
+            .expect("get contract")
+            .contract
+            .version
+    }
+
+    pub fn event_version(&self, id: i64) -> i32 {
+        self.crm.get_event(id).expect("get event").event.version
+    }
+
+    pub fn collaborator_version(&self, id: i64) -> i32 {
+        self.crm
+            .get_collaborator(id)
+            .expect("get collaborator")
+            .version
+    }
+}
+
+/// The policy's reason, panicking unless the call was refused by the policy.
+#[track_caller]
+pub fn denied<T: std::fmt::Debug>(r: epicevents::Result<T>) -> String {
+    match r {
+        Err(epicevents::Error::Denied(d)) => d.reason.to_string(),
+        other => panic!("expected a policy refusal, got {other:?}"),
+    }
+}
+
+/// The message at `field`, panicking unless the call failed validation there.
+#[track_caller]
+pub fn field_error<T: std::fmt::Debug>(r: epicevents::Result<T>, field: &str) -> String {
+    match r {
+        Err(epicevents::Error::Validation(errors)) => errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
+            .unwrap_or_else(|| panic!("no error at field {field:?}: {errors:?}")),
+        other => panic!("expected a validation error at {field:?}, got {other:?}"),
+    }
+}
