@@ -1,1 +1,3 @@
 //! Epic Events CRM.
+
+pub mod action;
