@@ -1,3 +1,4 @@
 //! Epic Events CRM.
 
 pub mod action;
+pub mod keymap;
