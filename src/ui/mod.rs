@@ -2,5 +2,6 @@
 //! state it is given (no I/O, no clock), which is what makes snapshot tests trivial.
 
 pub mod theme;
+pub mod widgets;
 
 pub use theme::Theme;
