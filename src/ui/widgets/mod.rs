@@ -3,12 +3,18 @@
 //!
 //! [`Theme`]: crate::ui::Theme
 
+pub mod confirm;
+pub mod form;
 pub mod help;
+pub mod picker;
 pub mod status_bar;
 pub mod table;
 pub mod too_small;
 
+pub use confirm::ConfirmDialog;
+pub use form::{Field, FieldKind, Form, FormInput};
 pub use help::HelpOverlay;
+pub use picker::{Picker, PickerEvent};
 pub use status_bar::{StatusBar, Toast, ToastKind};
 pub use table::{Column, DataTable, SortDirection};
 pub use too_small::{fits, TooSmall, MIN_HEIGHT, MIN_WIDTH};
