@@ -5,15 +5,19 @@
 //! → [`services`] → [`policy`] → [`db::repo`] → database; rendering is a pure
 //! function of the app state.
 
+pub mod action;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod keymap;
 pub mod policy;
 pub mod services;
 pub mod session;
 pub mod telemetry;
+pub mod tui;
+pub mod ui;
 
 pub use error::{Error, Result};
 pub use services::Crm;

@@ -1,0 +1,128 @@
+//! The default key table, transcribed from SPEC §5.
+//!
+//! One row per (context, action) with all of its keys, in the order hints are shown.
+//! Screen-specific rows shadow table rows (both `Contracts` and `Events` reuse `u`
+//! and `m`), table rows shadow global ones.
+
+use ratatui::crossterm::event::KeyCode;
+
+use super::{Binding, Context, KeyCombo};
+use crate::action::{Action, Screen};
+
+const fn k(code: KeyCode) -> KeyCombo {
+    KeyCombo::plain(code)
+}
+
+const fn c(ch: char) -> KeyCombo {
+    KeyCombo::char(ch)
+}
+
+const fn ctrl(ch: char) -> KeyCombo {
+    KeyCombo::ctrl(ch)
+}
+
+use Action as A;
+use Context as C;
+use KeyCode as K;
+
+/// (context, keys, action), in display order.
+const DEFAULTS: &[(Context, &[KeyCombo], Action)] = &[
+    // everywhere
+    (C::Global, &[c('?')], A::Help),
+    (C::Global, &[c('q'), ctrl('c')], A::Quit),
+    (C::Global, &[c('1')], A::GoScreen(Screen::Clients)),
+    (C::Global, &[c('2')], A::GoScreen(Screen::Contracts)),
+    (C::Global, &[c('3')], A::GoScreen(Screen::Events)),
+    (C::Global, &[c('4')], A::GoScreen(Screen::Collaborators)),
+    (C::Global, &[c('5')], A::GoScreen(Screen::Notifications)),
+    (C::Global, &[c('6')], A::GoScreen(Screen::Audit)),
+    (C::Global, &[k(K::Tab)], A::NextScreen),
+    (C::Global, &[k(K::BackTab)], A::PrevScreen),
+    (C::Global, &[ctrl('l')], A::Lock),
+    // every table
+    (C::Table, &[c('j'), k(K::Down)], A::MoveDown),
+    (C::Table, &[c('k'), k(K::Up)], A::MoveUp),
+    (C::Table, &[k(K::PageDown)], A::PageDown),
+    (C::Table, &[k(K::PageUp)], A::PageUp),
+    (C::Table, &[c('g'), k(K::Home)], A::Top),
+    (C::Table, &[c('G'), k(K::End)], A::Bottom),
+    (C::Table, &[c('/')], A::StartFilter),
+    (C::Table, &[c('o')], A::SortNext),
+    (C::Table, &[c('O')], A::SortReverse),
+    (C::Table, &[k(K::Enter)], A::Open),
+    (C::Table, &[c('n')], A::New),
+    (C::Table, &[c('e')], A::Edit),
+    (C::Table, &[c('D')], A::Archive),
+    (C::Table, &[c('A')], A::ToggleArchived),
+    (C::Table, &[c('r')], A::Reload),
+    // per screen
+    (C::Clients, &[c('m')], A::OnlyMine),
+    (C::Contracts, &[c('u')], A::NotSigned),
+    (C::Contracts, &[c('b')], A::BalanceDue),
+    (C::Contracts, &[c('m')], A::OnlyMine),
+    (C::Contracts, &[c('s')], A::Sign),
+    (C::Contracts, &[c('p')], A::RecordPayment),
+    (C::Events, &[c('u')], A::WithoutSupport),
+    (C::Events, &[c('m')], A::AssignedToMe),
+    (C::Events, &[c('t')], A::TimeWindow),
+    (C::Events, &[c('a')], A::AssignSupport),
+    (C::Collaborators, &[c('x')], A::ToggleActive),
+    (C::Notifications, &[c(' ')], A::MarkRead),
+    (C::Notifications, &[c('M')], A::MarkAllRead),
+    // one record
+    (C::Detail, &[k(K::Esc)], A::Back),
+    (C::Detail, &[c('e')], A::Edit),
+    (C::Detail, &[c('h')], A::History),
+    (C::Detail, &[c('D')], A::Archive),
+    (C::Detail, &[c('R')], A::Restore),
+    (C::Detail, &[c('r')], A::Reload),
+    // forms
+    (C::Form, &[ctrl('s')], A::Save),
+    (C::Form, &[k(K::Esc)], A::Cancel),
+    (C::Form, &[k(K::Tab)], A::NextField),
+    (C::Form, &[k(K::BackTab)], A::PrevField),
+    // yes/no dialog (default No)
+    (C::Confirm, &[c('y'), c('Y')], A::Confirm(true)),
+    (C::Confirm, &[c('n'), c('N'), k(K::Esc)], A::Confirm(false)),
+    (C::Confirm, &[k(K::Enter)], A::Select),
+    (
+        C::Confirm,
+        &[
+            k(K::Left),
+            k(K::Right),
+            c('h'),
+            c('l'),
+            k(K::Tab),
+            k(K::BackTab),
+        ],
+        A::ToggleChoice,
+    ),
+    // pick one of a list, filtering as you type
+    (C::Picker, &[k(K::Down), ctrl('n')], A::MoveDown),
+    (C::Picker, &[k(K::Up), ctrl('p')], A::MoveUp),
+    (C::Picker, &[k(K::PageDown)], A::PageDown),
+    (C::Picker, &[k(K::PageUp)], A::PageUp),
+    (C::Picker, &[k(K::Enter)], A::Select),
+    (C::Picker, &[k(K::Esc)], A::Cancel),
+    // the `/` filter line above a table
+    (C::FilterInput, &[k(K::Enter)], A::KeepFilter),
+    (C::FilterInput, &[k(K::Esc)], A::ClearFilter),
+    // login screen
+    (C::Login, &[k(K::Enter)], A::SignIn),
+    (C::Login, &[k(K::Tab), k(K::Down)], A::NextField),
+    (C::Login, &[k(K::BackTab), k(K::Up)], A::PrevField),
+];
+
+/// The default bindings, flattened.
+pub(super) fn default_bindings() -> Vec<Binding> {
+    DEFAULTS
+        .iter()
+        .flat_map(|(context, keys, action)| {
+            keys.iter().map(move |key| Binding {
+                context: *context,
+                key: *key,
+                action: *action,
+            })
+        })
+        .collect()
+}

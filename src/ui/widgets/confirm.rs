@@ -1,0 +1,119 @@
+//! "Are you sure?" before anything destructive (archive, sign, deactivate, discard a
+//! form). The highlight starts on **No**, so a reflexive `Enter` never destroys.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+
+use super::{centered, display_width};
+use crate::action::Action;
+use crate::ui::Theme;
+
+/// A yes/no question, answered through the `Confirm` keymap context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfirmDialog {
+    title: String,
+    message: String,
+    yes_label: String,
+    no_label: String,
+    /// The highlighted answer; `Enter` takes it.
+    yes_selected: bool,
+}
+
+impl ConfirmDialog {
+    /// A question with the answers "Yes" and "No", No highlighted.
+    pub fn new(title: impl Into<String>, message: impl Into<String>) -> Self {
+        ConfirmDialog {
+            title: title.into(),
+            message: message.into(),
+            yes_label: "Yes".into(),
+            no_label: "No".into(),
+            yes_selected: false,
+        }
+    }
+
+    /// Say what the answers do, e.g. "Archive" / "Keep".
+    pub fn labels(mut self, yes: impl Into<String>, no: impl Into<String>) -> Self {
+        self.yes_label = yes.into();
+        self.no_label = no.into();
+        self
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Whether Yes is highlighted.
+    pub fn yes_selected(&self) -> bool {
+        self.yes_selected
+    }
+
+    /// React to an action resolved in the `Confirm` context: `Some(answer)` once the
+    /// user has decided. `y` → yes; `n` and `Esc` → no; `Enter` → the highlighted
+    /// answer; `←`/`→`/`Tab` move the highlight. Anything else is ignored.
+    pub fn handle(&mut self, action: Action) -> Option<bool> {
+        match action {
+            Action::Confirm(answer) => Some(answer),
+            Action::Cancel | Action::Back => Some(false),
+            Action::Select => Some(self.yes_selected),
+            Action::ToggleChoice => {
+                self.yes_selected = !self.yes_selected;
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// Draw centred over `area` (the whole screen), clearing what is beneath.
+    pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let buttons = self.buttons(theme);
+        let text_width = display_width(&self.message).max(buttons.width()) as u16;
+        let width = (text_width + 6).clamp(30, 60);
+        let inner_width = width.saturating_sub(4).max(1);
+        let message_lines = (display_width(&self.message) as u16)
+            .div_ceil(inner_width)
+            .max(1);
+        let height = message_lines + 5;
+        let popup = centered(area, width, height);
+
+        Clear.render(popup, buf);
+        let block = Block::bordered()
+            .border_style(theme.border)
+            .style(theme.overlay)
+            .title(Span::styled(format!(" {} ", self.title), theme.title));
+        let inner = block.inner(popup).inner(ratatui::layout::Margin::new(1, 0));
+        block.render(popup, buf);
+
+        let lines = vec![Line::from(""), Line::from(self.message.as_str())];
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true })
+            .render(inner, buf);
+        if inner.height > 0 {
+            let row = Rect::new(inner.x, inner.bottom() - 1, inner.width, 1);
+            Paragraph::new(buttons)
+                .alignment(Alignment::Center)
+                .render(row, buf);
+        }
+    }
+
+    /// `[ Yes ]   [ No ]`, the highlighted one in the selected style and marked with
+    /// `>` `<` so it shows without colour too.
+    fn buttons(&self, theme: &Theme) -> Line<'static> {
+        let button = |label: &str, on: bool| {
+            if on {
+                Span::styled(format!(">{label}<"), theme.selected)
+            } else {
+                Span::styled(format!(" {label} "), theme.base)
+            }
+        };
+        Line::from(vec![
+            Span::raw("["),
+            button(&self.yes_label, self.yes_selected),
+            Span::raw("]   ["),
+            button(&self.no_label, !self.yes_selected),
+            Span::raw("]"),
+        ])
+    }
+}
