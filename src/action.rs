@@ -118,6 +118,12 @@ pub enum Action {
     ToggleActive,
     MarkRead,
     MarkAllRead,
+    /// Give a client to another sales collaborator.
+    Reassign,
+    /// Set someone's password (they change it at their next login).
+    ResetPassword,
+    /// Change one's own password.
+    ChangePassword,
     // detail view
     Back,
     History,
@@ -142,7 +148,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help overlay would list them.
-    pub const ALL: [Action; 52] = [
+    pub const ALL: [Action; 55] = [
         Action::Help,
         Action::Quit,
         Action::GoScreen(Screen::Clients),
@@ -181,6 +187,9 @@ impl Action {
         Action::ToggleActive,
         Action::MarkRead,
         Action::MarkAllRead,
+        Action::Reassign,
+        Action::ResetPassword,
+        Action::ChangePassword,
         Action::Back,
         Action::History,
         Action::Restore,
@@ -240,6 +249,9 @@ impl Action {
             Action::ToggleActive => ("toggle_active", "(de)activate"),
             Action::MarkRead => ("mark_read", "mark read"),
             Action::MarkAllRead => ("mark_all_read", "mark all read"),
+            Action::Reassign => ("reassign", "change sales contact"),
+            Action::ResetPassword => ("reset_password", "reset password"),
+            Action::ChangePassword => ("change_password", "my password"),
             Action::Back => ("back", "back"),
             Action::History => ("history", "history"),
             Action::Restore => ("restore", "restore"),

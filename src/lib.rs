@@ -6,7 +6,9 @@
 //! function of the app state.
 
 pub mod action;
+pub mod app;
 pub mod config;
+pub mod controllers;
 pub mod db;
 pub mod demo;
 pub mod domain;

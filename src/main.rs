@@ -1,1 +1,100 @@
-fn main() {}
+//! `epicevents`: parse arguments, load `.env`, start telemetry, open the database,
+//! run the terminal UI. Everything else lives in the library.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use epicevents::config::{env_num, project_dirs, CrmConfig};
+use epicevents::db::Target;
+use epicevents::{app, demo, telemetry, Crm};
+
+/// Epic Events CRM: clients, contracts and events, from the keyboard.
+#[derive(Debug, Parser)]
+#[command(version, about, long_about = None)]
+struct Args {
+    /// An SQLite file path or a postgres:// URL. Default: epicevents.db in the
+    /// user's data directory.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    database: Option<String>,
+
+    /// Load the demo data (the brief's examples and a few hundred generated
+    /// records) into an empty database before starting. Safe to repeat.
+    #[arg(long)]
+    demo: bool,
+
+    /// How many generated clients the demo adds besides the brief's own.
+    #[arg(long, default_value_t = 100, requires = "demo")]
+    demo_clients: usize,
+
+    /// Prepare the database (migrate, load the demo if asked) and exit without
+    /// starting the screen.
+    #[arg(long)]
+    no_ui: bool,
+
+    /// Minutes without a key press before the screen locks (0: never).
+    #[arg(long, env = "EPICEVENTS_IDLE_MINUTES")]
+    idle_minutes: Option<u64>,
+}
+
+fn main() -> ExitCode {
+    // A missing .env is normal; a malformed one is worth saying.
+    if let Err(e) = dotenvy::dotenv() {
+        if !e.not_found() {
+            eprintln!("epicevents: ignoring .env: {e}");
+        }
+    }
+    let args = Args::parse();
+    let log_dir = project_dirs().ok().map(|d| d.data_dir().join("logs"));
+    let _telemetry = telemetry::init(log_dir.as_deref());
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            telemetry::report_error(&e);
+            eprintln!("epicevents: {}", e.user_message());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> epicevents::Result<()> {
+    let target = match args.database.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(s) => Target::parse(s),
+        None => Target::default_sqlite()?,
+    };
+    tracing::info!(database = %target.display_safe(), "starting");
+    let crm = Crm::open(&target, CrmConfig::from_env()?)?;
+    if args.demo {
+        let report = demo::load(&crm, args.demo_clients)?;
+        if args.no_ui {
+            if report.loaded {
+                println!(
+                    "demo loaded into {}: {} clients, {} contracts, {} events; password {}",
+                    target.display_safe(),
+                    report.clients,
+                    report.contracts,
+                    report.events,
+                    demo::DEMO_PASSWORD
+                );
+            } else {
+                println!("demo already loaded in {}", target.display_safe());
+            }
+        }
+    }
+    if args.no_ui {
+        return Ok(());
+    }
+    let idle = match args.idle_minutes {
+        Some(m) => m,
+        None => env_num::<u64>("EPICEVENTS_IDLE_MINUTES")?.unwrap_or(15),
+    };
+    let opts = app::AppOptions {
+        demo_hint: demo::is_loaded(&crm)?,
+        idle_timeout: (idle > 0).then(|| Duration::from_secs(idle * 60)),
+        keys_file: project_dirs()
+            .ok()
+            .map(|d| d.config_dir().join("keys.toml")),
+        database_label: target.display_safe(),
+    };
+    app::run(crm, opts).map_err(|e| epicevents::Error::Connection(format!("terminal: {e}")))
+}

@@ -1,0 +1,170 @@
+//! Before a session: the first-run form that creates the first admin, and the login
+//! form. A successful login opens the workspace.
+
+use ratatui::crossterm::event::KeyEvent;
+
+use super::state::{FormKind, Gate, Overlay, Workspace};
+use super::{App, Mode};
+use crate::action::Action;
+use crate::error::Error;
+use crate::services::auth::{password_strength, NewAccount};
+use crate::session::Session;
+use crate::ui::widgets::{Field, FieldKind, Form, FormInput};
+use crate::Crm;
+
+pub(super) fn empty(first_run: bool, _demo: bool) -> Gate {
+    Gate {
+        first_run,
+        form: login_form(),
+        message: None,
+        strength: String::new(),
+    }
+}
+
+fn login_form() -> Form {
+    Form::new(
+        "Log in",
+        vec![
+            Field::new("email", "E-mail", FieldKind::SingleLine).required(),
+            Field::new("password", "Password", FieldKind::Masked).required(),
+        ],
+    )
+}
+
+fn setup_form() -> Form {
+    Form::new(
+        "First run: create the administrator account",
+        vec![
+            Field::new("full_name", "Full name", FieldKind::SingleLine).required(),
+            Field::new("email", "E-mail", FieldKind::SingleLine).required(),
+            Field::new("phone", "Phone", FieldKind::SingleLine),
+            Field::new("password", "Password", FieldKind::Masked)
+                .required()
+                .hint("12+ characters"),
+            Field::new("confirm", "Repeat", FieldKind::Masked).required(),
+        ],
+    )
+}
+
+/// The gate for this database: first run when there is no account yet.
+pub(super) fn new(crm: &Crm, _demo: bool) -> Gate {
+    let first_run = crm.needs_first_admin().unwrap_or(false);
+    let mut g = empty(first_run, false);
+    if first_run {
+        g.form = setup_form();
+    }
+    g
+}
+
+/// Typing into the gate's form.
+pub(super) fn input(g: &mut Gate, key: KeyEvent, _crm: &Crm) -> bool {
+    let r = g.form.input(key);
+    if g.first_run {
+        let pw = g.form.value("password").unwrap_or_default();
+        g.strength = if pw.is_empty() {
+            String::new()
+        } else {
+            let s = password_strength(&pw, &[]);
+            let bar = "█".repeat(usize::from(s.score) + 1) + &"░".repeat(4 - usize::from(s.score));
+            let word =
+                ["very weak", "weak", "fair", "strong", "very strong"][usize::from(s.score.min(4))];
+            if s.feedback.is_empty() {
+                format!("strength {bar} {word}")
+            } else {
+                format!("strength {bar} {word}: {}", s.feedback)
+            }
+        };
+    }
+    r == FormInput::Submit
+}
+
+pub(super) fn update(app: &mut App, action: Action) {
+    let Mode::Gate(g) = &mut app.mode else { return };
+    match action {
+        Action::Quit => app.should_quit = true,
+        Action::NextField => g.form.focus_next(),
+        Action::PrevField => g.form.focus_prev(),
+        Action::SignIn | Action::Save => submit(app),
+        _ => {}
+    }
+}
+
+fn submit(app: &mut App) {
+    let Mode::Gate(g) = &mut app.mode else { return };
+    g.form.clear_errors();
+    g.message = None;
+    let v = |n: &str| g.form.value(n).unwrap_or_default();
+    let result = if g.first_run {
+        if v("password") != v("confirm") {
+            g.form.set_error("confirm", "the two passwords differ");
+            g.form.focus_first_error();
+            return;
+        }
+        let phone = v("phone");
+        app.crm.create_first_admin(&NewAccount {
+            full_name: v("full_name"),
+            email: v("email"),
+            phone: (!phone.trim().is_empty()).then_some(phone),
+            password: v("password"),
+        })
+    } else {
+        app.crm.login(&v("email"), &v("password"))
+    };
+    match result {
+        Ok(session) => open_workspace(app, session),
+        Err(e) => {
+            let Mode::Gate(g) = &mut app.mode else { return };
+            if !e.field_errors().is_empty() {
+                for fe in e.field_errors() {
+                    g.form.set_error(fe.field, fe.message.clone());
+                }
+                g.form.focus_first_error();
+                return;
+            }
+            g.message = Some(match &e {
+                Error::Locked { until } => {
+                    let mins = (*until - app.crm.now()).num_minutes().max(0) + 1;
+                    format!("Account locked after repeated failures: try again in {mins} min.")
+                }
+                other => other.user_message(),
+            });
+            g.form.set_value("password", "");
+            g.form.focus("password");
+            if !e.is_expected() {
+                crate::telemetry::report_error(&e);
+            }
+        }
+    }
+}
+
+/// Opens the workspace for a new session; asks for a new password first when the
+/// account's was set by someone else.
+pub(crate) fn open_workspace(app: &mut App, session: Session) {
+    let actor = session.actor();
+    if let Err(e) = app.crm.refresh_reminders(&session) {
+        crate::telemetry::report_error(&e);
+    }
+    let forced = session.must_change_password;
+    let name = session.name.clone();
+    let mut ws = Workspace::new(session, actor);
+    ws.unread = app.crm.unread_notifications(&ws.session).unwrap_or(0);
+    if forced {
+        if let Ok(f) = crate::controllers::forms::open(
+            &app.crm,
+            &ws.session,
+            FormKind::ChangePassword { forced: true },
+        ) {
+            ws.overlays.push(Overlay::Form(Box::new(f)));
+        }
+    }
+    let unread = ws.unread;
+    app.mode = Mode::Work(Box::new(ws));
+    app.loader.reset();
+    if unread > 0 {
+        app.info(format!(
+            "Welcome, {name}. {unread} unread notification(s): press 5."
+        ));
+    } else {
+        app.info(format!("Welcome, {name}. Press ? for the keys."));
+    }
+}

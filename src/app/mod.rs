@@ -1,0 +1,281 @@
+//! The application: state, keys → actions → controllers, and the event loop.
+//!
+//! `App::handle_key` resolves a key through the keymap in the context of what is on
+//! top (dialog, picker, form, detail, filter line, table) and calls
+//! `App::update`. Rendering (`crate::ui::screens::render`) only reads the state.
+
+mod actions;
+mod gate;
+pub mod loader;
+mod run;
+pub mod state;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+
+use crate::action::{Action, Screen};
+use crate::keymap::{Context, Hint, Keymap};
+use crate::ui::widgets::Toast;
+use crate::ui::Theme;
+use crate::Crm;
+pub use actions::screen_offered as actions_offered_screen;
+pub use run::run;
+use state::{Gate, Overlay, Workspace};
+
+/// How the program was started.
+#[derive(Debug, Clone, Default)]
+pub struct AppOptions {
+    /// Demo data is loaded: the login screen gives the password.
+    pub demo_hint: bool,
+    /// Lock after this long without a key.
+    pub idle_timeout: Option<Duration>,
+    /// `keys.toml`, if there is a config directory.
+    pub keys_file: Option<PathBuf>,
+    /// Where the data is, as shown on the login screen.
+    pub database_label: String,
+}
+
+/// Before login, or logged in.
+#[derive(Debug)]
+pub enum Mode {
+    Gate(Gate),
+    Work(Box<Workspace>),
+}
+
+/// The whole application state.
+pub struct App {
+    pub crm: Crm,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub opts: AppOptions,
+    pub mode: Mode,
+    pub toast: Option<Toast>,
+    toast_until: Option<Instant>,
+    pub should_quit: bool,
+    /// Terminal size, for page sizes (updated on resize).
+    pub size: (u16, u16),
+    pub loader: loader::Loader,
+    last_input: Instant,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("mode", &self.mode)
+            .field("size", &self.size)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How long a status-line message stays.
+const TOAST_TIME: Duration = Duration::from_secs(6);
+
+impl App {
+    /// An app on the gate (first run or login). Queries run inline until
+    /// [`App::use_worker`] moves them to a thread.
+    pub fn new(crm: Crm, opts: AppOptions, keymap: Keymap, theme: Theme) -> App {
+        let mut app = App {
+            crm,
+            keymap,
+            theme,
+            opts,
+            mode: Mode::Gate(gate::empty(false, false)),
+            toast: None,
+            toast_until: None,
+            should_quit: false,
+            size: (80, 24),
+            loader: loader::Loader::Inline,
+            last_input: Instant::now(),
+        };
+        app.mode = Mode::Gate(gate::new(&app.crm, app.opts.demo_hint));
+        app
+    }
+
+    pub fn workspace(&self) -> Option<&Workspace> {
+        match &self.mode {
+            Mode::Work(w) => Some(w),
+            Mode::Gate(_) => None,
+        }
+    }
+
+    pub(crate) fn ws(&mut self) -> Option<&mut Workspace> {
+        match &mut self.mode {
+            Mode::Work(w) => Some(w),
+            Mode::Gate(_) => None,
+        }
+    }
+
+    pub fn info(&mut self, msg: impl Into<String>) {
+        self.set_toast(Toast::info(msg));
+    }
+
+    pub fn success(&mut self, msg: impl Into<String>) {
+        self.set_toast(Toast::success(msg));
+    }
+
+    pub fn error(&mut self, msg: impl Into<String>) {
+        self.set_toast(Toast::error(msg));
+    }
+
+    fn set_toast(&mut self, t: Toast) {
+        self.toast = Some(t);
+        self.toast_until = Some(Instant::now() + TOAST_TIME);
+    }
+
+    /// Reports a service error: field errors go to the form, the rest to the
+    /// status line (and unexpected ones to the log and Sentry).
+    pub fn fail(&mut self, e: crate::Error) {
+        crate::telemetry::report_error(&e);
+        self.error(e.user_message());
+    }
+
+    /// Rows the table shows at the current terminal size.
+    pub fn table_height(&self) -> usize {
+        usize::from(
+            self.size
+                .1
+                .saturating_sub(1 + crate::ui::widgets::StatusBar::HEIGHT + 3),
+        )
+        .max(1)
+    }
+
+    /// The live contexts, most specific first; dialogs and pickers stand alone.
+    pub fn contexts(&self) -> Vec<Context> {
+        match &self.mode {
+            Mode::Gate(_) => vec![Context::Login, Context::Global],
+            Mode::Work(w) => match w.top() {
+                Some(Overlay::Confirm(_)) => vec![Context::Confirm],
+                Some(Overlay::Picker(_)) => vec![Context::Picker],
+                Some(Overlay::Form(_)) => vec![Context::Form, Context::Global],
+                Some(Overlay::Detail(_)) => vec![Context::Detail, Context::Global],
+                Some(Overlay::Help { .. }) => vec![Context::Table, Context::Global],
+                None => {
+                    let screen = Context::for_screen(w.screen);
+                    if w.list().editing_filter {
+                        vec![
+                            Context::FilterInput,
+                            screen,
+                            Context::Table,
+                            Context::Global,
+                        ]
+                    } else {
+                        vec![screen, Context::Table, Context::Global]
+                    }
+                }
+            },
+        }
+    }
+
+    /// The key hints of the current context, only what this role may use.
+    pub fn hints(&self) -> Vec<Hint> {
+        self.keymap.hints(&self.contexts(), |a| self.offered(*a))
+    }
+
+    /// One key press.
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if key.kind != KeyEventKind::Press {
+            return;
+        }
+        self.last_input = Instant::now();
+        let contexts = self.contexts();
+        let action = self.keymap.resolve(&contexts, &key);
+        match action {
+            Some(a) if self.offered(a) => self.update(a),
+            Some(_) => {}
+            None => self.text_input(key),
+        }
+    }
+
+    /// A key no binding claimed: typing into whatever takes text.
+    fn text_input(&mut self, key: KeyEvent) {
+        if let Mode::Gate(g) = &mut self.mode {
+            if gate::input(g, key, &self.crm) {
+                self.update(Action::SignIn);
+            }
+            return;
+        }
+        match &mut self.mode {
+            Mode::Gate(_) => {}
+            Mode::Work(w) => match w.overlays.last_mut() {
+                Some(Overlay::Picker(p)) => {
+                    p.picker.input(key);
+                }
+                Some(Overlay::Form(f)) => {
+                    let r = f.form.input(key);
+                    self.form_input_result(r);
+                }
+                Some(Overlay::Help { .. }) => {
+                    w.overlays.pop();
+                }
+                Some(_) => {}
+                None => {
+                    let list = w.list_mut();
+                    if !list.editing_filter {
+                        return;
+                    }
+                    match key.code {
+                        KeyCode::Char(c) => list.filter_text.push(c),
+                        KeyCode::Backspace => {
+                            list.filter_text.pop();
+                        }
+                        _ => return,
+                    }
+                    list.requery();
+                }
+            },
+        }
+    }
+
+    /// Runs one action.
+    pub fn update(&mut self, action: Action) {
+        match &mut self.mode {
+            Mode::Gate(_) => gate::update(self, action),
+            Mode::Work(_) => actions::update(self, action),
+        }
+    }
+
+    /// Called often by the loop: expires the toast, locks when idle, runs due
+    /// queries, refreshes the unread count.
+    pub fn tick(&mut self) {
+        if self.toast_until.is_some_and(|t| Instant::now() >= t) {
+            self.toast = None;
+            self.toast_until = None;
+        }
+        if let (Some(idle), Mode::Work(_)) = (self.opts.idle_timeout, &self.mode) {
+            if self.last_input.elapsed() >= idle {
+                self.lock("Locked after inactivity; log in again.");
+                return;
+            }
+        }
+        actions::refresh(self);
+    }
+
+    /// Drops the session and returns to the login screen.
+    pub fn lock(&mut self, message: &str) {
+        let mut g = gate::new(&self.crm, self.opts.demo_hint);
+        g.message = Some(message.to_string());
+        self.mode = Mode::Gate(g);
+        self.loader.reset();
+    }
+
+    /// Pretend the last key was just now (tests drive the idle lock with this).
+    pub fn idle_since(&mut self, at: Instant) {
+        self.last_input = at;
+    }
+
+    /// Whether an action is offered here to this role.
+    pub fn offered(&self, action: Action) -> bool {
+        actions::offered(self, action)
+    }
+
+    fn form_input_result(&mut self, r: crate::ui::widgets::FormInput) {
+        actions::form_input(self, r);
+    }
+
+    /// The screen on show, when logged in.
+    pub fn screen(&self) -> Option<Screen> {
+        self.workspace().map(|w| w.screen)
+    }
+}

@@ -1,0 +1,275 @@
+//! What the screen shows, as plain data: the render functions read it, the
+//! controllers change it.
+
+use std::time::Instant;
+
+use crate::action::Screen;
+use crate::controllers::list::ListState;
+use crate::policy::Actor;
+use crate::session::Session;
+use crate::ui::widgets::{ConfirmDialog, Form, Picker};
+
+/// Which kind of record a detail view, form or confirmation is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Entity {
+    Client,
+    Contract,
+    Event,
+    Collaborator,
+}
+
+impl Entity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Entity::Client => "client",
+            Entity::Contract => "contract",
+            Entity::Event => "event",
+            Entity::Collaborator => "collaborator",
+        }
+    }
+
+    pub fn screen(self) -> Screen {
+        match self {
+            Entity::Client => Screen::Clients,
+            Entity::Contract => Screen::Contracts,
+            Entity::Event => Screen::Events,
+            Entity::Collaborator => Screen::Collaborators,
+        }
+    }
+
+    /// The record type of the screen's rows, where there is one to open.
+    pub fn of_screen(screen: Screen) -> Option<Entity> {
+        match screen {
+            Screen::Clients => Some(Entity::Client),
+            Screen::Contracts => Some(Entity::Contract),
+            Screen::Events => Some(Entity::Event),
+            Screen::Collaborators => Some(Entity::Collaborator),
+            _ => None,
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Entity> {
+        match s {
+            "client" => Some(Entity::Client),
+            "contract" => Some(Entity::Contract),
+            "event" => Some(Entity::Event),
+            "collaborator" => Some(Entity::Collaborator),
+            _ => None,
+        }
+    }
+}
+
+/// A record on screen with every field and its related records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailState {
+    pub entity: Entity,
+    pub id: i64,
+    pub version: i32,
+    pub archived: bool,
+    pub title: String,
+    pub lines: Vec<(String, String)>,
+    /// Related records, one key away: (entity, id, label).
+    pub related: Vec<(Entity, i64, String)>,
+    pub selected: usize,
+    /// Facts the policy needs to decide what to offer here.
+    pub owner: Option<i64>,
+    pub support: Option<i64>,
+    pub signed: bool,
+    pub active: bool,
+    pub role: Option<crate::domain::Role>,
+}
+
+/// What a form creates or edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormKind {
+    NewClient,
+    EditClient {
+        id: i64,
+        version: i32,
+    },
+    NewContract {
+        client: Option<i64>,
+    },
+    EditContract {
+        id: i64,
+        version: i32,
+    },
+    Payment {
+        contract: i64,
+    },
+    NewEvent {
+        contract: Option<i64>,
+    },
+    EditEvent {
+        id: i64,
+        version: i32,
+    },
+    NewCollaborator,
+    EditCollaborator {
+        id: i64,
+        version: i32,
+    },
+    ResetPassword {
+        id: i64,
+    },
+    ChangePassword {
+        forced: bool,
+    },
+    /// Deactivation with hand-over of clients and upcoming events.
+    Deactivate {
+        id: i64,
+        version: i32,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct FormState {
+    pub kind: FormKind,
+    pub form: Form,
+    /// Shown under the form (e.g. password strength, amount due).
+    pub note: String,
+}
+
+/// What a yes/no dialog will do on yes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    Quit,
+    DiscardForm,
+    Archive {
+        entity: Entity,
+        id: i64,
+        version: i32,
+        archive: bool,
+    },
+    Sign {
+        id: i64,
+        version: i32,
+    },
+    Reactivate {
+        id: i64,
+        version: i32,
+    },
+    /// After a conflict: reload the record into the form.
+    ReloadForm,
+}
+
+#[derive(Debug)]
+pub struct ConfirmState {
+    pub dialog: ConfirmDialog,
+    pub pending: Pending,
+}
+
+/// What a picker's choice is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickPurpose {
+    /// Fill a picker field of the form beneath.
+    FormField(String),
+    AssignSupport {
+        event: i64,
+        version: i32,
+    },
+    ReassignClient {
+        client: i64,
+        version: i32,
+    },
+}
+
+#[derive(Debug)]
+pub struct PickerState {
+    pub picker: Picker,
+    pub purpose: PickPurpose,
+}
+
+/// Layers over the table; the last one gets the keys.
+#[derive(Debug)]
+pub enum Overlay {
+    Detail(DetailState),
+    Form(Box<FormState>),
+    Confirm(ConfirmState),
+    Picker(PickerState),
+    Help { scroll: u16 },
+}
+
+/// The logged-in workspace.
+#[derive(Debug)]
+pub struct Workspace {
+    pub session: Session,
+    pub actor: Actor,
+    pub screen: Screen,
+    pub lists: Vec<ListState>,
+    /// Per screen: the unfiltered count, for "3 of 1 204".
+    pub all_totals: Vec<Option<String>>,
+    pub overlays: Vec<Overlay>,
+    pub unread: i64,
+    pub last_refresh: Instant,
+}
+
+impl Workspace {
+    pub fn new(session: Session, actor: Actor) -> Workspace {
+        let first = if session.role == crate::domain::Role::Support {
+            Screen::Events
+        } else {
+            Screen::Clients
+        };
+        Workspace {
+            session,
+            actor,
+            screen: first,
+            lists: Screen::ALL.iter().map(|s| ListState::new(*s)).collect(),
+            all_totals: vec![None; Screen::ALL.len()],
+            overlays: Vec::new(),
+            unread: 0,
+            last_refresh: Instant::now(),
+        }
+    }
+
+    pub fn list(&self) -> &ListState {
+        &self.lists[slot(self.screen)]
+    }
+
+    pub fn list_mut(&mut self) -> &mut ListState {
+        let i = slot(self.screen);
+        &mut self.lists[i]
+    }
+
+    pub fn top(&self) -> Option<&Overlay> {
+        self.overlays.last()
+    }
+
+    /// The form being edited, if one is open (topmost form layer).
+    pub fn form_mut(&mut self) -> Option<&mut FormState> {
+        self.overlays.iter_mut().rev().find_map(|o| match o {
+            Overlay::Form(f) => Some(f.as_mut()),
+            _ => None,
+        })
+    }
+
+    pub fn form(&self) -> Option<&FormState> {
+        self.overlays.iter().rev().find_map(|o| match o {
+            Overlay::Form(f) => Some(f.as_ref()),
+            _ => None,
+        })
+    }
+
+    pub fn detail(&self) -> Option<&DetailState> {
+        self.overlays.iter().rev().find_map(|o| match o {
+            Overlay::Detail(d) => Some(d),
+            _ => None,
+        })
+    }
+}
+
+/// Index of a screen in [`Workspace::lists`].
+pub fn slot(screen: Screen) -> usize {
+    Screen::ALL.iter().position(|s| *s == screen).unwrap_or(0)
+}
+
+/// First run (no account yet) or login.
+#[derive(Debug)]
+pub struct Gate {
+    pub first_run: bool,
+    pub form: Form,
+    pub message: Option<String>,
+    /// Password strength meter text (first run).
+    pub strength: String,
+}

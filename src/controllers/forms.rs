@@ -1,0 +1,650 @@
+//! Forms: what each one asks for, and how its text becomes a service call. A
+//! refusal comes back as messages at the fields (or a conflict to reload).
+
+use chrono::NaiveDate;
+
+use crate::app::state::{FormKind, FormState};
+use crate::db::repo::clients::{ClientFilter, ClientSort};
+use crate::db::repo::contracts::{ContractFilter, ContractSort};
+use crate::db::repo::ListParams;
+use crate::domain::time::{
+    from_local, parse_date, parse_local_datetime, show_local, DATETIME_FORMAT_HINT,
+    DATE_FORMAT_HINT,
+};
+use crate::domain::{Cents, Role};
+use crate::error::{Error, FieldError, Result};
+use crate::services::clients::ClientInput;
+use crate::services::collaborators::{CollaboratorInput, Handover};
+use crate::services::events::EventInput;
+use crate::session::Session;
+use crate::ui::widgets::{Field, FieldKind, Form};
+use crate::Crm;
+
+fn line(name: &str, label: &str) -> Field {
+    Field::new(name, label, FieldKind::SingleLine)
+}
+
+fn state(kind: FormKind, title: &str, fields: Vec<Field>) -> FormState {
+    FormState {
+        kind,
+        form: Form::new(title, fields),
+        note: String::new(),
+    }
+}
+
+/// Builds the form for `kind`, filled from the database when editing.
+pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
+    let today = crm.now().date().to_string();
+    Ok(match kind {
+        FormKind::NewClient => state(
+            kind,
+            "New client",
+            vec![
+                line("full_name", "Full name").required(),
+                line("email", "E-mail").required(),
+                line("phone", "Phone").hint("+33 6 12 34 56 78"),
+                line("company_name", "Company"),
+                line("first_contact", "First contact")
+                    .required()
+                    .hint(DATE_FORMAT_HINT)
+                    .with_value(&today),
+                line("last_contact", "Last contact")
+                    .required()
+                    .hint(DATE_FORMAT_HINT)
+                    .with_value(&today),
+            ],
+        ),
+        FormKind::EditClient { id, .. } => {
+            let c = crm.get_client(id)?.client;
+            let kind = FormKind::EditClient {
+                id,
+                version: c.version,
+            };
+            state(
+                kind,
+                &format!("Edit client · {}", c.full_name),
+                vec![
+                    line("full_name", "Full name")
+                        .required()
+                        .with_value(&c.full_name),
+                    line("email", "E-mail").required().with_value(&c.email),
+                    line("phone", "Phone")
+                        .hint("+33 6 12 34 56 78")
+                        .with_value(&c.phone),
+                    line("company_name", "Company").with_value(&c.company_name),
+                    line("first_contact", "First contact")
+                        .required()
+                        .hint(DATE_FORMAT_HINT)
+                        .with_value(&c.first_contact.to_string()),
+                    line("last_contact", "Last contact")
+                        .required()
+                        .hint(DATE_FORMAT_HINT)
+                        .with_value(&c.last_contact.to_string()),
+                ],
+            )
+        }
+        FormKind::NewContract { client } => {
+            let mut client_field = Field::new("client", "Client", FieldKind::Picker)
+                .required()
+                .hint("Enter: choose");
+            if let Some(id) = client {
+                let c = crm.get_client(id)?.client;
+                client_field = client_field.with_choice(id, c.full_name);
+            }
+            state(
+                kind,
+                "New contract",
+                vec![
+                    client_field,
+                    line("total", "Total (€)")
+                        .required()
+                        .hint("1234.56 or 1 234,56"),
+                ],
+            )
+        }
+        FormKind::EditContract { id, .. } => {
+            let d = crm.get_contract(id)?;
+            let kind = FormKind::EditContract {
+                id,
+                version: d.contract.version,
+            };
+            let mut s = state(
+                kind,
+                &format!("Edit contract #{id} · {}", d.client.full_name),
+                vec![line("total", "Total (€)")
+                    .required()
+                    .hint("1234.56 or 1 234,56")
+                    .with_value(&d.contract.total().plain())],
+            );
+            s.note = format!("Already paid: {}", d.contract.paid());
+            s
+        }
+        FormKind::Payment { contract } => {
+            let d = crm.get_contract(contract)?;
+            let mut s = state(
+                kind,
+                &format!("Payment on contract #{contract} · {}", d.client.full_name),
+                vec![
+                    line("amount", "Amount (€)")
+                        .required()
+                        .hint("1234.56 or 1 234,56"),
+                    line("received_on", "Received on")
+                        .required()
+                        .hint(DATE_FORMAT_HINT)
+                        .with_value(&today),
+                ],
+            );
+            s.note = format!("Still due: {} of {}", d.contract.due(), d.contract.total());
+            s
+        }
+        FormKind::NewEvent { contract } => {
+            let mut contract_field = Field::new("contract", "Contract", FieldKind::Picker)
+                .required()
+                .hint("Enter: choose (signed, of your clients)");
+            if let Some(id) = contract {
+                let d = crm.get_contract(id)?;
+                contract_field =
+                    contract_field.with_choice(id, format!("#{id} · {}", d.client.full_name));
+            }
+            state(kind, "New event", event_fields(contract_field, None))
+        }
+        FormKind::EditEvent { id, .. } => {
+            let d = crm.get_event(id)?;
+            let kind = FormKind::EditEvent {
+                id,
+                version: d.event.version,
+            };
+            let contract = Field::new("contract", "Contract", FieldKind::Picker)
+                .with_choice(
+                    d.contract.id,
+                    format!("#{} · {}", d.contract.id, d.client.full_name),
+                )
+                .read_only();
+            state(
+                kind,
+                &format!("Edit event · {}", d.event.name),
+                event_fields(contract, Some(&d.event)),
+            )
+        }
+        FormKind::NewCollaborator => {
+            let mut s = state(
+                kind,
+                "New collaborator",
+                vec![
+                    line("full_name", "Full name").required(),
+                    line("email", "E-mail").required(),
+                    line("phone", "Phone"),
+                    role_field(session, None),
+                    Field::new("password", "Initial password", FieldKind::Masked)
+                        .required()
+                        .hint("12+ characters; changed at first login"),
+                ],
+            );
+            s.note = "The employee number is assigned on save.".into();
+            s
+        }
+        FormKind::EditCollaborator { id, .. } => {
+            let c = crm.get_collaborator(id)?;
+            let kind = FormKind::EditCollaborator {
+                id,
+                version: c.version,
+            };
+            state(
+                kind,
+                &format!(
+                    "Edit collaborator · {} ({})",
+                    c.full_name, c.employee_number
+                ),
+                vec![
+                    line("full_name", "Full name")
+                        .required()
+                        .with_value(&c.full_name),
+                    line("email", "E-mail").required().with_value(&c.email),
+                    line("phone", "Phone").with_value(c.phone.as_deref().unwrap_or("")),
+                    role_field(session, Some(c.role())),
+                ],
+            )
+        }
+        FormKind::ResetPassword { id } => {
+            let c = crm.get_collaborator(id)?;
+            let mut s = state(
+                kind,
+                &format!("Reset password · {}", c.full_name),
+                vec![
+                    Field::new("password", "New password", FieldKind::Masked).required(),
+                    Field::new("confirm", "Repeat", FieldKind::Masked).required(),
+                ],
+            );
+            s.note = "They will have to change it at their next login.".into();
+            s
+        }
+        FormKind::ChangePassword { forced } => {
+            let mut s = state(
+                kind,
+                "Change your password",
+                vec![
+                    Field::new("current_password", "Current password", FieldKind::Masked)
+                        .required(),
+                    Field::new("new_password", "New password", FieldKind::Masked)
+                        .required()
+                        .hint("12+ characters"),
+                    Field::new("confirm", "Repeat", FieldKind::Masked).required(),
+                ],
+            );
+            if forced {
+                s.note =
+                    "Your password was set by someone else: choose your own to continue.".into();
+            }
+            s
+        }
+        FormKind::Deactivate { id, .. } => {
+            let c = crm.get_collaborator(id)?;
+            let h = crm.holdings(id)?;
+            let kind = FormKind::Deactivate {
+                id,
+                version: c.version,
+            };
+            let mut fields = Vec::new();
+            if h.clients > 0 {
+                fields.push(
+                    Field::new(
+                        "clients_to",
+                        format!("{} client(s) go to", h.clients),
+                        FieldKind::Picker,
+                    )
+                    .hint("Enter: choose a sales collaborator"),
+                );
+            }
+            if h.upcoming_events > 0 {
+                fields.push(
+                    Field::new(
+                        "events_to",
+                        format!("{} event(s) go to", h.upcoming_events),
+                        FieldKind::Picker,
+                    )
+                    .hint("Enter: choose a support collaborator"),
+                );
+            }
+            fields.push(
+                line("leave", "Leave unassigned").hint("type yes to leave them without anyone"),
+            );
+            let mut s = state(
+                kind,
+                &format!("Deactivate {} ({})", c.full_name, c.employee_number),
+                fields,
+            );
+            s.note = "They will no longer be able to log in. Ctrl-S deactivates.".into();
+            s
+        }
+    })
+}
+
+fn event_fields(contract: Field, e: Option<&crate::db::models::Event>) -> Vec<Field> {
+    let v = |f: fn(&crate::db::models::Event) -> String| e.map(f).unwrap_or_default();
+    vec![
+        contract,
+        line("name", "Name")
+            .required()
+            .with_value(&v(|e| e.name.clone())),
+        line("starts_at", "Start")
+            .required()
+            .hint(DATETIME_FORMAT_HINT)
+            .with_value(&v(|e| show_local(e.starts_at))),
+        line("ends_at", "End")
+            .required()
+            .hint(DATETIME_FORMAT_HINT)
+            .with_value(&v(|e| show_local(e.ends_at))),
+        line("location", "Location").with_value(&v(|e| e.location.clone())),
+        line("attendees", "Attendees").with_value(&v(|e| e.attendees.to_string())),
+        Field::new("notes", "Notes", FieldKind::MultiLine(5)).with_value(&v(|e| e.notes.clone())),
+    ]
+}
+
+fn role_field(session: &Session, current: Option<Role>) -> Field {
+    let f = Field::new("role", "Role", FieldKind::Picker)
+        .required()
+        .hint("Enter: choose");
+    let _ = session;
+    match current {
+        Some(r) => f.with_choice(role_id(r), r.label()),
+        None => f,
+    }
+}
+
+/// Roles travel through pickers as ids.
+pub fn role_id(r: Role) -> i64 {
+    Role::ALL.iter().position(|x| *x == r).unwrap_or(0) as i64
+}
+
+pub fn role_from_id(id: i64) -> Option<Role> {
+    Role::ALL.get(usize::try_from(id).ok()?).copied()
+}
+
+/// The choices of a picker field: `(id, label)`.
+pub fn choices(
+    crm: &Crm,
+    session: &Session,
+    kind: &FormKind,
+    field: &str,
+) -> Result<Vec<(i64, String)>> {
+    Ok(match field {
+        "client" => crm
+            .list_clients(
+                &ClientFilter::default(),
+                ClientSort::Name,
+                &ListParams {
+                    limit: 1000,
+                    ..Default::default()
+                },
+            )?
+            .rows
+            .into_iter()
+            .map(|r| {
+                (
+                    r.client.id,
+                    format!("{} · {}", r.client.full_name, r.client.company_name),
+                )
+            })
+            .collect(),
+        "contract" => {
+            let mine = if session.role == Role::Sales {
+                Some(session.collaborator_id)
+            } else {
+                None
+            };
+            crm.list_contracts(
+                &ContractFilter {
+                    sales_contact: mine,
+                    ..Default::default()
+                },
+                ContractSort::Id,
+                &ListParams {
+                    limit: 1000,
+                    ..Default::default()
+                },
+            )?
+            .rows
+            .into_iter()
+            .filter(|r| r.contract.signed)
+            .map(|r| {
+                (
+                    r.contract.id,
+                    format!(
+                        "#{} · {} · {}",
+                        r.contract.id,
+                        r.client.full_name,
+                        r.contract.total()
+                    ),
+                )
+            })
+            .collect()
+        }
+        "role" => Role::ALL
+            .iter()
+            .filter(|r| session.role == Role::Admin || **r != Role::Admin)
+            .map(|r| (role_id(*r), r.label().to_string()))
+            .collect(),
+        "clients_to" | "sales_contact" => staff(crm, Role::Sales, kind)?,
+        "events_to" | "support" => staff(crm, Role::Support, kind)?,
+        _ => Vec::new(),
+    })
+}
+
+fn staff(crm: &Crm, role: Role, kind: &FormKind) -> Result<Vec<(i64, String)>> {
+    let leaving = match kind {
+        FormKind::Deactivate { id, .. } => Some(*id),
+        _ => None,
+    };
+    Ok(crm
+        .active_staff(role)?
+        .into_iter()
+        .filter(|c| Some(c.id) != leaving)
+        .map(|c| (c.id, format!("{} ({})", c.full_name, c.employee_number)))
+        .collect())
+}
+
+/// What a successful save did, for the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    pub message: String,
+    /// A record to show (after creating one).
+    pub open: Option<(crate::app::state::Entity, i64)>,
+}
+
+fn text(form: &Form, name: &str) -> String {
+    form.value(name).unwrap_or_default()
+}
+
+/// Parses the fields and calls the service. Parse errors come back as field errors.
+pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
+    use crate::app::state::Entity;
+    let f = &st.form;
+    let mut errs = Vec::new();
+    let saved = |m: String, open: Option<(Entity, i64)>| Ok(Saved { message: m, open });
+    match &st.kind {
+        FormKind::NewClient | FormKind::EditClient { .. } => {
+            let first_contact = date_field(f, "first_contact", &mut errs);
+            let last_contact = date_field(f, "last_contact", &mut errs);
+            finish(errs)?;
+            let input = ClientInput {
+                full_name: text(f, "full_name"),
+                email: text(f, "email"),
+                phone: text(f, "phone"),
+                company_name: text(f, "company_name"),
+                first_contact,
+                last_contact,
+            };
+            match st.kind {
+                FormKind::EditClient { id, version } => {
+                    crm.update_client(session, id, version, &input)?;
+                    saved(format!("Client {} saved", input.full_name.trim()), None)
+                }
+                _ => {
+                    let id = crm.create_client(session, &input)?;
+                    saved(
+                        format!("Client {} created", input.full_name.trim()),
+                        Some((Entity::Client, id)),
+                    )
+                }
+            }
+        }
+        FormKind::NewContract { .. } => {
+            let client = f.choice("client").map(|(id, _)| id);
+            let total = money(f, "total", &mut errs);
+            if client.is_none() {
+                errs.push(FieldError {
+                    field: "client",
+                    message: "choose a client".into(),
+                });
+            }
+            finish(errs)?;
+            let id = crm.create_contract(session, client.unwrap_or_default(), total)?;
+            saved(
+                format!("Contract #{id} created"),
+                Some((Entity::Contract, id)),
+            )
+        }
+        FormKind::EditContract { id, version } => {
+            let total = money(f, "total", &mut errs);
+            finish(errs)?;
+            crm.update_contract(session, *id, *version, total)?;
+            saved(format!("Contract #{id} saved"), None)
+        }
+        FormKind::Payment { contract } => {
+            let amount = money(f, "amount", &mut errs);
+            let received = date_field(f, "received_on", &mut errs);
+            finish(errs)?;
+            crm.record_payment(session, *contract, amount, received)?;
+            let due = crm.get_contract(*contract)?.contract.due();
+            saved(
+                format!("Payment of {amount} recorded; {due} still due"),
+                None,
+            )
+        }
+        FormKind::NewEvent { .. } | FormKind::EditEvent { .. } => {
+            let input = event_input(f, &mut errs);
+            let contract = f.choice("contract").map(|(id, _)| id);
+            if contract.is_none() {
+                errs.push(FieldError {
+                    field: "contract",
+                    message: "choose a signed contract".into(),
+                });
+            }
+            finish(errs)?;
+            match st.kind {
+                FormKind::EditEvent { id, version } => {
+                    crm.update_event(session, id, version, &input)?;
+                    saved(format!("Event {} saved", input.name.trim()), None)
+                }
+                _ => {
+                    let id = crm.create_event(session, contract.unwrap_or_default(), &input)?;
+                    saved(
+                        format!("Event {} created", input.name.trim()),
+                        Some((Entity::Event, id)),
+                    )
+                }
+            }
+        }
+        FormKind::NewCollaborator | FormKind::EditCollaborator { .. } => {
+            let role = f.choice("role").and_then(|(id, _)| role_from_id(id));
+            if role.is_none() {
+                errs.push(FieldError {
+                    field: "role",
+                    message: "choose a role".into(),
+                });
+            }
+            finish(errs)?;
+            let phone = text(f, "phone");
+            let input = CollaboratorInput {
+                full_name: text(f, "full_name"),
+                email: text(f, "email"),
+                phone: (!phone.trim().is_empty()).then_some(phone),
+                role: role.unwrap_or(Role::Support),
+            };
+            match st.kind {
+                FormKind::EditCollaborator { id, version } => {
+                    crm.update_collaborator(session, id, version, &input)?;
+                    saved(format!("{} saved", input.full_name.trim()), None)
+                }
+                _ => {
+                    let id = crm.create_collaborator(session, &input, &text(f, "password"))?;
+                    let no = crm.get_collaborator(id)?.employee_number;
+                    saved(
+                        format!("{} created as {no}", input.full_name.trim()),
+                        Some((Entity::Collaborator, id)),
+                    )
+                }
+            }
+        }
+        FormKind::ResetPassword { id } => {
+            let (p, c) = (text(f, "password"), text(f, "confirm"));
+            if p != c {
+                return Err(Error::field("confirm", "the two passwords differ"));
+            }
+            crm.reset_password(session, *id, &p)?;
+            saved(
+                "Password reset; it must be changed at the next login".into(),
+                None,
+            )
+        }
+        FormKind::ChangePassword { .. } => {
+            let (p, c) = (text(f, "new_password"), text(f, "confirm"));
+            if p != c {
+                return Err(Error::field("confirm", "the two passwords differ"));
+            }
+            crm.change_own_password(session, &text(f, "current_password"), &p)?;
+            saved("Password changed".into(), None)
+        }
+        FormKind::Deactivate { id, version } => {
+            let leave = text(f, "leave").trim().eq_ignore_ascii_case("yes");
+            let handover = Handover {
+                clients_to: f.choice("clients_to").map(|(id, _)| id),
+                events_to: f.choice("events_to").map(|(id, _)| id),
+                leave_unassigned: leave,
+            };
+            crm.set_collaborator_active(session, *id, *version, false, handover)?;
+            saved("Collaborator deactivated".into(), None)
+        }
+    }
+}
+
+fn date_field(f: &Form, name: &'static str, errs: &mut Vec<FieldError>) -> NaiveDate {
+    match parse_date(&text(f, name)) {
+        Ok(d) => d,
+        Err(m) => {
+            errs.push(FieldError {
+                field: name,
+                message: m,
+            });
+            NaiveDate::default()
+        }
+    }
+}
+
+fn money(f: &Form, name: &'static str, errs: &mut Vec<FieldError>) -> Cents {
+    match Cents::parse(&text(f, name)) {
+        Ok(c) => c,
+        Err(e) => {
+            errs.push(FieldError {
+                field: name,
+                message: e.to_string(),
+            });
+            Cents(0)
+        }
+    }
+}
+
+fn event_input(f: &Form, errs: &mut Vec<FieldError>) -> EventInput {
+    let mut when = |name: &'static str| match parse_local_datetime(&text(f, name)) {
+        Ok(t) => match from_local(t) {
+            Some(utc) => utc,
+            None => {
+                errs.push(FieldError {
+                    field: name,
+                    message: "this time does not exist here (clock change)".into(),
+                });
+                t
+            }
+        },
+        Err(m) => {
+            errs.push(FieldError {
+                field: name,
+                message: m,
+            });
+            chrono::NaiveDateTime::default()
+        }
+    };
+    let starts_at = when("starts_at");
+    let ends_at = when("ends_at");
+    let att = text(f, "attendees");
+    let attendees = if att.trim().is_empty() {
+        0
+    } else {
+        match att.trim().parse::<i32>() {
+            Ok(n) if n >= 0 => n,
+            _ => {
+                errs.push(FieldError {
+                    field: "attendees",
+                    message: "a whole number, 0 or more".into(),
+                });
+                0
+            }
+        }
+    };
+    EventInput {
+        name: text(f, "name"),
+        starts_at,
+        ends_at,
+        location: text(f, "location"),
+        attendees,
+        notes: text(f, "notes"),
+    }
+}
+
+fn finish(errs: Vec<FieldError>) -> Result<()> {
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Validation(errs))
+    }
+}

@@ -1,0 +1,148 @@
+//! The logged-in screen: screen tabs, the table, overlays, the status bar.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use crate::action::Screen;
+use crate::app::actions_offered_screen;
+use crate::app::state::{Overlay, Workspace};
+use crate::app::App;
+use crate::controllers::list::{columns, sort_columns};
+use crate::ui::widgets::{centered, Column, DataTable, HelpOverlay, SortDirection, StatusBar};
+
+pub(super) fn render(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let [tabs, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(StatusBar::HEIGHT),
+    ])
+    .areas(area);
+    render_tabs(app, ws, tabs, buf);
+    render_table(app, ws, body, buf);
+    for o in &ws.overlays {
+        match o {
+            Overlay::Detail(d) => super::detail::render(app, d, body, buf),
+            Overlay::Form(f) => {
+                let h = (f.form.content_height() + 2).min(body.height.saturating_sub(2));
+                let w = body.width.saturating_sub(4).min(100);
+                let r = centered(body, w, h + u16::from(!f.note.is_empty()));
+                let [form_area, note] =
+                    Layout::vertical([Constraint::Length(h), Constraint::Min(0)]).areas(r);
+                ratatui::widgets::Clear.render(r, buf);
+                f.form.render(form_area, buf, theme);
+                Paragraph::new(Span::styled(f.note.clone(), theme.muted))
+                    .style(theme.overlay)
+                    .render(note, buf);
+            }
+            Overlay::Confirm(c) => c.dialog.render(body, buf, theme),
+            Overlay::Picker(p) => p.picker.render(body, buf, theme),
+            Overlay::Help { scroll } => {
+                let hints = app
+                    .keymap
+                    .hints(&help_contexts(app, ws), |a| app.offered(*a));
+                HelpOverlay::new(&hints)
+                    .title("Keys")
+                    .scroll(*scroll)
+                    .render(body, buf, theme);
+            }
+        }
+    }
+    let hints = app.hints();
+    let filters = ws.list().filters.labels(ws.screen);
+    let role = ws.session.role.label();
+    StatusBar::new()
+        .user(&ws.session.name, role)
+        .unread(u32::try_from(ws.unread).unwrap_or(u32::MAX))
+        .filters(&filters)
+        .hints(&hints)
+        .toast(app.toast.as_ref())
+        .render(status, buf, theme);
+}
+
+/// The help overlay lists the keys of what is under it.
+fn help_contexts(app: &App, ws: &Workspace) -> Vec<crate::keymap::Context> {
+    use crate::keymap::Context;
+    match ws
+        .overlays
+        .iter()
+        .rev()
+        .find(|o| !matches!(o, Overlay::Help { .. }))
+    {
+        Some(Overlay::Detail(_)) => vec![Context::Detail, Context::Global],
+        _ => {
+            let _ = app;
+            vec![
+                Context::for_screen(ws.screen),
+                Context::Table,
+                Context::Global,
+            ]
+        }
+    }
+}
+
+fn render_tabs(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let mut spans = Vec::new();
+    for s in Screen::ALL {
+        if !actions_offered_screen(ws.actor.role, s) {
+            continue;
+        }
+        let label = if s == Screen::Notifications && ws.unread > 0 {
+            format!(" {} {} ({}) ", s.number(), s.title(), ws.unread)
+        } else {
+            format!(" {} {} ", s.number(), s.title())
+        };
+        spans.push(Span::styled(
+            label,
+            if s == ws.screen {
+                theme.selected
+            } else {
+                theme.muted
+            },
+        ));
+    }
+    Paragraph::new(Line::from(spans))
+        .style(theme.base)
+        .render(area, buf);
+}
+
+fn render_table(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
+    let list = ws.list();
+    let cols: Vec<Column> = columns(ws.screen)
+        .iter()
+        .map(|(h, w, right)| {
+            let c = Constraint::Percentage(*w);
+            if *right {
+                Column::right(h, c)
+            } else {
+                Column::new(h, c)
+            }
+        })
+        .collect();
+    let height = DataTable::visible_rows(area);
+    let (rows, selected) = list.visible(height);
+    let title = list.title(ws.all_totals[crate::app::state::slot(ws.screen)].as_deref());
+    let empty = if list.loading {
+        "Loading…".to_string()
+    } else if list.filter_text.trim().is_empty() && list.filters.labels(ws.screen).is_empty() {
+        "Nothing here yet.".to_string()
+    } else {
+        "Nothing matches these filters.".to_string()
+    };
+    let sort_col = sort_columns(ws.screen).get(list.sort).copied().unwrap_or(0);
+    let dir = if list.descending {
+        SortDirection::Descending
+    } else {
+        SortDirection::Ascending
+    };
+    DataTable::new(&cols, rows)
+        .title(&title)
+        .selected(selected)
+        .sort(sort_col, dir)
+        .empty_message(&empty)
+        .filter_input(list.editing_filter.then_some(list.filter_text.as_str()))
+        .render(area, buf, &app.theme);
+}
