@@ -188,6 +188,7 @@ impl Crm {
             repo::update(c, &p, id, version, &changes_of(&after), now)?;
             after.id = id;
             contracts_repo::refresh_search_for_client(c, &after, owner_name.as_deref())?;
+            events_repo::refresh_search_for_client(c, &after)?;
             audit::record(
                 c,
                 Some(&p),

@@ -7,7 +7,10 @@ use crate::db::models::{Collaborator, NewCollaborator};
 use crate::db::repo::collaborators::{
     self as repo, CollaboratorChanges, CollaboratorFilter, CollaboratorSort,
 };
-use crate::db::repo::{audit, clients as clients_repo, events as events_repo, ListParams, Page};
+use crate::db::repo::{
+    audit, clients as clients_repo, contracts as contracts_repo, events as events_repo, ListParams,
+    Page,
+};
 use crate::domain::Role;
 use crate::error::{Error, Result};
 use crate::policy::Action;
@@ -203,7 +206,10 @@ impl Crm {
                 now,
             )?;
             if before.full_name != name {
-                clients_repo::refresh_search_for_owner(c, id, &name)?;
+                for client in clients_repo::refresh_search_for_owner(c, id, &name)? {
+                    contracts_repo::refresh_search_for_client(c, &client, Some(&name))?;
+                }
+                events_repo::refresh_search_for_support(c, id, &name)?;
             }
             audit::record(
                 c,
@@ -276,9 +282,9 @@ impl Crm {
                     };
                     let to_name = clients_repo::owner_name(c, to)?;
                     let moved = clients_repo::reassign_all(c, &p, id, to, now)?;
-                    ch.field("clients", format!("{moved} client(s)"), super::person(to_name.as_deref()));
-                    if let Some(to) = to {
-                        clients_repo::refresh_search_for_owner(c, to, to_name.as_deref().unwrap_or(""))?;
+                    ch.field("clients", format!("{} client(s)", moved.len()), super::person(to_name.as_deref()));
+                    for client in clients_repo::refresh_search(c, &moved, to_name.as_deref())? {
+                        contracts_repo::refresh_search_for_client(c, &client, to_name.as_deref())?;
                     }
                 }
                 if !upcoming.is_empty() {

@@ -216,43 +216,62 @@ pub fn set_archived(
     })
 }
 
-/// Gives every client of `from` to `to` (a staff change); returns how many moved.
+/// Gives every client of `from` to `to` (a staff change); returns the ids moved.
 pub fn reassign_all(
     conn: &mut DbConnection,
     _permit: &Permit,
     from: i64,
     to: Option<i64>,
     now: NaiveDateTime,
-) -> Result<usize> {
-    Ok(
-        diesel::update(clients::table.filter(clients::sales_contact_id.eq(from)))
+) -> Result<Vec<i64>> {
+    let ids: Vec<i64> = clients::table
+        .filter(clients::sales_contact_id.eq(from))
+        .select(clients::id)
+        .load(conn)?;
+    if !ids.is_empty() {
+        diesel::update(clients::table.filter(clients::id.eq_any(&ids)))
             .set((
                 clients::sales_contact_id.eq(to),
                 clients::version.eq(clients::version + 1),
                 clients::updated_at.eq(now),
             ))
-            .execute(conn)?,
-    )
+            .execute(conn)?;
+    }
+    Ok(ids)
 }
 
 /// Rewrites the `search` column of every client of a sales contact, after that
-/// collaborator's name changed.
+/// collaborator's name changed. Returns those clients, for their contracts' turn.
 pub fn refresh_search_for_owner(
     conn: &mut DbConnection,
     owner: i64,
     owner_name: &str,
-) -> Result<()> {
-    let rows: Vec<Client> = clients::table
+) -> Result<Vec<Client>> {
+    let ids: Vec<i64> = clients::table
         .filter(clients::sales_contact_id.eq(owner))
+        .select(clients::id)
+        .load(conn)?;
+    refresh_search(conn, &ids, Some(owner_name))
+}
+
+/// Rewrites the `search` column of these clients, whose sales contact is now
+/// `owner_name`. Returns the clients as rewritten.
+pub fn refresh_search(
+    conn: &mut DbConnection,
+    ids: &[i64],
+    owner_name: Option<&str>,
+) -> Result<Vec<Client>> {
+    let mut rows: Vec<Client> = clients::table
+        .filter(clients::id.eq_any(ids))
         .select(Client::as_select())
         .load(conn)?;
-    for c in rows {
-        let s = search_text(&c, Some(owner_name));
+    for c in &mut rows {
+        c.search = search_text(c, owner_name);
         diesel::update(clients::table.find(c.id))
-            .set(clients::search.eq(s))
+            .set(clients::search.eq(&c.search))
             .execute(conn)?;
     }
-    Ok(())
+    Ok(rows)
 }
 
 /// The folded text a filter matches against: what the list shows.

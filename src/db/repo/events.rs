@@ -372,6 +372,48 @@ pub fn search_text(
     ])
 }
 
+/// Rewrites `search` of a client's events, after the client's name or company
+/// changed.
+pub fn refresh_search_for_client(conn: &mut DbConnection, client: &Client) -> Result<()> {
+    let rows: Vec<Event> = events::table
+        .inner_join(contracts::table)
+        .filter(contracts::client_id.eq(client.id))
+        .select(Event::as_select())
+        .load(conn)?;
+    let names = super::collaborators::names(conn, rows.iter().filter_map(|e| e.support_id))?;
+    for e in rows {
+        let support = e
+            .support_id
+            .and_then(|id| names.get(&id))
+            .map(String::as_str);
+        let s = search_text(e.id, &e.name, &e.location, client, support);
+        diesel::update(events::table.find(e.id))
+            .set(events::search.eq(s))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Rewrites `search` of a support collaborator's events, after their name changed.
+pub fn refresh_search_for_support(
+    conn: &mut DbConnection,
+    support: i64,
+    support_name: &str,
+) -> Result<()> {
+    let rows: Vec<(Event, Client)> = events::table
+        .inner_join(contracts::table.inner_join(clients::table))
+        .filter(events::support_id.eq(support))
+        .select((Event::as_select(), Client::as_select()))
+        .load(conn)?;
+    for (e, client) in rows {
+        let s = search_text(e.id, &e.name, &e.location, &client, Some(support_name));
+        diesel::update(events::table.find(e.id))
+            .set(events::search.eq(s))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// The client an event belongs to, through its contract.
 pub fn client_of(conn: &mut DbConnection, event: &Event) -> Result<Client> {
     Ok(contracts::table
