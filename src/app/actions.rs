@@ -119,10 +119,8 @@ pub(super) fn update(app: &mut App, action: Action) {
     match ws.top() {
         Some(Overlay::Confirm(_)) => return confirm(app, action),
         Some(Overlay::Picker(_)) => return picker(app, action),
-        Some(Overlay::Form(_)) => {
-            if !matches!(action, Action::Quit | Action::Lock) {
-                return form(app, action);
-            }
+        Some(Overlay::Form(_)) if !matches!(action, Action::Quit | Action::Lock) => {
+            return form(app, action)
         }
         _ => {}
     }
@@ -867,7 +865,7 @@ pub(super) fn refresh(app: &mut App) {
         l.dirty = false;
         l.loading = true;
         let count_all = ws.all_totals[i].is_none()
-            && (!l.filter_text.trim().is_empty() || l.filters.labels(l.screen).len() > 0);
+            && (!l.filter_text.trim().is_empty() || !l.filters.labels(l.screen).is_empty());
         let job = Job {
             slot: i,
             generation: l.generation,

@@ -274,6 +274,13 @@ impl App {
         actions::form_input(self, r);
     }
 
+    /// True while a list query is on its way: the loop then polls more often so the
+    /// result is drawn as soon as it lands.
+    pub fn busy(&self) -> bool {
+        self.workspace()
+            .is_some_and(|w| w.lists.iter().any(|l| l.loading || l.dirty))
+    }
+
     /// The screen on show, when logged in.
     pub fn screen(&self) -> Option<Screen> {
         self.workspace().map(|w| w.screen)

@@ -12,6 +12,8 @@ use crate::Crm;
 
 /// How long to wait for a key before ticking (toasts, results, idle lock).
 const TICK: Duration = Duration::from_millis(50);
+/// The same while a query runs, so its rows appear within a frame of landing.
+const BUSY_TICK: Duration = Duration::from_millis(4);
 
 /// Runs the UI until the user quits. The terminal is restored on return, on error
 /// and on panic (the hook restores it before the panic is printed or reported).
@@ -41,7 +43,7 @@ fn event_loop(app: &mut App, term: &mut Tui) -> std::io::Result<()> {
         if app.should_quit {
             return Ok(());
         }
-        let mut next = term.next_event(TICK)?;
+        let mut next = term.next_event(if app.busy() { BUSY_TICK } else { TICK })?;
         // Handle every event already waiting before drawing again, so a burst of
         // keys costs one frame and one query.
         while let Some(ev) = next {

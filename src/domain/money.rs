@@ -45,8 +45,7 @@ impl Cents {
                 let after = &s[i + 1..];
                 let same_count = s.matches(sep).count();
                 let other = if sep == '.' { ',' } else { '.' };
-                let is_decimal =
-                    (after.len() <= 2 && same_count == 1) || (s.contains(other) && same_count == 1);
+                let is_decimal = same_count == 1 && (after.len() <= 2 || s.contains(other));
                 if is_decimal {
                     let frac = after.to_string();
                     s.truncate(i);
@@ -91,7 +90,7 @@ impl Cents {
             .and_then(|v| v.checked_add(cents))
             .ok_or(MoneyError::TooLarge)?;
         // Keep far below i64::MAX so sums of many amounts cannot overflow.
-        if total > 1_000_000_000_000_00 {
+        if total > 100_000_000_000_000 {
             return Err(MoneyError::TooLarge);
         }
         Ok(Cents(total))

@@ -125,18 +125,6 @@ macro_rules! apply_terms {
     }};
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn groups() {
-        assert_eq!(group_thousands(1204), "1 204");
-        assert_eq!(group_thousands(10_000), "10 000");
-        assert_eq!(group_thousands(12), "12");
-    }
-}
-
 /// After a version-checked update: one row is success; zero is a conflict when the
 /// row still exists (`exists` says), "not found" otherwise.
 pub(crate) fn expect_one(
@@ -151,5 +139,17 @@ pub(crate) fn expect_one(
     match exists()? {
         Some(_) => Err(crate::Error::Conflict { entity, id }),
         None => Err(crate::Error::NotFound { entity, id }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups() {
+        assert_eq!(group_thousands(1204), "1 204");
+        assert_eq!(group_thousands(10_000), "10 000");
+        assert_eq!(group_thousands(12), "12");
     }
 }
