@@ -290,7 +290,7 @@ impl Crm {
                 return Err(Error::field(
                     "amount",
                     format!(
-                        "overpayment refused: only {due} is still due on contract #{contract_id}"
+                        "overpayment refused: only {due} is still due"
                     ),
                 ));
             }
