@@ -30,9 +30,17 @@ pub struct Strength {
     pub feedback: String,
 }
 
-/// zxcvbn's estimate with its advice, for any text typed so far.
+/// zxcvbn's estimate with its advice, for any text typed so far. `user_inputs`
+/// (the person's name, e-mail) count as guessable, each word of them too: zxcvbn
+/// only knows whole inputs, and "Jacky Blangier" would not catch "JackyBlangier1".
 pub fn password_strength(password: &str, user_inputs: &[&str]) -> Strength {
-    let est = zxcvbn::zxcvbn(password, user_inputs);
+    let words: Vec<&str> = user_inputs
+        .iter()
+        .flat_map(|s| s.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().count() >= 3)
+        .chain(user_inputs.iter().copied())
+        .collect();
+    let est = zxcvbn::zxcvbn(password, &words);
     let score = u8::from(est.score());
     let feedback = est
         .feedback()
