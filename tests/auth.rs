@@ -1,0 +1,361 @@
+//! Login, lockout, the first admin, the password policy, and password changes.
+
+mod common;
+
+use chrono::Duration;
+use common::*;
+use epicevents::domain::Role;
+use epicevents::services::auth::NewAccount;
+use epicevents::services::collaborators::{CollaboratorInput, Handover};
+use epicevents::Error;
+
+const KATE: &str = "kate.hastroff@epicevents.example";
+const NEW_PASSWORD: &str = "Violet-Harbour-2031?";
+
+#[track_caller]
+fn invalid<T: std::fmt::Debug>(r: epicevents::Result<T>) {
+    match r {
+        Err(e @ Error::InvalidCredentials) => {
+            assert_eq!(e.user_message(), "wrong e-mail or password");
+        }
+        other => panic!("expected wrong e-mail or password, got {other:?}"),
+    }
+}
+
+#[track_caller]
+fn locked<T: std::fmt::Debug>(r: epicevents::Result<T>) -> chrono::NaiveDateTime {
+    match r {
+        Err(e @ Error::Locked { .. }) => {
+            let Error::Locked { until } = e else {
+                unreachable!()
+            };
+            assert!(
+                e.user_message().contains(&until.to_string()),
+                "the message tells until when: {}",
+                e.user_message()
+            );
+            until
+        }
+        other => panic!("expected a locked account, got {other:?}"),
+    }
+}
+
+fn login_ignores_email_case(db: &TestDb) {
+    let s = db.staff();
+    for email in [
+        "mia.martin@epicevents.example",
+        "MIA.MARTIN@EPICEVENTS.EXAMPLE",
+        "Mia.Martin@EpicEvents.example",
+        "  mia.martin@epicevents.example ",
+    ] {
+        let session = db.crm.login(email, PASSWORD).expect("login");
+        assert_eq!(session.collaborator_id, s.manager.collaborator_id);
+        assert_eq!(session.role, Role::Management);
+        assert_eq!(session.name, "Mia Martin");
+        assert_eq!(session.email, "mia.martin@epicevents.example");
+        assert!(
+            session.must_change_password,
+            "a new account changes its password"
+        );
+        assert_eq!(session.logged_in_at, db.now());
+    }
+    // The first admin chose their own password.
+    let admin = db
+        .crm
+        .login("PAUL.durand@epicevents.example", PASSWORD)
+        .expect("admin");
+    assert!(!admin.must_change_password);
+    assert_eq!(admin.role, Role::Admin);
+}
+
+fn wrong_password_and_unknown_email_look_the_same(db: &TestDb) {
+    let _s = db.staff();
+    invalid(db.crm.login(KATE, "Tangerine-Orbit-1988!"));
+    invalid(db.crm.login(KATE, ""));
+    invalid(db.crm.login(KATE, &PASSWORD.to_lowercase()));
+    invalid(db.crm.login("nobody@epicevents.example", PASSWORD));
+    invalid(db.crm.login("", ""));
+    invalid(db.crm.login("'; DROP TABLE collaborators; --", PASSWORD));
+    db.crm.login(KATE, PASSWORD).expect("still fine");
+}
+
+fn five_failures_lock_for_fifteen_minutes(db: &TestDb) {
+    let s = db.staff();
+    let kate = s.support.collaborator_id;
+    for i in 1..=4 {
+        invalid(db.crm.login(KATE, "wrong password"));
+        assert_eq!(db.crm.get_collaborator(kate).expect("get").failed_logins, i);
+        db.advance_minutes(1);
+    }
+    let start = db.now();
+    let until = locked(db.crm.login(KATE, "wrong password"));
+    assert_eq!(until, start + Duration::minutes(15));
+    assert_eq!(
+        db.crm.get_collaborator(kate).expect("get").locked_until,
+        Some(until)
+    );
+    // During the lock even the right password is refused, and so is a wrong one,
+    // without extending it.
+    for minutes in [0, 5, 14] {
+        db.set_now(start + Duration::minutes(minutes));
+        assert_eq!(locked(db.crm.login(KATE, PASSWORD)), until);
+        assert_eq!(locked(db.crm.login(KATE, "wrong")), until);
+    }
+    // Others are not affected.
+    db.crm
+        .login("anne.roy@epicevents.example", PASSWORD)
+        .expect("another account");
+    // After the lock: the right password works and the counter starts over.
+    db.set_now(until);
+    let session = db.crm.login(KATE, PASSWORD).expect("unlocked");
+    assert_eq!(session.collaborator_id, kate);
+    let k = db.crm.get_collaborator(kate).expect("get");
+    assert_eq!((k.failed_logins, k.locked_until), (0, None));
+    for _ in 0..4 {
+        invalid(db.crm.login(KATE, "wrong password"));
+    }
+    db.crm
+        .login(KATE, PASSWORD)
+        .expect("four failures do not lock");
+    for _ in 0..4 {
+        invalid(db.crm.login(KATE, "wrong password"));
+    }
+    locked(db.crm.login(KATE, "wrong password"));
+}
+
+fn deactivated_accounts_cannot_log_in(db: &TestDb) {
+    let s = db.staff();
+    let kate = s.support.collaborator_id;
+    db.crm
+        .set_collaborator_active(
+            &s.manager,
+            kate,
+            db.collaborator_version(kate),
+            false,
+            Handover::default(),
+        )
+        .expect("deactivate");
+    match db.crm.login(KATE, PASSWORD) {
+        Err(Error::Inactive) => {}
+        other => panic!("expected a deactivated account, got {other:?}"),
+    }
+    // A wrong password says nothing about the account.
+    invalid(db.crm.login(KATE, "wrong password"));
+    db.crm
+        .set_collaborator_active(
+            &s.manager,
+            kate,
+            db.collaborator_version(kate),
+            true,
+            Handover::default(),
+        )
+        .expect("reactivate");
+    db.crm.login(KATE, PASSWORD).expect("back");
+}
+
+fn first_admin_only_on_an_empty_database(db: &TestDb) {
+    assert!(db.crm.needs_first_admin().expect("count"));
+    let weak = NewAccount {
+        full_name: "Paul Durand".into(),
+        email: "paul.durand@epicevents.example".into(),
+        phone: None,
+        password: "password123".into(),
+    };
+    field_error(db.crm.create_first_admin(&weak), "password");
+    assert!(
+        db.crm.needs_first_admin().expect("count"),
+        "nothing created"
+    );
+
+    let admin = db.admin();
+    assert_eq!(admin.role, Role::Admin);
+    assert!(!db.crm.needs_first_admin().expect("count"));
+    let second = NewAccount {
+        full_name: "Eve Intruder".into(),
+        email: "eve@intruder.example".into(),
+        phone: None,
+        password: PASSWORD.into(),
+    };
+    match db.crm.create_first_admin(&second) {
+        Err(Error::Rule(m)) => assert!(m.contains("already exists"), "{m}"),
+        other => panic!("a second first admin must be refused, got {other:?}"),
+    }
+    invalid(db.crm.login("eve@intruder.example", PASSWORD));
+    assert_eq!(db.crm.active_staff(Role::Admin).expect("admins").len(), 1);
+}
+
+fn password_policy_is_enforced_with_field_messages(db: &TestDb) {
+    let s = db.staff();
+    let input = CollaboratorInput {
+        full_name: "Jacky Blangier".into(),
+        email: "jacky@epicevents.example".into(),
+        phone: None,
+        role: Role::Sales,
+    };
+    let msg = field_error(
+        db.crm.create_collaborator(&s.admin, &input, "Short-1!"),
+        "password",
+    );
+    assert!(msg.contains("at least 12"), "{msg}");
+    for weak in [
+        "aaaaaaaaaaaaaaaa",
+        "password1234",
+        "123456789012",
+        "Blangier2023!",
+    ] {
+        let msg = field_error(
+            db.crm.create_collaborator(&s.admin, &input, weak),
+            "password",
+        );
+        assert!(msg.contains("too easy to guess"), "{weak}: {msg}");
+    }
+    let long = "Tangerine-Orbit-".repeat(9);
+    let msg = field_error(
+        db.crm.create_collaborator(&s.admin, &input, &long),
+        "password",
+    );
+    assert!(msg.contains("at most 128"), "{msg}");
+    invalid(db.crm.login("jacky@epicevents.example", "Short-1!"));
+    db.crm
+        .create_collaborator(&s.admin, &input, NEW_PASSWORD)
+        .expect("a strong password");
+    // The same rules when changing or resetting.
+    let kate = db.crm.login(KATE, PASSWORD).expect("login");
+    let msg = field_error(
+        db.crm.change_own_password(&kate, PASSWORD, "kate1234"),
+        "new_password",
+    );
+    assert!(msg.contains("at least 12"), "{msg}");
+    field_error(
+        db.crm
+            .change_own_password(&kate, PASSWORD, "kate.hastroff@epicevents.example"),
+        "new_password",
+    );
+    field_error(
+        db.crm
+            .reset_password(&s.admin, kate.collaborator_id, "aaaaaaaaaaaaaaaa"),
+        "password",
+    );
+    db.crm.login(KATE, PASSWORD).expect("unchanged");
+    // Strength feedback for the meter.
+    let weak = epicevents::services::auth::password_strength("password", &[]);
+    let strong = epicevents::services::auth::password_strength(NEW_PASSWORD, &[]);
+    assert!(weak.score < 3 && strong.score >= 3);
+    assert!(!weak.feedback.is_empty());
+}
+
+fn changing_ones_password_needs_the_current_one(db: &TestDb) {
+    let _s = db.staff();
+    let kate = db.crm.login(KATE, PASSWORD).expect("login");
+    assert!(kate.must_change_password);
+    let msg = field_error(
+        db.crm
+            .change_own_password(&kate, "not the current one", NEW_PASSWORD),
+        "current_password",
+    );
+    assert!(msg.contains("current"), "{msg}");
+    field_error(
+        db.crm.change_own_password(&kate, PASSWORD, PASSWORD),
+        "new_password",
+    );
+    db.crm.login(KATE, PASSWORD).expect("nothing changed yet");
+    db.crm
+        .change_own_password(&kate, PASSWORD, NEW_PASSWORD)
+        .expect("change");
+    invalid(db.crm.login(KATE, PASSWORD));
+    let again = db.crm.login(KATE, NEW_PASSWORD).expect("new password");
+    assert!(!again.must_change_password, "done with the forced change");
+}
+
+fn admin_reset_forces_a_change(db: &TestDb) {
+    let s = db.staff();
+    let kate = s.support.collaborator_id;
+    // Locked out, then reset: the reset also unlocks.
+    for _ in 0..5 {
+        let _ = db.crm.login(KATE, "wrong password");
+    }
+    locked(db.crm.login(KATE, PASSWORD));
+    db.crm
+        .reset_password(&s.admin, kate, NEW_PASSWORD)
+        .expect("reset");
+    let k = db.crm.get_collaborator(kate).expect("get");
+    assert!(k.must_change_password);
+    assert_eq!((k.failed_logins, k.locked_until), (0, None));
+    invalid(db.crm.login(KATE, PASSWORD));
+    let session = db.crm.login(KATE, NEW_PASSWORD).expect("login");
+    assert!(session.must_change_password);
+    db.crm
+        .change_own_password(&session, NEW_PASSWORD, PASSWORD)
+        .expect("chooses their own");
+    assert!(
+        !db.crm
+            .login(KATE, PASSWORD)
+            .expect("login")
+            .must_change_password
+    );
+    // Management may reset a non-admin account.
+    db.crm
+        .reset_password(&s.manager, s.sales.collaborator_id, NEW_PASSWORD)
+        .expect("management resets sales");
+    db.crm
+        .login("bill.boquet@epicevents.example", NEW_PASSWORD)
+        .expect("login");
+}
+
+fn management_cannot_reset_an_admin_password(db: &TestDb) {
+    let s = db.staff();
+    let admin = s.admin.collaborator_id;
+    let v = db.collaborator_version(admin);
+    denied(db.crm.reset_password(&s.manager, admin, NEW_PASSWORD));
+    for who in [&s.sales, &s.support] {
+        denied(db.crm.reset_password(who, admin, NEW_PASSWORD));
+        denied(
+            db.crm
+                .reset_password(who, s.support2.collaborator_id, NEW_PASSWORD),
+        );
+    }
+    let a = db.crm.get_collaborator(admin).expect("get");
+    assert_eq!((a.version, a.must_change_password), (v, false));
+    db.crm
+        .login("paul.durand@epicevents.example", PASSWORD)
+        .expect("the admin's password is unchanged");
+    invalid(db.crm.login("paul.durand@epicevents.example", NEW_PASSWORD));
+    // Nor someone else's, through the own-password path.
+    let kate = db.crm.login(KATE, PASSWORD).expect("login");
+    let mut as_admin = kate.clone();
+    as_admin.collaborator_id = admin;
+    // (a forged session still needs the admin's current password)
+    field_error(
+        db.crm.change_own_password(&as_admin, "guess", NEW_PASSWORD),
+        "current_password",
+    );
+}
+
+fn deactivated_cannot_change_their_password(db: &TestDb) {
+    let s = db.staff();
+    let kate = db.crm.login(KATE, PASSWORD).expect("login");
+    db.crm
+        .set_collaborator_active(
+            &s.admin,
+            kate.collaborator_id,
+            db.collaborator_version(kate.collaborator_id),
+            false,
+            Handover::default(),
+        )
+        .expect("deactivate");
+    denied(db.crm.change_own_password(&kate, PASSWORD, NEW_PASSWORD));
+    assert!(matches!(db.crm.login(KATE, PASSWORD), Err(Error::Inactive)));
+}
+
+backend_tests!(
+    login_ignores_email_case,
+    wrong_password_and_unknown_email_look_the_same,
+    five_failures_lock_for_fifteen_minutes,
+    deactivated_accounts_cannot_log_in,
+    first_admin_only_on_an_empty_database,
+    password_policy_is_enforced_with_field_messages,
+    changing_ones_password_needs_the_current_one,
+    admin_reset_forces_a_change,
+    management_cannot_reset_an_admin_password,
+    deactivated_cannot_change_their_password,
+);
