@@ -117,8 +117,12 @@ pub(super) fn offered(app: &App, action: Action) -> bool {
 pub(super) fn update(app: &mut App, action: Action) {
     let Some(ws) = app.workspace() else { return };
     match ws.top() {
-        Some(Overlay::Confirm(_)) => return confirm(app, action),
-        Some(Overlay::Picker(_)) => return picker(app, action),
+        Some(Overlay::Confirm(_)) if !matches!(action, Action::Quit | Action::Lock) => {
+            return confirm(app, action)
+        }
+        Some(Overlay::Picker(_)) if !matches!(action, Action::Quit | Action::Lock) => {
+            return picker(app, action)
+        }
         Some(Overlay::Form(_)) if !matches!(action, Action::Quit | Action::Lock) => {
             return form(app, action)
         }

@@ -180,7 +180,19 @@ impl App {
         }
         self.last_input = Instant::now();
         let contexts = self.contexts();
-        let action = self.keymap.resolve(&contexts, &key);
+        let mut action = self.keymap.resolve(&contexts, &key);
+        // Dialogs and pickers stand alone (so `q` cannot quit from inside one), but
+        // the control-key escapes (lock, quit) work from anywhere.
+        if action.is_none()
+            && key
+                .modifiers
+                .contains(ratatui::crossterm::event::KeyModifiers::CONTROL)
+        {
+            action = self
+                .keymap
+                .resolve(&[Context::Global], &key)
+                .filter(|a| matches!(a, Action::Lock | Action::Quit));
+        }
         match action {
             Some(a) if self.offered(a) => self.update(a),
             Some(_) => {}

@@ -3,6 +3,8 @@
 //! they can run on the loader thread; [`fetch`] is the only place that calls the
 //! list services.
 
+use ratatui::layout::Constraint;
+
 use crate::action::Screen;
 use crate::db::repo::audit::AuditFilter;
 use crate::db::repo::clients::{ClientFilter, ClientSort};
@@ -110,49 +112,59 @@ impl PageData {
     }
 }
 
-/// Column headers and widths per screen, and the sorts they map to.
-pub fn columns(screen: Screen) -> &'static [(&'static str, u16, bool)] {
-    // (header, percentage width, right-aligned)
+/// Column headers, widths and alignment per screen: fixed widths for dates, ids
+/// and money, the rest shares what is left.
+pub fn columns(screen: Screen) -> Vec<(&'static str, Constraint, bool)> {
+    use Constraint::{Fill, Length};
     match screen {
-        Screen::Clients => &[
-            ("Name", 22, false),
-            ("Company", 22, false),
-            ("E-mail", 24, false),
-            ("Last contact", 12, false),
-            ("Sales contact", 20, false),
+        Screen::Clients => vec![
+            ("Name", Fill(3), false),
+            ("Company", Fill(3), false),
+            ("E-mail", Fill(3), false),
+            ("Last contact", Length(12), false),
+            ("Sales contact", Fill(2), false),
         ],
-        Screen::Contracts => &[
-            ("#", 7, true),
-            ("Client", 25, false),
-            ("Total", 15, true),
-            ("Due", 15, true),
-            ("Signed", 8, false),
-            ("Sales contact", 30, false),
+        Screen::Contracts => vec![
+            ("#", Length(7), true),
+            ("Client", Fill(3), false),
+            ("Total", Length(13), true),
+            ("Due", Length(13), true),
+            ("Signed", Length(6), false),
+            ("Sales contact", Fill(2), false),
         ],
-        Screen::Events => &[
-            ("Start", 17, false),
-            ("End", 17, false),
-            ("Name", 26, false),
-            ("Client", 18, false),
-            ("Att.", 6, true),
-            ("Support", 16, false),
+        Screen::Events => vec![
+            ("Start", Length(16), false),
+            ("End", Length(16), false),
+            ("Name", Fill(3), false),
+            ("Client", Fill(2), false),
+            ("Att.", Length(5), true),
+            ("Support", Fill(2), false),
         ],
-        Screen::Collaborators => &[
-            ("Name", 24, false),
-            ("No.", 9, false),
-            ("E-mail", 33, false),
-            ("Role", 12, false),
-            ("Active", 8, false),
+        Screen::Collaborators => vec![
+            ("Name", Fill(3), false),
+            ("No.", Length(7), false),
+            ("E-mail", Fill(4), false),
+            ("Role", Length(10), false),
+            ("Active", Length(6), false),
         ],
-        Screen::Notifications => &[("When", 17, false), ("", 3, false), ("Message", 80, false)],
-        Screen::Audit => &[
-            ("When", 17, false),
-            ("Who", 16, false),
-            ("Record", 16, false),
-            ("Action", 14, false),
-            ("Changes", 37, false),
+        Screen::Notifications => vec![
+            ("When", Length(16), false),
+            ("", Length(1), false),
+            ("Message", Fill(1), false),
+        ],
+        Screen::Audit => vec![
+            ("When", Length(16), false),
+            ("Who", Fill(2), false),
+            ("Record", Length(16), false),
+            ("Action", Length(14), false),
+            ("Changes", Fill(5), false),
         ],
     }
+}
+
+/// Lists whose natural order is newest first (their "ascending" is newest first).
+pub fn newest_first(screen: Screen) -> bool {
+    matches!(screen, Screen::Notifications | Screen::Audit)
 }
 
 /// Which column each sort key orders by (`o` cycles through these).

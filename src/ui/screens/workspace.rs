@@ -9,7 +9,7 @@ use crate::action::Screen;
 use crate::app::actions_offered_screen;
 use crate::app::state::{Overlay, Workspace};
 use crate::app::App;
-use crate::controllers::list::{columns, sort_columns};
+use crate::controllers::list::{columns, newest_first, sort_columns};
 use crate::ui::widgets::{centered, Column, DataTable, HelpOverlay, SortDirection, StatusBar};
 
 pub(super) fn render(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
@@ -112,10 +112,9 @@ fn render_tabs(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
 fn render_table(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
     let list = ws.list();
     let cols: Vec<Column> = columns(ws.screen)
-        .iter()
-        .map(|(h, w, right)| {
-            let c = Constraint::Percentage(*w);
-            if *right {
+        .into_iter()
+        .map(|(h, c, right)| {
+            if right {
                 Column::right(h, c)
             } else {
                 Column::new(h, c)
@@ -133,7 +132,7 @@ fn render_table(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
         "Nothing matches these filters.".to_string()
     };
     let sort_col = sort_columns(ws.screen).get(list.sort).copied().unwrap_or(0);
-    let dir = if list.descending {
+    let dir = if list.descending != newest_first(ws.screen) {
         SortDirection::Descending
     } else {
         SortDirection::Ascending
