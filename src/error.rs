@@ -40,6 +40,8 @@ pub enum Error {
     Migration(String),
     #[error("configuration: {0}")]
     Config(String),
+    #[error("terminal: {0}")]
+    Terminal(String),
     #[error("password hashing failed: {0}")]
     Hash(#[from] bcrypt::BcryptError),
 }
@@ -73,7 +75,11 @@ impl Error {
     pub fn is_expected(&self) -> bool {
         !matches!(
             self,
-            Error::Database(_) | Error::Migration(_) | Error::Hash(_) | Error::Connection(_)
+            Error::Database(_)
+                | Error::Migration(_)
+                | Error::Hash(_)
+                | Error::Connection(_)
+                | Error::Terminal(_)
         )
     }
 

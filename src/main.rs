@@ -38,6 +38,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     // A missing .env is normal; a malformed one is worth saying.
     if let Err(e) = dotenvy::dotenv() {
         if !e.not_found() {
@@ -47,7 +48,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let log_dir = project_dirs().ok().map(|d| d.data_dir().join("logs"));
     let _telemetry = telemetry::init(log_dir.as_deref());
-    match run(args) {
+    match run(args, started) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             telemetry::report_error(&e);
@@ -57,7 +58,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: Args) -> epicevents::Result<()> {
+fn run(args: Args, started: std::time::Instant) -> epicevents::Result<()> {
     let target = match args.database.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(s) => Target::parse(s),
         None => Target::default_sqlite()?,
@@ -95,6 +96,7 @@ fn run(args: Args) -> epicevents::Result<()> {
             .ok()
             .map(|d| d.config_dir().join("keys.toml")),
         database_label: target.display_safe(),
+        started: Some(started),
     };
-    app::run(crm, opts).map_err(|e| epicevents::Error::Connection(format!("terminal: {e}")))
+    app::run(crm, opts).map_err(|e| epicevents::Error::Terminal(e.to_string()))
 }

@@ -35,6 +35,8 @@ pub struct AppOptions {
     pub keys_file: Option<PathBuf>,
     /// Where the data is, as shown on the login screen.
     pub database_label: String,
+    /// When the process started: the time to the first frame is logged.
+    pub started: Option<Instant>,
 }
 
 /// Before login, or logged in.

@@ -37,9 +37,15 @@ pub fn run(crm: Crm, opts: AppOptions) -> std::io::Result<()> {
 }
 
 fn event_loop(app: &mut App, term: &mut Tui) -> std::io::Result<()> {
+    let mut first = true;
     loop {
         app.tick();
         term.draw(|f| crate::ui::screens::render(app, f))?;
+        if std::mem::take(&mut first) {
+            if let Some(t) = app.opts.started {
+                tracing::info!(ms = t.elapsed().as_secs_f64() * 1000.0, "first frame drawn");
+            }
+        }
         if app.should_quit {
             return Ok(());
         }
