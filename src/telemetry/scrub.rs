@@ -51,28 +51,39 @@ pub fn mask_url_password(url: &str) -> String {
 }
 
 /// Replaces bcrypt hashes, e-mail addresses, URL passwords and `password=…` pairs
-/// in free text.
+/// in free text. A secret key standing alone with its separator (`password: x`,
+/// `token= x`) hides the word after it.
 pub fn scrub_text(s: &str) -> String {
     let mut out = Vec::new();
+    let mut hide_next = false;
     for word in s.split_inclusive(char::is_whitespace) {
         let trimmed = word.trim_end();
         let tail = &word[trimmed.len()..];
         let core = trimmed.trim_matches(|c: char| "\"'(),;[]{}<>".contains(c));
-        let replaced =
-            if core.starts_with("$2a$") || core.starts_with("$2b$") || core.starts_with("$2y$") {
-                Some(REDACTED.to_string())
-            } else if core.contains("://") && core.contains('@') {
-                Some(mask_url_password(core))
-            } else if looks_like_email(core) {
-                Some("[email]".to_string())
-            } else if let Some((k, _)) = core
-                .split_once(['=', ':'])
-                .filter(|(k, v)| is_secret_key(k) && !v.is_empty())
-            {
-                Some(format!("{k}={REDACTED}"))
-            } else {
+        let secret_pair = core
+            .split_once(['=', ':'])
+            .filter(|(k, _)| is_secret_key(k));
+        let replaced = if core.is_empty() {
+            None
+        } else if std::mem::take(&mut hide_next) {
+            Some(REDACTED.to_string())
+        } else if core.starts_with("$2a$") || core.starts_with("$2b$") || core.starts_with("$2y$") {
+            Some(REDACTED.to_string())
+        } else if let Some((k, v)) = secret_pair {
+            // Before the URL and e-mail checks: `dsn=https://key@host` goes whole.
+            if v.is_empty() {
+                hide_next = true;
                 None
-            };
+            } else {
+                Some(format!("{k}={REDACTED}"))
+            }
+        } else if core.contains("://") && core.contains('@') {
+            Some(mask_url_password(core))
+        } else if looks_like_email(core) {
+            Some("[email]".to_string())
+        } else {
+            None
+        };
         match replaced {
             Some(r) => out.push(trimmed.replace(core, &r) + tail),
             None => out.push(word.to_string()),
@@ -173,5 +184,10 @@ mod tests {
         assert!(!s.contains("hunter2"));
         assert!(!s.contains("$2b$12$"));
         assert!(s.contains("login"));
+        let s = scrub_text("password: hunter2 token= abc dsn=https://key@o1.example/2 ok");
+        assert_eq!(
+            s,
+            "password: [redacted] token= [redacted] dsn=[redacted] ok"
+        );
     }
 }
