@@ -65,9 +65,11 @@ pub fn scrub_text(s: &str) -> String {
             .filter(|(k, _)| is_secret_key(k));
         let replaced = if core.is_empty() {
             None
-        } else if std::mem::take(&mut hide_next) {
-            Some(REDACTED.to_string())
-        } else if core.starts_with("$2a$") || core.starts_with("$2b$") || core.starts_with("$2y$") {
+        } else if std::mem::take(&mut hide_next)
+            || core.starts_with("$2a$")
+            || core.starts_with("$2b$")
+            || core.starts_with("$2y$")
+        {
             Some(REDACTED.to_string())
         } else if let Some((k, v)) = secret_pair {
             // Before the URL and e-mail checks: `dsn=https://key@host` goes whole.
