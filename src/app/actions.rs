@@ -942,6 +942,11 @@ fn refresh_now(app: &mut App) {
     let Some(ws) = app.workspace() else { return };
     let session = ws.session.clone();
     let actor = app.crm.actor(&session);
+    if actor.as_ref().is_ok_and(|a| a.active) {
+        if let Err(e) = app.crm.refresh_reminders(&session) {
+            crate::telemetry::report_error(&e);
+        }
+    }
     let unread = app.crm.unread_notifications(&session);
     match actor {
         Ok(a) if !a.active => {
