@@ -20,13 +20,21 @@ fn demo_loads_the_brief_and_is_idempotent(db: &TestDb) {
 
     let clients = db
         .crm
-        .list_clients(&ClientFilter::default(), ClientSort::Name, &ListParams::default())
+        .list_clients(
+            &ClientFilter::default(),
+            ClientSort::Name,
+            &ListParams::default(),
+        )
         .expect("clients");
     assert_eq!(clients.total as usize, report.clients);
 
     let kevin = db
         .crm
-        .list_clients(&ClientFilter::default(), ClientSort::Name, &ListParams::default().with_filter("kevin casey"))
+        .list_clients(
+            &ClientFilter::default(),
+            ClientSort::Name,
+            &ListParams::default().with_filter("kevin casey"),
+        )
         .expect("kevin");
     assert_eq!(kevin.rows.len(), 1);
     let k = &kevin.rows[0];
@@ -40,14 +48,27 @@ fn demo_loads_the_brief_and_is_idempotent(db: &TestDb) {
     let mut contracts: Vec<(i64, i64, bool)> = detail
         .contracts
         .iter()
-        .map(|c| (c.contract.total_cents, c.contract.due_cents, c.contract.signed))
+        .map(|c| {
+            (
+                c.contract.total_cents,
+                c.contract.due_cents,
+                c.contract.signed,
+            )
+        })
         .collect();
     contracts.sort();
-    assert_eq!(contracts, vec![(400_000, 400_000, false), (1_000_000, 750_000, true)]);
+    assert_eq!(
+        contracts,
+        vec![(400_000, 400_000, false), (1_000_000, 750_000, true)]
+    );
 
     let john = db
         .crm
-        .list_contracts(&ContractFilter::default(), ContractSort::Id, &ListParams::default().with_filter("john ouick"))
+        .list_contracts(
+            &ContractFilter::default(),
+            ContractSort::Id,
+            &ListParams::default().with_filter("john ouick"),
+        )
         .expect("john");
     assert_eq!(john.rows.len(), 1);
     assert_eq!(john.rows[0].contract.total(), Cents(800_000));
@@ -55,7 +76,11 @@ fn demo_loads_the_brief_and_is_idempotent(db: &TestDb) {
 
     let wedding = db
         .crm
-        .list_events(&EventFilter::default(), EventSort::Start, &ListParams::default().with_filter("ouick wedding"))
+        .list_events(
+            &EventFilter::default(),
+            EventSort::Start,
+            &ListParams::default().with_filter("ouick wedding"),
+        )
         .expect("wedding");
     assert_eq!(wedding.rows.len(), 1);
     let w = &wedding.rows[0];
@@ -67,20 +92,34 @@ fn demo_loads_the_brief_and_is_idempotent(db: &TestDb) {
 
     let assembly = db
         .crm
-        .list_events(&EventFilter::default(), EventSort::Start, &ListParams::default().with_filter("bouzin assembly"))
+        .list_events(
+            &EventFilter::default(),
+            EventSort::Start,
+            &ListParams::default().with_filter("bouzin assembly"),
+        )
         .expect("assembly");
-    assert_eq!(assembly.rows[0].support_name.as_deref(), Some("Aliénor Vichum"));
+    assert_eq!(
+        assembly.rows[0].support_name.as_deref(),
+        Some("Aliénor Vichum")
+    );
     assert_eq!(assembly.rows[0].event.attendees, 200);
 
     let launch = db
         .crm
-        .list_events(&EventFilter::default(), EventSort::Start, &ListParams::default().with_filter("launch party"))
+        .list_events(
+            &EventFilter::default(),
+            EventSort::Start,
+            &ListParams::default().with_filter("launch party"),
+        )
         .expect("launch");
     assert_eq!(launch.rows.len(), 1);
     assert_eq!(launch.rows[0].support_name, None);
     assert_eq!((launch.rows[0].event.starts_at - db.now()).num_days(), 30);
 
-    let bill = db.crm.login("bill.boquet@epicevents.example", DEMO_PASSWORD).expect("demo login");
+    let bill = db
+        .crm
+        .login("bill.boquet@epicevents.example", DEMO_PASSWORD)
+        .expect("demo login");
     assert_eq!(bill.name, "Bill Boquet");
 }
 
@@ -97,4 +136,7 @@ fn demo_refuses_a_database_with_other_accounts(db: &TestDb) {
     assert!(err.to_string().contains("empty database"), "{err}");
 }
 
-backend_tests!(demo_loads_the_brief_and_is_idempotent, demo_refuses_a_database_with_other_accounts);
+backend_tests!(
+    demo_loads_the_brief_and_is_idempotent,
+    demo_refuses_a_database_with_other_accounts
+);

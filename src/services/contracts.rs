@@ -289,9 +289,7 @@ impl Crm {
                 let due = repo::get(c, contract_id)?.due();
                 return Err(Error::field(
                     "amount",
-                    format!(
-                        "overpayment refused: only {due} is still due"
-                    ),
+                    format!("overpayment refused: only {due} is still due"),
                 ));
             }
             let pid = payments_repo::insert(
