@@ -21,10 +21,11 @@ pub fn search_text<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
     out
 }
 
-/// Splits a filter into folded terms; all must match.
+/// Splits a filter into folded terms; all must match. A NUL separates terms too:
+/// no stored text holds one, and neither database can take one in a query.
 pub fn terms(filter: &str) -> Vec<String> {
     filter
-        .split_whitespace()
+        .split(|c: char| c.is_whitespace() || c == '\0')
         .map(fold)
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
@@ -60,6 +61,7 @@ mod tests {
     fn folds_accents_and_case() {
         assert_eq!(fold("Aliénor VICHUM"), "alienor vichum");
         assert_eq!(terms("  Kate   Candé "), vec!["kate", "cande"]);
+        assert_eq!(terms("a\0b \0"), vec!["a", "b"]);
         assert_eq!(
             search_text(["Salle des fêtes", "", "Mufflins"]),
             "salle des fetes mufflins"

@@ -116,8 +116,12 @@ pub fn get(conn: &mut DbConnection, id: i64) -> Result<Collaborator> {
         })
 }
 
-/// Finds an account by e-mail, whatever its case.
+/// Finds an account by e-mail, whatever its case. No stored address holds a NUL
+/// (and PostgreSQL cannot even compare one): such input finds nobody.
 pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<Collaborator>> {
+    if email.contains('\0') {
+        return Ok(None);
+    }
     Ok(collaborators::table
         .filter(
             diesel::dsl::sql::<diesel::sql_types::Text>("lower(collaborators.email)")
