@@ -123,7 +123,9 @@ fn submit(app: &mut App) {
             }
             g.message = Some(match &e {
                 Error::Locked { until } => {
-                    let mins = (*until - app.crm.now()).num_minutes().max(0) + 1;
+                    // Whole minutes, rounded up: a 15-minute lock says 15, not 16.
+                    let secs = (*until - app.crm.now()).num_seconds().max(1);
+                    let mins = (secs + 59) / 60;
                     format!("Account locked after repeated failures: try again in {mins} min.")
                 }
                 other => other.user_message(),
