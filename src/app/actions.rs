@@ -37,6 +37,16 @@ pub(super) fn offered(app: &App, action: Action) -> bool {
     };
     let entity = d.map(|d| d.entity).or_else(|| Entity::of_screen(ws.screen));
     let screen = ws.screen;
+    // On a table, the selected row decides (until one is loaded, the user's own).
+    let row = if d.is_none() {
+        ws.list().selected_facts()
+    } else {
+        None
+    };
+    let owner = d.map_or(row.map_or(me, |r| r.owner), |d| d.owner);
+    let support = d.map_or(row.map_or(me, |r| r.support), |d| d.support);
+    let signed = d.map_or(row.is_some_and(|r| r.signed), |d| d.signed);
+    let role = d.and_then(|d| d.role).or(row.and_then(|r| r.role));
     match action {
         Action::GoScreen(s) => screen_offered(a.role, s),
         Action::New => match d.map(|d| d.entity) {
@@ -53,17 +63,14 @@ pub(super) fn offered(app: &App, action: Action) -> bool {
                 _ => false,
             },
         },
-        Action::Edit => match (entity, d) {
-            (Some(Entity::Client), Some(d)) => allow(P::UpdateClientDetails { owner: d.owner }),
-            (Some(Entity::Client), None) => allow(P::UpdateClientDetails { owner: me }),
-            (Some(Entity::Contract), Some(d)) => allow(P::UpdateContract { owner: d.owner }),
-            (Some(Entity::Contract), None) => allow(P::UpdateContract { owner: me }),
-            (Some(Entity::Event), Some(d)) => allow(P::UpdateEvent { support: d.support }),
-            (Some(Entity::Event), None) => allow(P::UpdateEvent { support: me }),
-            (Some(Entity::Collaborator), _) => allow(P::UpdateCollaborator {
+        Action::Edit => match entity {
+            Some(Entity::Client) => allow(P::UpdateClientDetails { owner }),
+            Some(Entity::Contract) => allow(P::UpdateContract { owner }),
+            Some(Entity::Event) => allow(P::UpdateEvent { support }),
+            Some(Entity::Collaborator) => allow(P::UpdateCollaborator {
                 target_id: -1,
-                current: d.and_then(|d| d.role).unwrap_or(Role::Sales),
-                new: d.and_then(|d| d.role).unwrap_or(Role::Sales),
+                current: role.unwrap_or(Role::Sales),
+                new: role.unwrap_or(Role::Sales),
             }),
             _ => false,
         },
@@ -88,24 +95,17 @@ pub(super) fn offered(app: &App, action: Action) -> bool {
         Action::WithoutSupport => allow(P::AssignSupport),
         Action::AssignedToMe => a.role == Role::Support,
         Action::Sign => {
-            entity == Some(Entity::Contract)
-                && allow(P::SignContract {
-                    owner: d.map_or(me, |d| d.owner),
-                })
-                && !d.is_some_and(|d| d.signed)
+            entity == Some(Entity::Contract) && allow(P::SignContract { owner }) && !signed
         }
         Action::RecordPayment => {
-            entity == Some(Entity::Contract)
-                && allow(P::RecordPayment {
-                    owner: d.map_or(me, |d| d.owner),
-                })
+            entity == Some(Entity::Contract) && allow(P::RecordPayment { owner })
         }
         Action::AssignSupport => entity == Some(Entity::Event) && allow(P::AssignSupport),
         Action::ToggleActive | Action::ResetPassword => {
             entity == Some(Entity::Collaborator)
                 && allow(P::SetCollaboratorActive {
                     target_id: -1,
-                    role: d.and_then(|d| d.role).unwrap_or(Role::Sales),
+                    role: role.unwrap_or(Role::Sales),
                 })
         }
         Action::History => d.is_some() && allow(P::ViewAudit),

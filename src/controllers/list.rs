@@ -97,8 +97,21 @@ pub struct PageData {
     pub offset: usize,
     pub rows: Vec<Vec<String>>,
     pub ids: Vec<i64>,
+    /// Per row, what the policy needs to decide which keys to offer on it.
+    pub facts: Vec<RowFacts>,
     pub total: usize,
     pub capped: bool,
+}
+
+/// The owner (client's sales contact), support and signed state of a row, so the
+/// table offers `e`, `s`, `p` only on rows the policy lets this user change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowFacts {
+    pub owner: Option<i64>,
+    pub support: Option<i64>,
+    pub signed: bool,
+    /// A collaborator row's role.
+    pub role: Option<crate::domain::Role>,
 }
 
 impl PageData {
@@ -198,11 +211,15 @@ pub fn fetch(crm: &Crm, session: &Session, q: &ListQuery) -> Result<PageData> {
     let p = params(q);
     let me = Some(q.me);
     macro_rules! page {
-        ($page:expr, |$r:ident| $id:expr, $cells:expr) => {{
+        ($page:expr, |$r:ident| $id:expr, $cells:expr) => {
+            page!($page, |$r| $id, facts: RowFacts::default(), $cells)
+        };
+        ($page:expr, |$r:ident| $id:expr, facts: $facts:expr, $cells:expr) => {{
             let page = $page;
             PageData {
                 offset: q.offset,
                 ids: page.rows.iter().map(|$r| $id).collect(),
+                facts: page.rows.iter().map(|$r| { let _ = $r; $facts }).collect(),
                 rows: page.rows.iter().map(|$r| $cells).collect(),
                 total: page.total as usize,
                 capped: page.total_capped,
@@ -223,6 +240,10 @@ pub fn fetch(crm: &Crm, session: &Session, q: &ListQuery) -> Result<PageData> {
             page!(
                 crm.list_clients(&f, sort, &p)?,
                 |r| r.client.id,
+                facts: RowFacts {
+                    owner: r.client.sales_contact_id,
+                    ..RowFacts::default()
+                },
                 vec![
                     archived_mark(&r.client.full_name, r.client.archived_at.is_some()),
                     r.client.company_name.clone(),
@@ -249,6 +270,11 @@ pub fn fetch(crm: &Crm, session: &Session, q: &ListQuery) -> Result<PageData> {
             page!(
                 crm.list_contracts(&f, sort, &p)?,
                 |r| r.contract.id,
+                facts: RowFacts {
+                    owner: r.client.sales_contact_id,
+                    signed: r.contract.signed,
+                    ..RowFacts::default()
+                },
                 vec![
                     archived_mark(
                         &format!("#{}", r.contract.id),
@@ -279,6 +305,11 @@ pub fn fetch(crm: &Crm, session: &Session, q: &ListQuery) -> Result<PageData> {
             page!(
                 crm.list_events(&f, sort, &p)?,
                 |r| r.event.id,
+                facts: RowFacts {
+                    owner: r.client.sales_contact_id,
+                    support: r.event.support_id,
+                    ..RowFacts::default()
+                },
                 vec![
                     show_local(r.event.starts_at),
                     show_local(r.event.ends_at),
@@ -300,6 +331,10 @@ pub fn fetch(crm: &Crm, session: &Session, q: &ListQuery) -> Result<PageData> {
             page!(
                 crm.list_collaborators(&CollaboratorFilter::default(), sort, &p)?,
                 |r| r.id,
+                facts: RowFacts {
+                    role: Some(r.role()),
+                    ..RowFacts::default()
+                },
                 vec![
                     r.full_name.clone(),
                     r.employee_number.clone(),
@@ -509,6 +544,14 @@ impl ListState {
         }
     }
 
+    /// The policy facts of the selected row, if loaded.
+    pub fn selected_facts(&self) -> Option<RowFacts> {
+        self.selected
+            .checked_sub(self.page.offset)
+            .and_then(|i| self.page.facts.get(i))
+            .copied()
+    }
+
     /// The id of the selected row, if loaded.
     pub fn selected_id(&self) -> Option<i64> {
         self.selected
@@ -573,6 +616,7 @@ mod tests {
             offset: 0,
             rows: vec![vec![]; 200],
             ids: (0..200).collect(),
+            facts: Vec::new(),
             total: 1000,
             capped: false,
         };
