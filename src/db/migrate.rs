@@ -1,5 +1,16 @@
 //! Both backends' migrations, embedded in the binary and run on start.
+//!
+//! Diesel's harness creates its bookkeeping table before anything else, which needs
+//! the right to create tables. On a shared PostgreSQL database the application role
+//! has no such right (README: the owner migrates), so the applied versions are read
+//! first and the harness only runs when something is pending.
 
+use std::collections::HashSet;
+
+use diesel::backend::Backend as DieselBackend;
+use diesel::migration::MigrationSource;
+use diesel::sql_types::Text;
+use diesel::{QueryableByName, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use super::{Db, DbConnection};
@@ -8,17 +19,75 @@ use crate::error::{Error, Result};
 const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
+#[derive(QueryableByName)]
+struct Applied {
+    #[diesel(sql_type = Text)]
+    version: String,
+}
+
+/// Versions recorded as applied; `None` when the bookkeeping table does not exist.
+fn applied<C: diesel::Connection>(conn: &mut C) -> Option<HashSet<String>>
+where
+    Applied: QueryableByName<C::Backend>,
+    C::Backend: DieselBackend,
+    diesel::query_builder::SqlQuery: diesel::query_dsl::LoadQuery<'static, C, Applied>,
+{
+    diesel::sql_query("SELECT version FROM __diesel_schema_migrations")
+        .load::<Applied>(conn)
+        .ok()
+        .map(|rows| rows.into_iter().map(|r| r.version).collect())
+}
+
+/// Versions the binary carries.
+fn embedded<DB: DieselBackend>(source: &EmbeddedMigrations) -> Result<Vec<String>>
+where
+    EmbeddedMigrations: MigrationSource<DB>,
+{
+    let migrations =
+        MigrationSource::<DB>::migrations(source).map_err(|e| Error::Migration(e.to_string()))?;
+    Ok(migrations
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .collect())
+}
+
+fn pending(applied: Option<HashSet<String>>, embedded: &[String]) -> bool {
+    match applied {
+        Some(done) => embedded.iter().any(|v| !done.contains(v)),
+        None => true,
+    }
+}
+
 impl Db {
-    /// Brings the schema up to date; a no-op when it already is.
+    /// Brings the schema up to date; a no-op (and read-only) when it already is.
     pub fn migrate(&self) -> Result<()> {
         let mut conn = self.conn()?;
-        let applied = match &mut *conn {
-            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE).map(|v| v.len()),
-            DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES).map(|v| v.len()),
+        let ran = match &mut *conn {
+            DbConnection::Sqlite(c) => {
+                if !pending(applied(c), &embedded::<diesel::sqlite::Sqlite>(&SQLITE)?) {
+                    return Ok(());
+                }
+                c.run_pending_migrations(SQLITE).map(|v| v.len())
+            }
+            DbConnection::Postgresql(c) => {
+                if !pending(applied(c), &embedded::<diesel::pg::Pg>(&POSTGRES)?) {
+                    return Ok(());
+                }
+                c.run_pending_migrations(POSTGRES).map(|v| v.len())
+            }
         }
-        .map_err(|e| Error::Migration(e.to_string()))?;
-        if applied > 0 {
-            tracing::info!(applied, "database migrated");
+        .map_err(|e| {
+            let msg = e.to_string();
+            if msg.contains("permission denied") {
+                Error::Migration(format!(
+                    "{msg}: the schema needs migrating and this role may not; run once as the database owner"
+                ))
+            } else {
+                Error::Migration(msg)
+            }
+        })?;
+        if ran > 0 {
+            tracing::info!(applied = ran, "database migrated");
         }
         Ok(())
     }
