@@ -191,11 +191,17 @@ impl Db {
 
     /// Runs `f` in a transaction; retried a few times when SQLite reports another
     /// writer holds the lock, so two processes on one file do not fail each other.
+    /// On SQLite the transaction takes the write lock at its start (`BEGIN
+    /// IMMEDIATE`): a read-then-write transaction can then never fail half-way
+    /// because another writer committed in between.
     pub fn write<T>(&self, mut f: impl FnMut(&mut DbConnection) -> Result<T>) -> Result<T> {
         let mut conn = self.conn()?;
         let mut attempt = 0;
         loop {
-            let r = conn.transaction(|c| f(c));
+            let r = match self.backend {
+                Backend::Postgres => conn.transaction(|c| f(c)),
+                Backend::Sqlite => immediate(&mut conn, &mut f),
+            };
             match r {
                 Err(Error::Database(ref e)) if is_busy(e) && attempt < 5 => {
                     attempt += 1;
@@ -210,6 +216,35 @@ impl Db {
     pub fn read<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T>) -> Result<T> {
         let mut conn = self.conn()?;
         f(&mut conn)
+    }
+}
+
+/// `f` in a `BEGIN IMMEDIATE` transaction, through diesel's own transaction
+/// manager so a connection dropped mid-way (a panic) is seen as broken by the pool.
+fn immediate<T>(
+    conn: &mut DbConnection,
+    f: &mut impl FnMut(&mut DbConnection) -> Result<T>,
+) -> Result<T> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    if let DbConnection::Sqlite(c) = conn {
+        AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+    }
+    let r = f(conn);
+    let DbConnection::Sqlite(c) = conn else {
+        return r;
+    };
+    match r {
+        Ok(v) => match AnsiTransactionManager::commit_transaction(c) {
+            Ok(()) => Ok(v),
+            Err(e) => {
+                let _ = AnsiTransactionManager::rollback_transaction(c);
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            AnsiTransactionManager::rollback_transaction(c)?;
+            Err(e)
+        }
     }
 }
 
