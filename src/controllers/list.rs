@@ -21,6 +21,9 @@ use crate::Crm;
 /// How many rows one fetch loads around the selection.
 pub const WINDOW: usize = 200;
 
+/// How close to the edge of the loaded rows the next window is asked for.
+pub const PREFETCH: usize = 40;
+
 /// The hotkey filters of SPEC §3/§5. Each screen reads the ones it has.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filters {
@@ -493,13 +496,19 @@ impl ListState {
         true
     }
 
-    /// True when the selection has left the loaded window.
+    /// True when the selection has left the loaded window, or come within
+    /// [`PREFETCH`] rows of an edge beyond which there are more rows: the next
+    /// window is fetched while the current one is still on screen.
     pub fn needs_window(&self) -> bool {
         let p = &self.page;
         if p.total == 0 {
             return false;
         }
-        self.selected < p.offset || self.selected >= p.offset + p.rows.len()
+        let end = p.offset + p.rows.len();
+        let outside = self.selected < p.offset || self.selected >= end;
+        let near_end = end < p.total && self.selected + PREFETCH >= end;
+        let near_start = p.offset > 0 && self.selected < p.offset + PREFETCH;
+        outside || near_end || near_start
     }
 
     /// Moves the selection by `delta` rows, clamped; asks for another window when
@@ -623,8 +632,8 @@ mod tests {
         l.dirty = false;
         l.move_by(150);
         assert!(!l.dirty);
-        l.move_by(100);
-        assert!(l.dirty);
-        assert_eq!(l.query(1).offset, 250 - WINDOW / 4);
+        l.move_by(20);
+        assert!(l.dirty, "prefetch within {PREFETCH} rows of the end");
+        assert_eq!(l.query(1).offset, 170 - WINDOW / 4);
     }
 }
