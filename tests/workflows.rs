@@ -327,19 +327,20 @@ fn support_day(db: &TestDb) {
         "Salle des fêtes de Mufflins (salle B)"
     );
 
-    // Someone else's event: the edit is refused with a clear message, nothing changes.
-    ui.ch('m').ch('t').ch('t').ch('t').filter("wedding").ch('e');
-    ui.type_text("X").ctrl('s');
-    assert!(
-        ui.toast().contains("only edit events assigned to you"),
-        "{}",
-        ui.toast()
-    );
+    // Someone else's event: editing is not offered, and the service refuses it.
+    ui.ch('m').ch('t').ch('t').ch('t').filter("wedding");
+    assert!(!ui.app.offered(Action::Edit), "not offered on Kate's event");
+    ui.ch('e');
+    assert!(ui.form().is_none());
     let p = ListParams::default().with_filter("ouick wedding");
     let w = db
         .crm
         .list_events(&EventFilter::default(), EventSort::Start, &p)
         .expect("events");
+    let e = &w.rows[0].event;
+    let input = event_input("X", e.starts_at, e.ends_at);
+    let msg = denied(db.crm.update_event(&me, e.id, e.version, &input));
+    assert!(msg.contains("only edit events assigned to you"), "{msg}");
     assert_eq!(w.rows[0].event.version, 2, "unchanged since its assignment");
 }
 
