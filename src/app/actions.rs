@@ -26,7 +26,11 @@ pub fn screen_offered(role: Role, s: Screen) -> bool {
 
 pub(super) fn offered(app: &App, action: Action) -> bool {
     let Some(ws) = app.workspace() else {
-        return true;
+        // Before login only the form's own keys and quit do anything.
+        return matches!(
+            action,
+            Action::SignIn | Action::Save | Action::NextField | Action::PrevField | Action::Quit
+        );
     };
     let a = &ws.actor;
     let me = Some(a.id);
