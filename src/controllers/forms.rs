@@ -42,7 +42,7 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
             vec![
                 line("full_name", "Full name").required(),
                 line("email", "E-mail").required(),
-                line("phone", "Phone").hint("+33 6 12 34 56 78"),
+                line("phone", "Phone").hint("e.g. +33 6 12 34 56 78"),
                 line("company_name", "Company"),
                 line("first_contact", "First contact")
                     .required()
@@ -69,7 +69,7 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                         .with_value(&c.full_name),
                     line("email", "E-mail").required().with_value(&c.email),
                     line("phone", "Phone")
-                        .hint("+33 6 12 34 56 78")
+                        .hint("e.g. +33 6 12 34 56 78")
                         .with_value(&c.phone),
                     line("company_name", "Company").with_value(&c.company_name),
                     line("first_contact", "First contact")
