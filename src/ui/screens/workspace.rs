@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use crate::action::Screen;
+use crate::action::{Action, Screen};
 use crate::app::actions_offered_screen;
 use crate::app::state::{Overlay, Workspace};
 use crate::app::App;
@@ -31,7 +31,15 @@ pub(super) fn render(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
                 let r = centered(body, w, h + u16::from(!f.note.is_empty()));
                 let [form_area, note] =
                     Layout::vertical([Constraint::Length(h), Constraint::Min(0)]).areas(r);
-                ratatui::widgets::Clear.render(r, buf);
+                // Clear the whole band across the body, not just the form: in the
+                // narrow margins beside it, cut-off cells and borders of what is
+                // beneath read as garbage ("│t│", "┌│").
+                let band = Rect {
+                    x: body.x + 1,
+                    width: body.width.saturating_sub(2),
+                    ..r
+                };
+                ratatui::widgets::Clear.render(band, buf);
                 f.form.render(form_area, buf, theme);
                 Paragraph::new(Span::styled(f.note.clone(), theme.muted))
                     .style(theme.overlay)
@@ -50,7 +58,23 @@ pub(super) fn render(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
             }
         }
     }
-    let hints = app.hints();
+    // Moving the selection is obvious and listed under `?`; the status bar keeps
+    // its room for what differs per screen and role (filters, open, edit, sign…).
+    let hints: Vec<_> = app
+        .hints()
+        .into_iter()
+        .filter(|h| {
+            !matches!(
+                h.action,
+                Action::MoveUp
+                    | Action::MoveDown
+                    | Action::PageUp
+                    | Action::PageDown
+                    | Action::Top
+                    | Action::Bottom
+            )
+        })
+        .collect();
     let filters = ws.list().filters.labels(ws.screen);
     let role = ws.session.role.label();
     StatusBar::new()
