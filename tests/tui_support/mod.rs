@@ -1,0 +1,148 @@
+//! Driving the real terminal app in tests: a demo database with a fixed clock, an
+//! `App` on it with the inline loader, keys typed one by one, frames drawn on
+//! ratatui's in-memory backend.
+
+#![allow(dead_code)]
+
+use std::sync::Once;
+
+use epicevents::app::{App, AppOptions};
+use epicevents::keymap::Keymap;
+use epicevents::ui::Theme;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+
+use crate::common::TestDb;
+
+/// How many made-up clients the demo adds in these tests (besides the brief's three).
+pub const GENERATED: usize = 12;
+
+pub const PAUL: &str = "paul.durand@epicevents.example";
+pub const MIA: &str = "mia.martin@epicevents.example";
+pub const BILL: &str = "bill.boquet@epicevents.example";
+pub const ANNE: &str = "anne.roy@epicevents.example";
+pub const KATE: &str = "kate.hastroff@epicevents.example";
+pub const ALIENOR: &str = "alienor.vichum@epicevents.example";
+
+static TZ: Once = Once::new();
+
+/// Local time is UTC in these processes, so dates on screen do not depend on where
+/// the tests run. Called first thing in every test, before anything reads the clock.
+pub fn utc() {
+    TZ.call_once(|| std::env::set_var("TZ", "UTC"));
+}
+
+/// A fresh SQLite database with the demo loaded at the TestDb clock (2023-05-01 09:00).
+pub fn demo_db() -> TestDb {
+    utc();
+    let db = TestDb::sqlite();
+    let report = epicevents::demo::load(&db.crm, GENERATED).expect("demo loads");
+    assert!(report.loaded);
+    db
+}
+
+pub fn opts() -> AppOptions {
+    AppOptions {
+        demo_hint: true,
+        idle_timeout: None,
+        keys_file: None,
+        database_label: "demo.db".into(),
+        ..AppOptions::default()
+    }
+}
+
+/// An app on the login screen of `db`, colours on.
+pub fn app(db: &TestDb) -> App {
+    app_with(db, opts(), Keymap::defaults(), Theme::colored())
+}
+
+pub fn app_with(db: &TestDb, opts: AppOptions, keymap: Keymap, theme: Theme) -> App {
+    let mut app = App::new(db.crm.clone(), opts, keymap, theme);
+    app.tick();
+    app
+}
+
+pub fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+pub fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+/// One key, then a tick so whatever query it asked for runs.
+pub fn press(app: &mut App, code: KeyCode) {
+    app.handle_key(key(code));
+    app.tick();
+}
+
+pub fn press_ctrl(app: &mut App, c: char) {
+    app.handle_key(ctrl(c));
+    app.tick();
+}
+
+/// A character key (`press_char(app, 'u')`).
+pub fn ch(app: &mut App, c: char) {
+    press(app, KeyCode::Char(c));
+}
+
+/// Types text one character at a time, ticking after each as the loop would.
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        ch(app, c);
+    }
+}
+
+/// Logs in through the form: e-mail, Tab, password, Enter.
+pub fn login_as(app: &mut App, email: &str, password: &str) {
+    type_text(app, email);
+    press(app, KeyCode::Tab);
+    type_text(app, password);
+    press(app, KeyCode::Enter);
+}
+
+/// Logs in with the demo password and checks the workspace opened.
+pub fn login(app: &mut App, email: &str) {
+    login_as(app, email, epicevents::demo::DEMO_PASSWORD);
+    assert!(
+        app.workspace().is_some(),
+        "login as {email} failed: {}",
+        screen_text(app, 120, 40)
+    );
+}
+
+/// A logged-in app for one demo account.
+pub fn logged_in(db: &TestDb, email: &str) -> App {
+    let mut a = app(db);
+    login(&mut a, email);
+    a
+}
+
+/// The frame the app draws at `width × height`.
+pub fn draw(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal
+        .draw(|f| epicevents::ui::screens::render(app, f))
+        .expect("draw");
+    terminal
+}
+
+/// The frame as plain text, one line per row.
+pub fn screen_text(app: &App, width: u16, height: u16) -> String {
+    let terminal = draw(app, width, height);
+    let buf = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The text at 80×24, the size the product must work at.
+pub fn screen(app: &App) -> String {
+    screen_text(app, 80, 24)
+}
