@@ -587,6 +587,9 @@ impl ListState {
             }
         };
         parts.push(count);
+        if self.loading && !self.page.rows.is_empty() {
+            parts.push("loading…".to_string());
+        }
         parts.join(" · ")
     }
 
