@@ -160,12 +160,7 @@ impl Crm {
         let email = validate::email(&input.email);
         self.write(session, |c, actor| {
             let before = repo::get(c, id)?;
-            if before.version != version {
-                return Err(Error::Conflict {
-                    entity: "client",
-                    id,
-                });
-            }
+            super::expect_version("client", id, before.version, version)?;
             let p = permit(
                 actor,
                 Action::UpdateClientDetails {
@@ -213,12 +208,7 @@ impl Crm {
         let now = self.now();
         self.write(session, |c, actor| {
             let before = repo::get(c, id)?;
-            if before.version != version {
-                return Err(Error::Conflict {
-                    entity: "client",
-                    id,
-                });
-            }
+            super::expect_version("client", id, before.version, version)?;
             let p = permit(
                 actor,
                 Action::ReassignClient {
@@ -273,12 +263,7 @@ impl Crm {
         let now = self.now();
         self.write(session, |c, actor| {
             let before = repo::get(c, id)?;
-            if before.version != version {
-                return Err(Error::Conflict {
-                    entity: "client",
-                    id,
-                });
-            }
+            super::expect_version("client", id, before.version, version)?;
             let p = permit(
                 actor,
                 if archived {

@@ -158,12 +158,7 @@ impl Crm {
             .filter(|p| !p.is_empty());
         let changed = self.write(session, |c, actor| {
             let before = repo::get(c, id)?;
-            if before.version != version {
-                return Err(Error::Conflict {
-                    entity: "collaborator",
-                    id,
-                });
-            }
+            super::expect_version("collaborator", id, before.version, version)?;
             let p = permit(
                 actor,
                 Action::UpdateCollaborator {
@@ -257,9 +252,7 @@ impl Crm {
         let now = self.now();
         self.write(session, |c, actor| {
             let target = repo::get(c, id)?;
-            if target.version != version {
-                return Err(Error::Conflict { entity: "collaborator", id });
-            }
+            super::expect_version("collaborator", id, target.version, version)?;
             let p = permit(actor, Action::SetCollaboratorActive { target_id: id, role: target.role() })?;
             if target.active == active {
                 return Ok(());

@@ -147,12 +147,7 @@ impl Crm {
         let now = self.now();
         self.write(session, |c, actor| {
             let before = repo::get(c, id)?;
-            if before.version != version {
-                return Err(Error::Conflict {
-                    entity: "contract",
-                    id,
-                });
-            }
+            super::expect_version("contract", id, before.version, version)?;
             let client = clients_repo::get(c, before.client_id)?;
             let p = permit(
                 actor,
@@ -197,12 +192,7 @@ impl Crm {
         let now = self.now();
         self.write(session, |c, actor| {
             let before = repo::get(c, id)?;
-            if before.version != version {
-                return Err(Error::Conflict {
-                    entity: "contract",
-                    id,
-                });
-            }
+            super::expect_version("contract", id, before.version, version)?;
             let client = clients_repo::get(c, before.client_id)?;
             let p = permit(
                 actor,
@@ -334,12 +324,7 @@ impl Crm {
         let now = self.now();
         self.write(session, |c, actor| {
             let before = repo::get(c, id)?;
-            if before.version != version {
-                return Err(Error::Conflict {
-                    entity: "contract",
-                    id,
-                });
-            }
+            super::expect_version("contract", id, before.version, version)?;
             let p = permit(
                 actor,
                 if archived {

@@ -164,12 +164,7 @@ impl Crm {
         let now = self.now();
         self.write(session, |c, actor| {
             let before = repo::get(c, id)?;
-            if before.version != version {
-                return Err(Error::Conflict {
-                    entity: "event",
-                    id,
-                });
-            }
+            super::expect_version("event", id, before.version, version)?;
             let p = permit(
                 actor,
                 Action::UpdateEvent {
@@ -255,12 +250,7 @@ impl Crm {
         let now = self.now();
         self.write(session, |c, actor| {
             let before = repo::get(c, id)?;
-            if before.version != version {
-                return Err(Error::Conflict {
-                    entity: "event",
-                    id,
-                });
-            }
+            super::expect_version("event", id, before.version, version)?;
             let p = permit(actor, Action::AssignSupport)?;
             if let Some(s) = support {
                 let who = staff_repo::get(c, s)
@@ -338,12 +328,7 @@ impl Crm {
         let now = self.now();
         self.write(session, |c, actor| {
             let before = repo::get(c, id)?;
-            if before.version != version {
-                return Err(Error::Conflict {
-                    entity: "event",
-                    id,
-                });
-            }
+            super::expect_version("event", id, before.version, version)?;
             let p = permit(
                 actor,
                 if archived {

@@ -96,6 +96,20 @@ impl Crm {
     }
 }
 
+/// Refuses a write based on a stale read: the record changed since `expected`.
+pub(crate) fn expect_version(
+    entity: &'static str,
+    id: i64,
+    current: i32,
+    expected: i32,
+) -> Result<()> {
+    if current == expected {
+        Ok(())
+    } else {
+        Err(crate::Error::Conflict { entity, id })
+    }
+}
+
 /// Shorthand for `authorize(actor, &action)` with the error converted.
 pub(crate) fn permit(actor: &Actor, action: Action) -> Result<Permit> {
     Ok(authorize(actor, &action)?)
