@@ -768,7 +768,7 @@ fn sales_signs_a_contract_and_records_a_payment() {
     assert!(offers(&a, "s") && offers(&a, "p"));
     ch(&mut a, 's');
     let msg = confirm_message(&a).expect("asks before signing");
-    assert!(msg.starts_with("Sign Contract #2 · Kevin Casey?"), "{msg}");
+    assert!(msg.starts_with("Sign contract #2 (Kevin Casey)?"), "{msg}");
     // Default No: Enter signs nothing.
     press(&mut a, KeyCode::Enter);
     assert!(!db.crm.get_contract(2).expect("contract").contract.signed);

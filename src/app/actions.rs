@@ -384,8 +384,8 @@ fn record_action(app: &mut App, action: Action, entity: Entity, id: i64) {
                 app,
                 "Sign",
                 &format!(
-                    "Sign {}? The sales contact and management are told.",
-                    d.title
+                    "Sign contract #{id} ({})? The sales contact and management are told.",
+                    d.title.split(" · ").nth(1).unwrap_or_default()
                 ),
                 Pending::Sign {
                     id,
@@ -645,6 +645,7 @@ fn form(app: &mut App, action: Action) {
                 );
             } else {
                 ws.overlays.pop();
+                app.toast = None;
             }
         }
         Action::Save => save(app),
@@ -776,6 +777,8 @@ fn confirm(app: &mut App, action: Action) {
             {
                 ws.overlays.remove(i);
             }
+            // The form's error message goes with it.
+            app.toast = None;
             return;
         }
         Pending::ReloadForm => {
