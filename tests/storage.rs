@@ -72,3 +72,35 @@ backend_tests!(
     migrations_run_from_empty_and_are_idempotent,
     client_round_trip_and_filter
 );
+
+/// A PostgreSQL server that is not there: a clear error within seconds, not a hang.
+#[test]
+fn unreachable_postgres_fails_fast_with_a_clear_message() {
+    // Port 1 on loopback: nothing listens there.
+    let target = epicevents::db::Target::parse("postgres://epic:secret-pw@127.0.0.1:1/epicevents");
+    let started = std::time::Instant::now();
+    let err = epicevents::db::Db::open(&target).expect_err("no server");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(7),
+        "{:?}",
+        started.elapsed()
+    );
+    let msg = err.user_message();
+    assert!(msg.contains("cannot reach PostgreSQL"), "{msg}");
+    assert!(!msg.contains("secret-pw"), "the password is masked: {msg}");
+}
+
+/// An SQLite path that cannot be created: the reason, not a panic.
+#[test]
+fn unusable_sqlite_path_is_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, b"not a directory").expect("write");
+    let target = epicevents::db::Target::SqliteFile(file.join("crm.db"));
+    let err = epicevents::db::Db::open(&target).expect_err("parent is a file");
+    assert!(
+        err.user_message().contains("cannot"),
+        "{}",
+        err.user_message()
+    );
+}
