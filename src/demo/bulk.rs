@@ -6,6 +6,7 @@
 //! go through the policy and writes no audit rows.
 
 use chrono::{Duration, NaiveDate};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -15,11 +16,53 @@ use crate::db::repo::{
     clients as clients_repo, contracts as contracts_repo, events as events_repo,
 };
 use crate::db::schema::{clients, collaborators, contracts, events};
-use crate::db::Db;
+use crate::db::{Backend, Db, DbConnection};
 use crate::domain::Role;
 use crate::error::{Error, Result};
 
+/// Rows per INSERT statement.
 const BATCH: usize = 1000;
+/// INSERT statements per transaction.
+const BATCHES_PER_TX: usize = 20;
+
+// On SQLite, events are staged in a TEMP table (no index, no trigger) and moved
+// with one INSERT … SELECT per transaction: FTS5 flushes its pending terms at every
+// statement of a transaction, so 1 000-row INSERTs straight into `events` spend
+// most of their time merging small index segments.
+diesel::table! {
+    bulk_events (id) {
+        id -> BigInt,
+        name -> Text,
+        contract_id -> BigInt,
+        support_id -> Nullable<BigInt>,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        location -> Text,
+        attendees -> Integer,
+        search -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+const CREATE_STAGED_EVENTS: &str = "CREATE TEMP TABLE IF NOT EXISTS bulk_events (\
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, contract_id INTEGER NOT NULL, \
+    support_id INTEGER, starts_at TIMESTAMP NOT NULL, ends_at TIMESTAMP NOT NULL, \
+    location TEXT NOT NULL, attendees INTEGER NOT NULL, search TEXT NOT NULL, \
+    created_at TIMESTAMP NOT NULL); DELETE FROM bulk_events;";
+
+const MOVE_STAGED_EVENTS: &str = "INSERT INTO main.events (name, contract_id, \
+    support_id, starts_at, ends_at, location, attendees, notes, search, created_at, \
+    updated_at, version) SELECT name, contract_id, support_id, starts_at, ends_at, \
+    location, attendees, '', search, created_at, created_at, 1 FROM bulk_events \
+    ORDER BY id; DELETE FROM bulk_events;";
+
+/// SQLite settings for this connection while it imports: a large page cache (the
+/// secondary indexes take rows in random order) and no fsync at checkpoints. Put
+/// back by [`sqlite_tuning_off`]; the application never runs with them.
+const SQLITE_TUNING_ON: &str =
+    "PRAGMA cache_size = -262144; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;";
+const SQLITE_TUNING_OFF: &str = "PRAGMA cache_size = -2000; PRAGMA synchronous = NORMAL; \
+    PRAGMA temp_store = DEFAULT; DROP TABLE IF EXISTS temp.bulk_events;";
 
 const FIRST: [&str; 16] = [
     "Jean", "Marie", "Luc", "Sophie", "Hugo", "Camille", "Léa", "Louis", "Chloé", "Jules", "Inès",
@@ -61,8 +104,9 @@ const CITIES: [&str; 10] = [
 
 /// Adds `n_clients` clients (one contract each, 80 % signed) and `n_events`
 /// events spread over the signed contracts. Needs at least one active sales and
-/// one support collaborator (load the demo first). `progress(done, total)` is called
-/// after each batch.
+/// one support collaborator (load the demo first). `progress(what, done, total)` is
+/// called after each transaction. Ends with `ANALYZE` so the planner knows the
+/// new volumes.
 pub fn generate(
     db: &Db,
     n_clients: usize,
@@ -70,8 +114,47 @@ pub fn generate(
     seed: u64,
     mut progress: impl FnMut(&str, usize, usize),
 ) -> Result<()> {
-    let mut rng = StdRng::seed_from_u64(seed);
     let mut conn = db.conn()?;
+    let conn: &mut DbConnection = &mut conn;
+    let sqlite = db.backend() == Backend::Sqlite;
+    if sqlite {
+        crate::with_backend!(&mut *conn, |c| { c.batch_execute(SQLITE_TUNING_ON) })?;
+    }
+    let r = import(conn, n_clients, n_events, seed, &mut progress);
+    if sqlite {
+        crate::with_backend!(&mut *conn, |c| { c.batch_execute(SQLITE_TUNING_OFF) })?;
+    }
+    r?;
+    progress("analyze", 0, 1);
+    analyze(conn, db.backend())?;
+    progress("analyze", 1, 1);
+    Ok(())
+}
+
+/// Refreshes the planner's statistics after a bulk import (and, on SQLite, merges
+/// the full-text indexes' segments).
+pub fn analyze(conn: &mut DbConnection, backend: Backend) -> Result<()> {
+    let sql = match backend {
+        Backend::Sqlite => {
+            "INSERT INTO clients_fts(clients_fts) VALUES ('optimize'); \
+             INSERT INTO contracts_fts(contracts_fts) VALUES ('optimize'); \
+             INSERT INTO events_fts(events_fts) VALUES ('optimize'); \
+             ANALYZE;"
+        }
+        Backend::Postgres => "ANALYZE;",
+    };
+    crate::with_backend!(conn, |c| { c.batch_execute(sql) })?;
+    Ok(())
+}
+
+fn import(
+    conn: &mut DbConnection,
+    n_clients: usize,
+    n_events: usize,
+    seed: u64,
+    progress: &mut impl FnMut(&str, usize, usize),
+) -> Result<()> {
+    let mut rng = StdRng::seed_from_u64(seed);
     let staff: Vec<(i64, String, String)> = collaborators::table
         .filter(collaborators::active.eq(true))
         .select((
@@ -79,7 +162,7 @@ pub fn generate(
             collaborators::role,
             collaborators::full_name,
         ))
-        .load(&mut *conn)?;
+        .load(conn)?;
     let sales: Vec<&(i64, String, String)> = staff
         .iter()
         .filter(|s| s.1 == Role::Sales.as_str())
@@ -97,104 +180,58 @@ pub fn generate(
     let today = now.date();
     let first_client: i64 = clients::table
         .select(diesel::dsl::max(clients::id))
-        .first::<Option<i64>>(&mut *conn)?
+        .first::<Option<i64>>(conn)?
         .unwrap_or(0)
         + 1;
 
     // Clients and their contracts.
     let mut done = 0;
     while done < n_clients {
-        let n = BATCH.min(n_clients - done);
-        let mut rows = Vec::with_capacity(n);
-        for i in done..done + n {
-            let owner = sales[i % sales.len()];
-            let name = format!(
-                "{} {}",
-                FIRST[rng.random_range(0..16)],
-                LAST[rng.random_range(0..16)]
-            );
-            let fc = today - Duration::days(rng.random_range(30..2000));
-            let client = Client {
-                id: first_client + i as i64,
-                full_name: name,
-                email: format!("client{}.{}@bulk.example", first_client + i as i64, seed),
-                phone: format!("+33 6 {:08}", rng.random_range(0..99_999_999)),
-                company_name: format!(
-                    "{} {}",
-                    LAST[rng.random_range(0..16)],
-                    ["SA", "SARL", "SAS", "& Fils"][i % 4]
-                ),
-                first_contact: fc,
-                last_contact: fc + Duration::days(rng.random_range(0..30)),
-                sales_contact_id: Some(owner.0),
-                search: String::new(),
-                archived_at: None,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-            };
-            let search = clients_repo::search_text(&client, Some(&owner.2));
-            rows.push((client, search));
-        }
-        db.write(|c| {
-            let new: Vec<NewClient> = rows
-                .iter()
-                .map(|(cl, s)| NewClient {
-                    full_name: &cl.full_name,
-                    email: &cl.email,
-                    phone: &cl.phone,
-                    company_name: &cl.company_name,
-                    first_contact: cl.first_contact,
-                    last_contact: cl.last_contact,
-                    sales_contact_id: cl.sales_contact_id,
-                    search: s,
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                })
-                .collect();
-            // Batch inserts need the concrete backend.
-            crate::with_backend!(c, |cc| diesel::insert_into(clients::table)
-                .values(&new)
-                .execute(cc))?;
-            let ids: Vec<i64> = clients::table
-                .filter(clients::email.eq_any(rows.iter().map(|(cl, _)| cl.email.as_str())))
-                .order(clients::id)
-                .select(clients::id)
-                .load(c)?;
-            let mut contracts_new = Vec::with_capacity(ids.len());
-            let mut searches = Vec::with_capacity(ids.len());
-            for (id, (cl, _)) in ids.iter().zip(rows.iter()) {
-                let mut cl = cl.clone();
-                cl.id = *id;
-                let signed = (id % 5) != 0;
-                let total = (id % 400 + 10) * 10_000;
-                searches.push(contracts_repo::search_text(0, &cl, None, signed));
-                contracts_new.push((*id, total, signed));
+        let in_tx = (BATCH * BATCHES_PER_TX).min(n_clients - done);
+        conn.transaction::<_, Error, _>(|c| {
+            for start in (done..done + in_tx).step_by(BATCH) {
+                let end = (start + BATCH).min(done + in_tx);
+                let rows: Vec<(Client, String)> = (start..end)
+                    .map(|i| {
+                        let owner = sales[i % sales.len()];
+                        let name = format!(
+                            "{} {}",
+                            FIRST[rng.random_range(0..16)],
+                            LAST[rng.random_range(0..16)]
+                        );
+                        let fc = today - Duration::days(rng.random_range(30..2000));
+                        let client = Client {
+                            id: first_client + i as i64,
+                            full_name: name,
+                            email: format!(
+                                "client{}.{}@bulk.example",
+                                first_client + i as i64,
+                                seed
+                            ),
+                            phone: format!("+33 6 {:08}", rng.random_range(0..99_999_999)),
+                            company_name: format!(
+                                "{} {}",
+                                LAST[rng.random_range(0..16)],
+                                ["SA", "SARL", "SAS", "& Fils"][i % 4]
+                            ),
+                            first_contact: fc,
+                            last_contact: fc + Duration::days(rng.random_range(0..30)),
+                            sales_contact_id: Some(owner.0),
+                            search: String::new(),
+                            archived_at: None,
+                            created_at: now,
+                            updated_at: now,
+                            version: 1,
+                        };
+                        let search = clients_repo::search_text(&client, Some(&owner.2));
+                        (client, search)
+                    })
+                    .collect();
+                insert_clients(c, &rows, now)?;
             }
-            let values: Vec<NewContract> = contracts_new
-                .iter()
-                .zip(searches.iter())
-                .map(|((client_id, total, signed), s)| NewContract {
-                    client_id: *client_id,
-                    total_cents: *total,
-                    due_cents: if *signed { total / 2 } else { *total },
-                    signed: *signed,
-                    signed_at: signed.then_some(now),
-                    signed_by_id: None,
-                    search: s,
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                })
-                .collect();
-            // Batch inserts need the concrete backend.
-            crate::with_backend!(c, |cc| diesel::insert_into(contracts::table)
-                .values(&values)
-                .execute(cc))?;
             Ok(())
         })?;
-        done += n;
+        done += in_tx;
         progress("clients", done, n_clients);
     }
 
@@ -204,75 +241,175 @@ pub fn generate(
         .filter(contracts::signed.eq(true))
         .filter(contracts::archived_at.is_null())
         .select((contracts::id, Client::as_select()))
-        .load(&mut *conn)?;
+        .load(conn)?;
     if signed.is_empty() {
         return Err(Error::Rule("no signed contract to attach events to".into()));
     }
-    drop(conn);
+    if let DbConnection::Sqlite(cc) = &mut *conn {
+        cc.batch_execute(CREATE_STAGED_EVENTS)?;
+    }
     let mut done = 0;
     while done < n_events {
-        let n = BATCH.min(n_events - done);
-        let mut rows = Vec::with_capacity(n);
-        for _ in 0..n {
-            let (contract_id, client) = &signed[rng.random_range(0..signed.len())];
-            let sup = if rng.random_bool(0.8) {
-                Some(support[rng.random_range(0..support.len())])
-            } else {
-                None
-            };
-            let start = now + Duration::hours(rng.random_range(-24 * 900..24 * 400));
-            let name = format!(
-                "{} {}",
-                client.full_name,
-                KINDS[rng.random_range(0..KINDS.len())]
-            );
-            let location = format!(
-                "{} rue {} , {}",
-                rng.random_range(1..200),
-                LAST[rng.random_range(0..16)],
-                CITIES[rng.random_range(0..10)]
-            );
-            let search =
-                events_repo::search_text(0, &name, &location, client, sup.map(|s| s.2.as_str()));
-            rows.push((
-                name,
-                *contract_id,
-                sup.map(|s| s.0),
-                start,
-                location,
-                rng.random_range(5..500),
-                search,
-            ));
-        }
-        db.write(|c| {
-            let values: Vec<NewEvent> = rows
-                .iter()
-                .map(
-                    |(name, contract_id, sup, start, location, attendees, search)| NewEvent {
+        let in_tx = (BATCH * BATCHES_PER_TX).min(n_events - done);
+        conn.transaction::<_, Error, _>(|c| {
+            for start in (done..done + in_tx).step_by(BATCH) {
+                let n = BATCH.min(done + in_tx - start);
+                let mut rows = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let (contract_id, client) = &signed[rng.random_range(0..signed.len())];
+                    let sup = if rng.random_bool(0.8) {
+                        Some(support[rng.random_range(0..support.len())])
+                    } else {
+                        None
+                    };
+                    let start = now + Duration::hours(rng.random_range(-24 * 900..24 * 400));
+                    let name = format!(
+                        "{} {}",
+                        client.full_name,
+                        KINDS[rng.random_range(0..KINDS.len())]
+                    );
+                    let location = format!(
+                        "{} rue {} , {}",
+                        rng.random_range(1..200),
+                        LAST[rng.random_range(0..16)],
+                        CITIES[rng.random_range(0..10)]
+                    );
+                    let search = events_repo::search_text(
+                        0,
+                        &name,
+                        &location,
+                        client,
+                        sup.map(|s| s.2.as_str()),
+                    );
+                    rows.push((
                         name,
-                        contract_id: *contract_id,
-                        support_id: *sup,
-                        starts_at: *start,
-                        ends_at: *start + Duration::hours(4),
+                        *contract_id,
+                        sup.map(|s| s.0),
+                        start,
                         location,
-                        attendees: *attendees,
-                        notes: "",
+                        rng.random_range(5..500),
                         search,
-                        created_at: now,
-                        updated_at: now,
-                        version: 1,
-                    },
-                )
-                .collect();
-            // Batch inserts need the concrete backend.
-            crate::with_backend!(c, |cc| diesel::insert_into(events::table)
-                .values(&values)
-                .execute(cc))?;
+                    ));
+                }
+                match c {
+                    // Staged, then moved by one INSERT … SELECT per transaction.
+                    DbConnection::Sqlite(cc) => {
+                        use bulk_events as b;
+                        let values: Vec<_> = rows
+                            .iter()
+                            .map(|(name, contract_id, sup, start, location, att, search)| {
+                                (
+                                    b::name.eq(name),
+                                    b::contract_id.eq(*contract_id),
+                                    b::support_id.eq(*sup),
+                                    b::starts_at.eq(*start),
+                                    b::ends_at.eq(*start + Duration::hours(4)),
+                                    b::location.eq(location),
+                                    b::attendees.eq(*att),
+                                    b::search.eq(search),
+                                    b::created_at.eq(now),
+                                )
+                            })
+                            .collect();
+                        diesel::insert_into(b::table).values(&values).execute(cc)?;
+                    }
+                    DbConnection::Postgresql(cc) => {
+                        let values: Vec<NewEvent> = rows
+                            .iter()
+                            .map(|(name, contract_id, sup, start, location, att, search)| {
+                                NewEvent {
+                                    name,
+                                    contract_id: *contract_id,
+                                    support_id: *sup,
+                                    starts_at: *start,
+                                    ends_at: *start + Duration::hours(4),
+                                    location,
+                                    attendees: *att,
+                                    notes: "",
+                                    search,
+                                    created_at: now,
+                                    updated_at: now,
+                                    version: 1,
+                                }
+                            })
+                            .collect();
+                        diesel::insert_into(events::table)
+                            .values(&values)
+                            .execute(cc)?;
+                    }
+                }
+            }
+            if let DbConnection::Sqlite(cc) = c {
+                cc.batch_execute(MOVE_STAGED_EVENTS)?;
+            }
             Ok(())
         })?;
-        done += n;
+        done += in_tx;
         progress("events", done, n_events);
     }
+    Ok(())
+}
+
+/// One batch of clients and their contracts (one each, 80 % signed).
+fn insert_clients(
+    c: &mut DbConnection,
+    rows: &[(Client, String)],
+    now: chrono::NaiveDateTime,
+) -> Result<()> {
+    let new: Vec<NewClient> = rows
+        .iter()
+        .map(|(cl, s)| NewClient {
+            full_name: &cl.full_name,
+            email: &cl.email,
+            phone: &cl.phone,
+            company_name: &cl.company_name,
+            first_contact: cl.first_contact,
+            last_contact: cl.last_contact,
+            sales_contact_id: cl.sales_contact_id,
+            search: s,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        })
+        .collect();
+    // Batch inserts need the concrete backend; the returned e-mails pair each new
+    // id with its row whatever order the database returns them in.
+    let ids: Vec<(i64, String)> =
+        crate::with_backend!(&mut *c, |cc| diesel::insert_into(clients::table)
+            .values(&new)
+            .returning((clients::id, clients::email))
+            .get_results(cc))?;
+    let by_email: std::collections::HashMap<&str, i64> =
+        ids.iter().map(|(id, e)| (e.as_str(), *id)).collect();
+    let mut contracts_new = Vec::with_capacity(rows.len());
+    let mut searches = Vec::with_capacity(rows.len());
+    for (cl, _) in rows {
+        let mut cl = cl.clone();
+        cl.id = by_email[cl.email.as_str()];
+        let signed = (cl.id % 5) != 0;
+        let total = (cl.id % 400 + 10) * 10_000;
+        searches.push(contracts_repo::search_text(0, &cl, None, signed));
+        contracts_new.push((cl.id, total, signed));
+    }
+    let values: Vec<NewContract> = contracts_new
+        .iter()
+        .zip(searches.iter())
+        .map(|((client_id, total, signed), s)| NewContract {
+            client_id: *client_id,
+            total_cents: *total,
+            due_cents: if *signed { total / 2 } else { *total },
+            signed: *signed,
+            signed_at: signed.then_some(now),
+            signed_by_id: None,
+            search: s,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        })
+        .collect();
+    crate::with_backend!(&mut *c, |cc| diesel::insert_into(contracts::table)
+        .values(&values)
+        .execute(cc))?;
     Ok(())
 }
 
