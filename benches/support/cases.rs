@@ -1,0 +1,192 @@
+//! The list queries the screens make, on a 100 000-client / 1 000 000-event SQLite
+//! database, shared by `benches/lists.rs` (criterion) and
+//! `examples/bench_report.rs` (a printed table).
+//!
+//! The database is made once and kept: `target/bench-data/crm-1m.db`, or the path
+//! (or `postgres://` URL) in `EPICEVENTS_BENCH_DB`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use epicevents::config::CrmConfig;
+use epicevents::db::repo::clients::{ClientFilter, ClientSort};
+use epicevents::db::repo::contracts::{ContractFilter, ContractSort};
+use epicevents::db::repo::events::{EventFilter, EventSort, TimeWindow};
+use epicevents::db::repo::ListParams;
+use epicevents::db::Target;
+use epicevents::demo::{DEMO_PASSWORD, DEMO_STAFF};
+use epicevents::Crm;
+
+pub const CLIENTS: usize = 100_000;
+pub const EVENTS: usize = 1_000_000;
+pub const SEED: u64 = 42;
+/// The window of rows the list screens load (`controllers::list::WINDOW`).
+pub const WINDOW: i64 = 200;
+
+/// Where the bench database is.
+pub fn target() -> Target {
+    match std::env::var("EPICEVENTS_BENCH_DB") {
+        Ok(s) if !s.trim().is_empty() => Target::parse(&s),
+        _ => Target::SqliteFile(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/crm-1m.db"),
+        ),
+    }
+}
+
+/// The bench database, generated on first use (a minute or two).
+pub fn open() -> Crm {
+    let target = target();
+    let crm = Crm::open(&target, CrmConfig::default()).expect("open the bench database");
+    if crm.needs_first_admin().expect("read the database") {
+        eprintln!(
+            "generating {CLIENTS} clients and {EVENTS} events into {} (once)",
+            target.display_safe()
+        );
+        let t = Instant::now();
+        epicevents::demo::load(&crm, 0).expect("load the demo staff");
+        epicevents::demo::bulk::generate(crm.db(), CLIENTS, EVENTS, SEED, |what, done, n| {
+            if done == n {
+                eprintln!("{what}: {done}/{n} ({:.0} s)", t.elapsed().as_secs_f64());
+            }
+        })
+        .expect("generate the bulk data");
+    }
+    crm
+}
+
+/// The support collaborator "assigned to X" filters on.
+pub fn kate(crm: &Crm) -> i64 {
+    crm.db()
+        .read(|c| epicevents::db::repo::collaborators::find_by_email(c, DEMO_STAFF[4].1))
+        .expect("read")
+        .expect("the demo support account")
+        .id
+}
+
+/// One measured query: its name and a closure returning how many rows it loaded.
+pub struct Case {
+    pub name: &'static str,
+    pub run: Box<dyn Fn(&Crm) -> usize>,
+}
+
+fn params(filter: &str, offset: i64) -> ListParams {
+    ListParams {
+        offset,
+        limit: WINDOW,
+        ..ListParams::default()
+    }
+    .with_filter(filter)
+}
+
+fn events(name: &'static str, f: EventFilter, sort: EventSort, filter: &'static str) -> Case {
+    events_at(name, f, sort, filter, 0)
+}
+
+fn events_at(
+    name: &'static str,
+    f: EventFilter,
+    sort: EventSort,
+    filter: &'static str,
+    offset: i64,
+) -> Case {
+    Case {
+        name,
+        run: Box::new(move |crm| {
+            crm.list_events(&f, sort, &params(filter, offset))
+                .expect("list events")
+                .rows
+                .len()
+        }),
+    }
+}
+
+/// Every query of the report, the criterion bench's among them.
+pub fn cases(crm: &Crm) -> Vec<Case> {
+    let kate = kate(crm);
+    let none = EventFilter::default;
+    vec![
+        events("events: first page", none(), EventSort::Start, ""),
+        events("events: 'mufflins'", none(), EventSort::Start, "mufflins"),
+        events("events: 'casey' (rare)", none(), EventSort::Start, "casey"),
+        events(
+            "events: 'mufflins gala'",
+            none(),
+            EventSort::Start,
+            "mufflins gala",
+        ),
+        events("events: 'ly' (2 chars)", none(), EventSort::Start, "ly"),
+        events("events: 'q' (1 char)", none(), EventSort::Start, "q"),
+        events(
+            "events: without support",
+            EventFilter {
+                without_support: true,
+                ..none()
+            },
+            EventSort::Start,
+            "",
+        ),
+        events(
+            "events: assigned to Kate",
+            EventFilter {
+                support: Some(kate),
+                ..none()
+            },
+            EventSort::Start,
+            "",
+        ),
+        events(
+            "events: upcoming",
+            EventFilter {
+                window: TimeWindow::Upcoming,
+                ..none()
+            },
+            EventSort::Start,
+            "",
+        ),
+        events_at(
+            "events: offset 500 000",
+            none(),
+            EventSort::Start,
+            "",
+            500_000,
+        ),
+        Case {
+            name: "clients: 'martin'",
+            run: Box::new(|crm| {
+                crm.list_clients(
+                    &ClientFilter::default(),
+                    ClientSort::Name,
+                    &params("martin", 0),
+                )
+                .expect("list clients")
+                .rows
+                .len()
+            }),
+        },
+        Case {
+            name: "contracts: unsigned + due",
+            run: Box::new(|crm| {
+                crm.list_contracts(
+                    &ContractFilter {
+                        unsigned: true,
+                        balance_due: true,
+                        ..ContractFilter::default()
+                    },
+                    ContractSort::Id,
+                    &params("", 0),
+                )
+                .expect("list contracts")
+                .rows
+                .len()
+            }),
+        },
+        Case {
+            name: "login (bcrypt cost 12)",
+            run: Box::new(|crm| {
+                crm.login(DEMO_STAFF[4].1, DEMO_PASSWORD)
+                    .map(|_| 1)
+                    .expect("log in")
+            }),
+        },
+    ]
+}

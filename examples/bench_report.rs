@@ -1,0 +1,52 @@
+//! Runs each list query of `benches/lists.rs` N times on the bench database and
+//! prints the median and 95th percentile in milliseconds:
+//!
+//! ```sh
+//! cargo run --release --example bench_report -- 30
+//! ```
+//!
+//! The database is `target/bench-data/crm-1m.db` (made on first use) or
+//! `EPICEVENTS_BENCH_DB`. An optional second argument keeps only the cases whose
+//! name contains it.
+
+use std::time::Instant;
+
+#[path = "../benches/support/cases.rs"]
+mod cases;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let n: usize = args
+        .next()
+        .map(|s| s.parse().expect("N: a number of runs"))
+        .unwrap_or(20)
+        .max(1);
+    let only = args.next();
+    let crm = cases::open();
+    println!("database: {}", cases::target().display_safe());
+    println!(
+        "{:<32} {:>6} {:>10} {:>10}",
+        "query", "rows", "median ms", "p95 ms"
+    );
+    for case in cases::cases(&crm) {
+        if only.as_deref().is_some_and(|o| !case.name.contains(o)) {
+            continue;
+        }
+        // One untimed run warms the page cache and the statement cache.
+        let rows = (case.run)(&crm);
+        let mut ms: Vec<f64> = (0..n)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box((case.run)(&crm));
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        ms.sort_by(f64::total_cmp);
+        let median = ms[ms.len() / 2];
+        let p95 = ms[((ms.len() * 95).div_ceil(100)).min(ms.len()) - 1];
+        println!(
+            "{:<32} {:>6} {:>10.2} {:>10.2}",
+            case.name, rows, median, p95
+        );
+    }
+}
