@@ -42,6 +42,13 @@ pub fn plan(backend: Backend, terms: &[String]) -> TermPlan {
     out
 }
 
+/// Every term as a `%term%` pattern, long ones too. On SQLite this is for walking
+/// an index in sort order and testing each row: a trigram phrase query and LIKE on
+/// the folded (lower-case ASCII) `search` column match the same rows.
+pub fn like_patterns(terms: &[String]) -> Vec<String> {
+    terms.iter().map(|t| like_pattern(t)).collect()
+}
+
 /// `%term%` with LIKE's wildcards escaped so they match themselves.
 pub fn like_pattern(term: &str) -> String {
     let mut p = String::with_capacity(term.len() + 2);
@@ -67,6 +74,49 @@ pub fn fts_clause(table: &'static str, query: String) -> FtsClause {
         _ => "events.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ",
     };
     sql::<Bool>(head).bind::<Text, _>(query).sql(")")
+}
+
+/// The FTS5 tables as join sources, so a capped count can stream matches from the
+/// index (`FROM events_fts JOIN events ON events.id = events_fts.rowid`) and stop at
+/// the cap, where `id IN (SELECT rowid …)` first collects every match. SQLite only.
+pub mod fts {
+    use crate::db::schema::{clients, contracts, events};
+
+    diesel::table! {
+        events_fts (rowid) {
+            rowid -> BigInt,
+        }
+    }
+
+    diesel::table! {
+        clients_fts (rowid) {
+            rowid -> BigInt,
+        }
+    }
+
+    diesel::table! {
+        contracts_fts (rowid) {
+            rowid -> BigInt,
+        }
+    }
+
+    // Each pairing a list query uses (the filters' subselects included).
+    diesel::allow_tables_to_appear_in_same_query!(events_fts, events);
+    diesel::allow_tables_to_appear_in_same_query!(events_fts, contracts);
+    diesel::allow_tables_to_appear_in_same_query!(events_fts, clients);
+    diesel::allow_tables_to_appear_in_same_query!(clients_fts, clients);
+    diesel::allow_tables_to_appear_in_same_query!(contracts_fts, contracts);
+    diesel::allow_tables_to_appear_in_same_query!(contracts_fts, clients);
+}
+
+/// `<table>_fts MATCH ?`, for a query that joins the FTS table itself.
+pub fn fts_match(table: &'static str, query: String) -> FtsClause {
+    let head = match table {
+        "clients" => "clients_fts MATCH ",
+        "contracts" => "contracts_fts MATCH ",
+        _ => "events_fts MATCH ",
+    };
+    sql::<Bool>(head).bind::<Text, _>(query).sql("")
 }
 
 #[cfg(test)]

@@ -43,18 +43,49 @@ pub struct ClientRow {
     pub sales_contact_name: Option<String>,
 }
 
-type Boxed<'a> = clients::BoxedQuery<'a, Dbb>;
+/// The list's filters on `clients`, for any boxed query whose source holds it. Terms
+/// are applied by the caller.
+macro_rules! client_filters {
+    ($q:ident, $f:expr, $p:expr) => {{
+        if !$p.include_archived {
+            $q = $q.filter(clients::archived_at.is_null());
+        }
+        if let Some(s) = $f.sales_contact {
+            $q = $q.filter(clients::sales_contact_id.eq(s));
+        }
+    }};
+}
 
-fn filtered<'a>(backend: Backend, f: &ClientFilter, p: &'a ListParams) -> Boxed<'a> {
-    let mut q = clients::table.into_boxed::<Dbb>();
-    if !p.include_archived {
-        q = q.filter(clients::archived_at.is_null());
-    }
-    if let Some(s) = f.sales_contact {
-        q = q.filter(clients::sales_contact_id.eq(s));
-    }
-    crate::apply_terms!(q, backend, &p.terms, "clients", clients::search);
-    q
+/// Ids of matching clients, at most `cap`, in no particular order (see
+/// `events::matching_ids`).
+fn matching_ids(
+    conn: &mut DbConnection,
+    backend: Backend,
+    f: &ClientFilter,
+    p: &ListParams,
+    cap: i64,
+) -> Result<Vec<i64>> {
+    let plan = crate::db::search::plan(backend, &p.terms);
+    Ok(match plan.fts_query {
+        Some(fq) => {
+            use crate::db::search::fts::clients_fts;
+            let mut q = clients_fts::table
+                .inner_join(clients::table.on(clients::id.eq(clients_fts::rowid)))
+                .into_boxed::<Dbb>()
+                .filter(crate::db::search::fts_match("clients", fq));
+            client_filters!(q, f, p);
+            for pat in plan.like_patterns {
+                q = q.filter(clients::search.like(pat).escape('\\'));
+            }
+            q.select(clients::id).limit(cap).load(conn)?
+        }
+        None => {
+            let mut q = clients::table.into_boxed::<Dbb>();
+            client_filters!(q, f, p);
+            crate::apply_terms!(q, backend, &p.terms, "clients", clients::search);
+            q.select(clients::id).limit(cap).load(conn)?
+        }
+    })
 }
 
 pub fn list(
@@ -64,21 +95,24 @@ pub fn list(
     sort: ClientSort,
     p: &ListParams,
 ) -> Result<Page<ClientRow>> {
+    let matched = matching_ids(conn, backend, f, p, COUNT_CAP + 1)?;
     let (total, total_capped) = if p.exact_count {
-        (
-            filtered(backend, f, p).count().get_result::<i64>(conn)?,
-            false,
-        )
+        let mut q = clients::table.into_boxed::<Dbb>();
+        client_filters!(q, f, p);
+        crate::apply_terms!(q, backend, &p.terms, "clients", clients::search);
+        (q.count().get_result::<i64>(conn)?, false)
     } else {
-        capped(
-            filtered(backend, f, p)
-                .select(clients::id)
-                .limit(COUNT_CAP + 1)
-                .load::<i64>(conn)?
-                .len(),
-        )
+        capped(matched.len())
     };
-    let mut q = filtered(backend, f, p);
+    // The page's ids: sorted from the matches when all are known, else by walking
+    // the sort's index (see `super::all_known`).
+    let mut q = clients::table.into_boxed::<Dbb>();
+    if super::all_known(&matched) {
+        q = q.filter(clients::id.eq_any(&matched));
+    } else {
+        client_filters!(q, f, p);
+        crate::apply_like_terms!(q, &p.terms, clients::search);
+    }
     q = match (sort, p.descending) {
         (ClientSort::Name, false) => q.order((clients::full_name.asc(), clients::id.asc())),
         (ClientSort::Name, true) => q.order((clients::full_name.desc(), clients::id.desc())),
@@ -95,11 +129,19 @@ pub fn list(
         (ClientSort::Id, false) => q.order(clients::id.asc()),
         (ClientSort::Id, true) => q.order(clients::id.desc()),
     };
-    let rows: Vec<Client> = q
-        .offset(p.offset)
-        .limit(p.limit)
+    let ids: Vec<i64> = if matched.is_empty() {
+        Vec::new()
+    } else {
+        q.select(clients::id)
+            .offset(p.offset)
+            .limit(p.limit)
+            .load(conn)?
+    };
+    let rows: Vec<Client> = clients::table
+        .filter(clients::id.eq_any(&ids))
         .select(Client::as_select())
         .load(conn)?;
+    let rows = super::in_order(&ids, rows, |c| c.id);
     let names = super::collaborators::names(conn, rows.iter().filter_map(|c| c.sales_contact_id))?;
     let rows = rows
         .into_iter()

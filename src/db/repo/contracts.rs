@@ -50,30 +50,143 @@ pub struct ContractRow {
     pub sales_contact_name: Option<String>,
 }
 
-type Source = diesel::dsl::InnerJoin<contracts::table, clients::table>;
-type Boxed<'a> = diesel::dsl::IntoBoxed<'a, Source, Dbb>;
+/// The list's filters on `contracts` columns alone (the sales contact through a
+/// subselect on clients), for any boxed query whose source holds `contracts`; the
+/// `joined` form is for a source that joins `clients`. Terms are applied by the
+/// caller.
+macro_rules! contract_filters {
+    ($q:ident, $f:expr, $p:expr) => {{
+        contract_filters!($q, $f, $p, |s| contracts::client_id.eq_any(
+            clients::table
+                .filter(clients::sales_contact_id.eq(s))
+                .select(clients::id),
+        ))
+    }};
+    ($q:ident, $f:expr, $p:expr, joined) => {{
+        contract_filters!($q, $f, $p, |s| clients::sales_contact_id.eq(s))
+    }};
+    ($q:ident, $f:expr, $p:expr, |$s:ident| $by_owner:expr) => {{
+        if !$p.include_archived {
+            $q = $q.filter(contracts::archived_at.is_null());
+        }
+        if $f.unsigned {
+            $q = $q.filter(contracts::signed.eq(false));
+        }
+        if $f.balance_due {
+            $q = $q.filter(contracts::due_cents.gt(0));
+        }
+        if let Some($s) = $f.sales_contact {
+            $q = $q.filter($by_owner);
+        }
+        if let Some(c) = $f.client {
+            $q = $q.filter(contracts::client_id.eq(c));
+        }
+    }};
+}
 
-fn filtered<'a>(backend: Backend, f: &ContractFilter, p: &'a ListParams) -> Boxed<'a> {
-    let mut q = contracts::table
-        .inner_join(clients::table)
-        .into_boxed::<Dbb>();
-    if !p.include_archived {
-        q = q.filter(contracts::archived_at.is_null());
+/// `ORDER BY` for a sort; the client sort needs a source joining `clients`.
+macro_rules! contract_order {
+    ($q:expr, $sort:expr, $desc:expr, joined) => {{
+        match ($sort, $desc) {
+            (ContractSort::Client, false) => {
+                $q.order((clients::full_name.asc(), contracts::id.asc()))
+            }
+            (ContractSort::Client, true) => {
+                $q.order((clients::full_name.desc(), contracts::id.desc()))
+            }
+            (sort, desc) => contract_order!($q, sort, desc),
+        }
+    }};
+    ($q:expr, $sort:expr, $desc:expr) => {{
+        use contracts as k;
+        match ($sort, $desc) {
+            (ContractSort::Id, false) => $q.order(k::id.asc()),
+            (ContractSort::Id, true) => $q.order(k::id.desc()),
+            (ContractSort::Total, false) => $q.order((k::total_cents.asc(), k::id.asc())),
+            (ContractSort::Total, true) => $q.order((k::total_cents.desc(), k::id.desc())),
+            (ContractSort::Due, false) => $q.order((k::due_cents.asc(), k::id.asc())),
+            (ContractSort::Due, true) => $q.order((k::due_cents.desc(), k::id.desc())),
+            (ContractSort::Signed, false) => $q.order((k::signed.asc(), k::id.asc())),
+            (ContractSort::Signed, true) => $q.order((k::signed.desc(), k::id.desc())),
+            (ContractSort::Created, false) => $q.order((k::created_at.asc(), k::id.asc())),
+            (ContractSort::Created, true) => $q.order((k::created_at.desc(), k::id.desc())),
+            (ContractSort::Client, _) => {
+                unreachable!("the client sort needs the joined source")
+            }
+        }
+    }};
+}
+
+/// Ids of matching contracts, at most `cap`, in no particular order (see
+/// `events::matching_ids`).
+fn matching_ids(
+    conn: &mut DbConnection,
+    backend: Backend,
+    f: &ContractFilter,
+    p: &ListParams,
+    cap: i64,
+) -> Result<Vec<i64>> {
+    let plan = crate::db::search::plan(backend, &p.terms);
+    Ok(match plan.fts_query {
+        Some(fq) => {
+            use crate::db::search::fts::contracts_fts;
+            let mut q = contracts_fts::table
+                .inner_join(contracts::table.on(contracts::id.eq(contracts_fts::rowid)))
+                .into_boxed::<Dbb>()
+                .filter(crate::db::search::fts_match("contracts", fq));
+            contract_filters!(q, f, p);
+            for pat in plan.like_patterns {
+                q = q.filter(contracts::search.like(pat).escape('\\'));
+            }
+            q.select(contracts::id).limit(cap).load(conn)?
+        }
+        None => {
+            let mut q = contracts::table.into_boxed::<Dbb>();
+            contract_filters!(q, f, p);
+            crate::apply_terms!(q, backend, &p.terms, "contracts", contracts::search);
+            q.select(contracts::id).limit(cap).load(conn)?
+        }
+    })
+}
+
+/// The ids of one page, in list order (see `super::all_known`).
+fn page_ids(
+    conn: &mut DbConnection,
+    f: &ContractFilter,
+    sort: ContractSort,
+    p: &ListParams,
+    matched: &[i64],
+) -> Result<Vec<i64>> {
+    let all_known = super::all_known(matched);
+    if sort == ContractSort::Client {
+        let mut q = contracts::table
+            .inner_join(clients::table)
+            .into_boxed::<Dbb>();
+        if all_known {
+            q = q.filter(contracts::id.eq_any(matched));
+        } else {
+            contract_filters!(q, f, p, joined);
+            crate::apply_like_terms!(q, &p.terms, contracts::search);
+        }
+        let q = contract_order!(q, sort, p.descending, joined);
+        return Ok(q
+            .select(contracts::id)
+            .offset(p.offset)
+            .limit(p.limit)
+            .load(conn)?);
     }
-    if f.unsigned {
-        q = q.filter(contracts::signed.eq(false));
+    let mut q = contracts::table.into_boxed::<Dbb>();
+    if all_known {
+        q = q.filter(contracts::id.eq_any(matched));
+    } else {
+        contract_filters!(q, f, p);
+        crate::apply_like_terms!(q, &p.terms, contracts::search);
     }
-    if f.balance_due {
-        q = q.filter(contracts::due_cents.gt(0));
-    }
-    if let Some(s) = f.sales_contact {
-        q = q.filter(clients::sales_contact_id.eq(s));
-    }
-    if let Some(c) = f.client {
-        q = q.filter(contracts::client_id.eq(c));
-    }
-    crate::apply_terms!(q, backend, &p.terms, "contracts", contracts::search);
-    q
+    let q = contract_order!(q, sort, p.descending);
+    Ok(q.select(contracts::id)
+        .offset(p.offset)
+        .limit(p.limit)
+        .load(conn)?)
 }
 
 pub fn list(
@@ -83,41 +196,27 @@ pub fn list(
     sort: ContractSort,
     p: &ListParams,
 ) -> Result<Page<ContractRow>> {
+    let matched = matching_ids(conn, backend, f, p, COUNT_CAP + 1)?;
     let (total, total_capped) = if p.exact_count {
-        (
-            filtered(backend, f, p).count().get_result::<i64>(conn)?,
-            false,
-        )
+        let mut q = contracts::table.into_boxed::<Dbb>();
+        contract_filters!(q, f, p);
+        crate::apply_terms!(q, backend, &p.terms, "contracts", contracts::search);
+        (q.count().get_result::<i64>(conn)?, false)
     } else {
-        capped(
-            filtered(backend, f, p)
-                .select(contracts::id)
-                .limit(COUNT_CAP + 1)
-                .load::<i64>(conn)?
-                .len(),
-        )
+        capped(matched.len())
     };
-    let mut q = filtered(backend, f, p);
-    use contracts as k;
-    q = match (sort, p.descending) {
-        (ContractSort::Id, false) => q.order(k::id.asc()),
-        (ContractSort::Id, true) => q.order(k::id.desc()),
-        (ContractSort::Client, false) => q.order((clients::full_name.asc(), k::id.asc())),
-        (ContractSort::Client, true) => q.order((clients::full_name.desc(), k::id.desc())),
-        (ContractSort::Total, false) => q.order((k::total_cents.asc(), k::id.asc())),
-        (ContractSort::Total, true) => q.order((k::total_cents.desc(), k::id.desc())),
-        (ContractSort::Due, false) => q.order((k::due_cents.asc(), k::id.asc())),
-        (ContractSort::Due, true) => q.order((k::due_cents.desc(), k::id.desc())),
-        (ContractSort::Signed, false) => q.order((k::signed.asc(), k::id.asc())),
-        (ContractSort::Signed, true) => q.order((k::signed.desc(), k::id.desc())),
-        (ContractSort::Created, false) => q.order((k::created_at.asc(), k::id.asc())),
-        (ContractSort::Created, true) => q.order((k::created_at.desc(), k::id.desc())),
+    let ids = if matched.is_empty() {
+        Vec::new()
+    } else {
+        page_ids(conn, f, sort, p, &matched)?
     };
-    let rows: Vec<(Contract, Client)> = q
-        .offset(p.offset)
-        .limit(p.limit)
+    // The page's rows with their client, put back in list order.
+    let rows: Vec<(Contract, Client)> = contracts::table
+        .inner_join(clients::table)
+        .filter(contracts::id.eq_any(&ids))
         .select((Contract::as_select(), Client::as_select()))
         .load(conn)?;
+    let rows = super::in_order(&ids, rows, |(k, _)| k.id);
     let names =
         super::collaborators::names(conn, rows.iter().filter_map(|(_, c)| c.sales_contact_id))?;
     let rows = rows

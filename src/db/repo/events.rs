@@ -84,41 +84,155 @@ pub struct EventRow {
     pub support_name: Option<String>,
 }
 
-type Source =
-    diesel::dsl::InnerJoin<events::table, diesel::dsl::InnerJoin<contracts::table, clients::table>>;
-type Boxed<'a> = diesel::dsl::IntoBoxed<'a, Source, Dbb>;
+/// The list's filters on `events` columns alone (the client through a subselect on
+/// its contracts), so that counting and paging need no join: every event has
+/// exactly one contract and one client (NOT NULL foreign keys). Applies to any
+/// boxed query whose source holds `events`. Terms are applied by the caller.
+macro_rules! event_filters {
+    ($q:ident, $f:expr, $p:expr) => {{
+        event_filters!($q, $f, $p, |c| events::contract_id.eq_any(
+            contracts::table
+                .filter(contracts::client_id.eq(c))
+                .select(contracts::id),
+        ))
+    }};
+    // On a source that joins `contracts`, the client filter is a plain condition.
+    ($q:ident, $f:expr, $p:expr, joined) => {{
+        event_filters!($q, $f, $p, |c| contracts::client_id.eq(c))
+    }};
+    ($q:ident, $f:expr, $p:expr, |$c:ident| $by_client:expr) => {{
+        if !$p.include_archived {
+            $q = $q.filter(events::archived_at.is_null());
+        }
+        if $f.without_support {
+            $q = $q.filter(events::support_id.is_null());
+        }
+        if let Some(s) = $f.support {
+            $q = $q.filter(events::support_id.eq(s));
+        }
+        if let Some(c) = $f.contract {
+            $q = $q.filter(events::contract_id.eq(c));
+        }
+        if let Some($c) = $f.client {
+            $q = $q.filter($by_client);
+        }
+        if let Some(now) = $f.now {
+            $q = match $f.window {
+                TimeWindow::All => $q,
+                TimeWindow::Upcoming => $q.filter(events::starts_at.gt(now)),
+                TimeWindow::Ongoing => $q
+                    .filter(events::starts_at.le(now))
+                    .filter(events::ends_at.gt(now)),
+                TimeWindow::Past => $q.filter(events::ends_at.le(now)),
+            };
+        }
+    }};
+}
 
-fn filtered<'a>(backend: Backend, f: &EventFilter, p: &'a ListParams) -> Boxed<'a> {
-    let mut q = events::table
-        .inner_join(contracts::table.inner_join(clients::table))
-        .into_boxed::<Dbb>();
-    if !p.include_archived {
-        q = q.filter(events::archived_at.is_null());
+/// `ORDER BY` for a sort on a boxed query. The client sort needs a source that
+/// joins `clients` (the `joined` form); the other form is for `events` alone.
+macro_rules! event_order {
+    ($q:expr, $sort:expr, $desc:expr, joined) => {{
+        match ($sort, $desc) {
+            (EventSort::Client, false) => $q.order((clients::full_name.asc(), events::id.asc())),
+            (EventSort::Client, true) => $q.order((clients::full_name.desc(), events::id.desc())),
+            (sort, desc) => event_order!($q, sort, desc),
+        }
+    }};
+    ($q:expr, $sort:expr, $desc:expr) => {{
+        use events as e;
+        match ($sort, $desc) {
+            (EventSort::Start, false) => $q.order((e::starts_at.asc(), e::id.asc())),
+            (EventSort::Start, true) => $q.order((e::starts_at.desc(), e::id.desc())),
+            (EventSort::End, false) => $q.order((e::ends_at.asc(), e::id.asc())),
+            (EventSort::End, true) => $q.order((e::ends_at.desc(), e::id.desc())),
+            (EventSort::Name, false) => $q.order((e::name.asc(), e::id.asc())),
+            (EventSort::Name, true) => $q.order((e::name.desc(), e::id.desc())),
+            (EventSort::Attendees, false) => $q.order((e::attendees.asc(), e::id.asc())),
+            (EventSort::Attendees, true) => $q.order((e::attendees.desc(), e::id.desc())),
+            (EventSort::Id, false) => $q.order(e::id.asc()),
+            (EventSort::Id, true) => $q.order(e::id.desc()),
+            (EventSort::Client, _) => unreachable!("the client sort needs the joined source"),
+        }
+    }};
+}
+
+/// Ids of matching events, at most `cap`, in no particular order: the capped count,
+/// and the whole match set when it is smaller than the cap. On SQLite, long terms
+/// stream from the trigram index and the query stops at the cap.
+fn matching_ids(
+    conn: &mut DbConnection,
+    backend: Backend,
+    f: &EventFilter,
+    p: &ListParams,
+    cap: i64,
+) -> Result<Vec<i64>> {
+    let plan = crate::db::search::plan(backend, &p.terms);
+    Ok(match plan.fts_query {
+        Some(fq) => {
+            use crate::db::search::fts::events_fts;
+            let mut q = events_fts::table
+                .inner_join(events::table.on(events::id.eq(events_fts::rowid)))
+                .into_boxed::<Dbb>()
+                .filter(crate::db::search::fts_match("events", fq));
+            event_filters!(q, f, p);
+            for pat in plan.like_patterns {
+                q = q.filter(events::search.like(pat).escape('\\'));
+            }
+            q.select(events::id).limit(cap).load(conn)?
+        }
+        None => {
+            let mut q = events::table.into_boxed::<Dbb>();
+            event_filters!(q, f, p);
+            crate::apply_terms!(q, backend, &p.terms, "events", events::search);
+            q.select(events::id).limit(cap).load(conn)?
+        }
+    })
+}
+
+/// The ids of one page, in list order.
+///
+/// When every match is known (`matched` holds fewer than the cap) only those rows
+/// are sorted. Otherwise the matches are many, so the sort's index is walked and each
+/// row tested (terms as LIKE): the page's rows come early in the walk, and skipping
+/// to a deep offset reads index entries only (the indexes carry `archived_at`).
+fn page_ids(
+    conn: &mut DbConnection,
+    f: &EventFilter,
+    sort: EventSort,
+    p: &ListParams,
+    matched: &[i64],
+) -> Result<Vec<i64>> {
+    let all_known = super::all_known(matched);
+    if sort == EventSort::Client {
+        let mut q = events::table
+            .inner_join(contracts::table.inner_join(clients::table))
+            .into_boxed::<Dbb>();
+        if all_known {
+            q = q.filter(events::id.eq_any(matched));
+        } else {
+            event_filters!(q, f, p, joined);
+            crate::apply_like_terms!(q, &p.terms, events::search);
+        }
+        let q = event_order!(q, sort, p.descending, joined);
+        return Ok(q
+            .select(events::id)
+            .offset(p.offset)
+            .limit(p.limit)
+            .load(conn)?);
     }
-    if f.without_support {
-        q = q.filter(events::support_id.is_null());
+    let mut q = events::table.into_boxed::<Dbb>();
+    if all_known {
+        q = q.filter(events::id.eq_any(matched));
+    } else {
+        event_filters!(q, f, p);
+        crate::apply_like_terms!(q, &p.terms, events::search);
     }
-    if let Some(s) = f.support {
-        q = q.filter(events::support_id.eq(s));
-    }
-    if let Some(c) = f.contract {
-        q = q.filter(events::contract_id.eq(c));
-    }
-    if let Some(c) = f.client {
-        q = q.filter(contracts::client_id.eq(c));
-    }
-    if let Some(now) = f.now {
-        q = match f.window {
-            TimeWindow::All => q,
-            TimeWindow::Upcoming => q.filter(events::starts_at.gt(now)),
-            TimeWindow::Ongoing => q
-                .filter(events::starts_at.le(now))
-                .filter(events::ends_at.gt(now)),
-            TimeWindow::Past => q.filter(events::ends_at.le(now)),
-        };
-    }
-    crate::apply_terms!(q, backend, &p.terms, "events", events::search);
-    q
+    let q = event_order!(q, sort, p.descending);
+    Ok(q.select(events::id)
+        .offset(p.offset)
+        .limit(p.limit)
+        .load(conn)?)
 }
 
 pub fn list(
@@ -128,41 +242,27 @@ pub fn list(
     sort: EventSort,
     p: &ListParams,
 ) -> Result<Page<EventRow>> {
+    let matched = matching_ids(conn, backend, f, p, COUNT_CAP + 1)?;
     let (total, total_capped) = if p.exact_count {
-        (
-            filtered(backend, f, p).count().get_result::<i64>(conn)?,
-            false,
-        )
+        let mut q = events::table.into_boxed::<Dbb>();
+        event_filters!(q, f, p);
+        crate::apply_terms!(q, backend, &p.terms, "events", events::search);
+        (q.count().get_result::<i64>(conn)?, false)
     } else {
-        capped(
-            filtered(backend, f, p)
-                .select(events::id)
-                .limit(COUNT_CAP + 1)
-                .load::<i64>(conn)?
-                .len(),
-        )
+        capped(matched.len())
     };
-    let mut q = filtered(backend, f, p);
-    use events as e;
-    q = match (sort, p.descending) {
-        (EventSort::Start, false) => q.order((e::starts_at.asc(), e::id.asc())),
-        (EventSort::Start, true) => q.order((e::starts_at.desc(), e::id.desc())),
-        (EventSort::End, false) => q.order((e::ends_at.asc(), e::id.asc())),
-        (EventSort::End, true) => q.order((e::ends_at.desc(), e::id.desc())),
-        (EventSort::Name, false) => q.order((e::name.asc(), e::id.asc())),
-        (EventSort::Name, true) => q.order((e::name.desc(), e::id.desc())),
-        (EventSort::Client, false) => q.order((clients::full_name.asc(), e::id.asc())),
-        (EventSort::Client, true) => q.order((clients::full_name.desc(), e::id.desc())),
-        (EventSort::Attendees, false) => q.order((e::attendees.asc(), e::id.asc())),
-        (EventSort::Attendees, true) => q.order((e::attendees.desc(), e::id.desc())),
-        (EventSort::Id, false) => q.order(e::id.asc()),
-        (EventSort::Id, true) => q.order(e::id.desc()),
+    let ids = if matched.is_empty() {
+        Vec::new()
+    } else {
+        page_ids(conn, f, sort, p, &matched)?
     };
-    let rows: Vec<(Event, Client)> = q
-        .offset(p.offset)
-        .limit(p.limit)
+    // The page's rows with their client, put back in list order.
+    let rows: Vec<(Event, Client)> = events::table
+        .inner_join(contracts::table.inner_join(clients::table))
+        .filter(events::id.eq_any(&ids))
         .select((Event::as_select(), Client::as_select()))
         .load(conn)?;
+    let rows = super::in_order(&ids, rows, |(e, _)| e.id);
     let names = super::collaborators::names(conn, rows.iter().filter_map(|(e, _)| e.support_id))?;
     let rows = rows
         .into_iter()

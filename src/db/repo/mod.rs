@@ -110,6 +110,32 @@ pub(crate) fn capped(ids_len: usize) -> (i64, bool) {
     }
 }
 
+/// True when `matched` (loaded with a limit of [`COUNT_CAP`] + 1) holds every match:
+/// the page is then sorted from those rows alone. Otherwise the matches are many, and
+/// the page is found by walking the sort's index and testing each row, which reaches
+/// a page's rows early.
+pub(crate) fn all_known(matched: &[i64]) -> bool {
+    matched.len() as i64 <= COUNT_CAP
+}
+
+/// Rows loaded by `id IN (…)`, put back in the order of `ids`.
+pub(crate) fn in_order<T>(ids: &[i64], rows: Vec<T>, id: impl Fn(&T) -> i64) -> Vec<T> {
+    let mut by_id: std::collections::HashMap<i64, T> =
+        rows.into_iter().map(|r| (id(&r), r)).collect();
+    ids.iter().filter_map(|i| by_id.remove(i)).collect()
+}
+
+/// Applies a list's free-text terms as `%term%` patterns only (no trigram index),
+/// for walking an index in sort order.
+#[macro_export]
+macro_rules! apply_like_terms {
+    ($query:ident, $terms:expr, $search:expr) => {{
+        for p in $crate::db::search::like_patterns($terms) {
+            $query = $query.filter($search.like(p).escape('\\'));
+        }
+    }};
+}
+
 /// Applies a list's free-text terms to a boxed query on the table `$t`
 /// (`clients`, `contracts` or `events`) whose `search` column is `$search`.
 #[macro_export]
