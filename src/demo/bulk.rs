@@ -141,7 +141,8 @@ pub fn analyze(conn: &mut DbConnection, backend: Backend) -> Result<()> {
              INSERT INTO events_fts(events_fts) VALUES ('optimize'); \
              ANALYZE;"
         }
-        Backend::Postgres => "ANALYZE;",
+        // VACUUM sets the visibility map, which index-only scans need.
+        Backend::Postgres => "VACUUM ANALYZE;",
     };
     crate::with_backend!(conn, |c| { c.batch_execute(sql) })?;
     Ok(())

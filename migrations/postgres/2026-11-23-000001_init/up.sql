@@ -40,10 +40,12 @@ CREATE TABLE clients (
     CHECK (last_contact >= first_contact)
 );
 CREATE UNIQUE INDEX clients_email_ci ON clients (lower(email));
-CREATE INDEX clients_sales_contact ON clients (sales_contact_id);
-CREATE INDEX clients_name ON clients (full_name, id);
-CREATE INDEX clients_company ON clients (company_name, id);
-CREATE INDEX clients_last_contact ON clients (last_contact, id);
+-- One index per sort, with `archived_at` included like the events' (see there).
+CREATE INDEX clients_sales_contact ON clients (sales_contact_id, full_name, id) INCLUDE (archived_at);
+CREATE INDEX clients_name ON clients (full_name, id) INCLUDE (archived_at);
+CREATE INDEX clients_company ON clients (company_name, id) INCLUDE (archived_at);
+CREATE INDEX clients_email ON clients (email, id) INCLUDE (archived_at);
+CREATE INDEX clients_last_contact ON clients (last_contact, id) INCLUDE (archived_at);
 CREATE INDEX clients_archived ON clients (archived_at);
 CREATE INDEX clients_search ON clients USING gin (search gin_trgm_ops);
 
@@ -64,10 +66,10 @@ CREATE TABLE contracts (
     CHECK ((signed AND signed_at IS NOT NULL) OR (NOT signed AND signed_at IS NULL))
 );
 CREATE INDEX contracts_client ON contracts (client_id);
-CREATE INDEX contracts_unsigned ON contracts (signed, id);
-CREATE INDEX contracts_due ON contracts (due_cents, id);
-CREATE INDEX contracts_total ON contracts (total_cents, id);
-CREATE INDEX contracts_created ON contracts (created_at, id);
+CREATE INDEX contracts_unsigned ON contracts (signed, id) INCLUDE (archived_at, due_cents);
+CREATE INDEX contracts_due ON contracts (due_cents, id) INCLUDE (archived_at);
+CREATE INDEX contracts_total ON contracts (total_cents, id) INCLUDE (archived_at);
+CREATE INDEX contracts_created ON contracts (created_at, id) INCLUDE (archived_at);
 CREATE INDEX contracts_search ON contracts USING gin (search gin_trgm_ops);
 
 CREATE TABLE payments (
@@ -99,12 +101,15 @@ CREATE TABLE events (
     version INTEGER NOT NULL DEFAULT 1,
     CHECK (ends_at > starts_at)
 );
+-- Lists count and page on `events` alone, walking the sort's index; `archived_at`
+-- (and what the filters test) is included so counts and deep offsets can be
+-- index-only scans.
 CREATE INDEX events_contract ON events (contract_id);
-CREATE INDEX events_support ON events (support_id, starts_at);
-CREATE INDEX events_starts ON events (starts_at, id);
-CREATE INDEX events_ends ON events (ends_at, id);
-CREATE INDEX events_name ON events (name, id);
-CREATE INDEX events_attendees ON events (attendees, id);
+CREATE INDEX events_support ON events (support_id, starts_at, id) INCLUDE (archived_at);
+CREATE INDEX events_starts ON events (starts_at, id) INCLUDE (archived_at);
+CREATE INDEX events_ends ON events (ends_at, id) INCLUDE (archived_at, starts_at);
+CREATE INDEX events_name ON events (name, id) INCLUDE (archived_at);
+CREATE INDEX events_attendees ON events (attendees, id) INCLUDE (archived_at);
 CREATE INDEX events_search ON events USING gin (search gin_trgm_ops);
 
 CREATE TABLE audit_entries (

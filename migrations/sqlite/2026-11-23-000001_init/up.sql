@@ -37,10 +37,12 @@ CREATE TABLE clients (
     CHECK (last_contact >= first_contact)
 );
 CREATE UNIQUE INDEX clients_email_ci ON clients (lower(email));
-CREATE INDEX clients_sales_contact ON clients (sales_contact_id);
-CREATE INDEX clients_name ON clients (full_name, id);
-CREATE INDEX clients_company ON clients (company_name, id);
-CREATE INDEX clients_last_contact ON clients (last_contact, id);
+-- One index per sort, carrying `archived_at` like the events' (see there).
+CREATE INDEX clients_sales_contact ON clients (sales_contact_id, full_name, id, archived_at);
+CREATE INDEX clients_name ON clients (full_name, id, archived_at);
+CREATE INDEX clients_company ON clients (company_name, id, archived_at);
+CREATE INDEX clients_email ON clients (email, id, archived_at);
+CREATE INDEX clients_last_contact ON clients (last_contact, id, archived_at);
 CREATE INDEX clients_archived ON clients (archived_at);
 
 CREATE TABLE contracts (
@@ -60,10 +62,10 @@ CREATE TABLE contracts (
     CHECK ((signed AND signed_at IS NOT NULL) OR (NOT signed AND signed_at IS NULL))
 );
 CREATE INDEX contracts_client ON contracts (client_id);
-CREATE INDEX contracts_unsigned ON contracts (signed, id);
-CREATE INDEX contracts_due ON contracts (due_cents, id);
-CREATE INDEX contracts_total ON contracts (total_cents, id);
-CREATE INDEX contracts_created ON contracts (created_at, id);
+CREATE INDEX contracts_unsigned ON contracts (signed, id, archived_at, due_cents);
+CREATE INDEX contracts_due ON contracts (due_cents, id, archived_at);
+CREATE INDEX contracts_total ON contracts (total_cents, id, archived_at);
+CREATE INDEX contracts_created ON contracts (created_at, id, archived_at);
 
 CREATE TABLE payments (
     id INTEGER PRIMARY KEY,
@@ -94,12 +96,16 @@ CREATE TABLE events (
     version INTEGER NOT NULL DEFAULT 1,
     CHECK (ends_at > starts_at)
 );
+-- Lists count and page on `events` alone, walking the sort's index: each index
+-- carries `archived_at` (and what its filters test) so that counting and skipping to
+-- a deep offset read index entries only. The start index, the default sort, also
+-- carries `search`: a filter with many matches tests rows in the index itself.
 CREATE INDEX events_contract ON events (contract_id);
-CREATE INDEX events_support ON events (support_id, starts_at);
-CREATE INDEX events_starts ON events (starts_at, id);
-CREATE INDEX events_ends ON events (ends_at, id);
-CREATE INDEX events_name ON events (name, id);
-CREATE INDEX events_attendees ON events (attendees, id);
+CREATE INDEX events_support ON events (support_id, starts_at, id, archived_at);
+CREATE INDEX events_starts ON events (starts_at, id, archived_at, search);
+CREATE INDEX events_ends ON events (ends_at, id, archived_at, starts_at);
+CREATE INDEX events_name ON events (name, id, archived_at);
+CREATE INDEX events_attendees ON events (attendees, id, archived_at);
 
 CREATE TABLE audit_entries (
     id INTEGER PRIMARY KEY,
