@@ -7,14 +7,38 @@
 //!
 //! The database is `target/bench-data/crm-1m.db` (made on first use) or
 //! `EPICEVENTS_BENCH_DB`. An optional second argument keeps only the cases whose
-//! name contains it.
+//! name contains it. With `EPICEVENTS_TRACE_SQL=1` every statement is printed to
+//! stderr with its time, to see where a list spends it.
 
 use std::time::Instant;
 
 #[path = "../benches/support/cases.rs"]
 mod cases;
 
+/// Prints each statement and how long it took.
+fn trace_sql() -> Option<Box<dyn diesel::connection::Instrumentation>> {
+    use diesel::connection::InstrumentationEvent;
+    let mut started = Instant::now();
+    Some(Box::new(
+        move |event: InstrumentationEvent<'_>| match event {
+            InstrumentationEvent::StartQuery { .. } => started = Instant::now(),
+            InstrumentationEvent::FinishQuery { query, .. } => {
+                let sql = query.to_string();
+                let sql: String = sql.chars().take(400).collect();
+                eprintln!(
+                    "{:>8.2} ms  {sql}",
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+            _ => {}
+        },
+    ))
+}
+
 fn main() {
+    if std::env::var_os("EPICEVENTS_TRACE_SQL").is_some() {
+        diesel::connection::set_default_instrumentation(trace_sql).expect("instrumentation");
+    }
     let mut args = std::env::args().skip(1);
     let n: usize = args
         .next()
