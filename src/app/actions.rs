@@ -1,122 +1,13 @@
-//! Actions in the logged-in workspace: tables, detail views, forms, pickers and
-//! dialogs. Each arm calls a controller or a service and updates the state.
+//! Actions in the logged-in workspace on tables and detail views: moving, filtering,
+//! sorting, opening records, and the record actions (edit, sign, archive, …).
 
-use std::time::{Duration, Instant};
-
-use super::loader::{self, Job, Loader};
-use super::state::{
-    slot, ConfirmState, Entity, FormKind, Overlay, Pending, PickPurpose, PickerState, Workspace,
-};
-use super::{App, Mode};
+use super::offer::screen_offered;
+use super::overlays::{ask, confirm, form, open_form, open_picker, picker};
+use super::refresh::{after_write, mark_read, refresh_now, reload_detail};
+use super::state::{Entity, FormKind, Overlay, Pending, PickPurpose, Workspace};
+use super::App;
 use crate::action::{Action, Screen};
-use crate::controllers::{detail, forms};
-use crate::domain::Role;
-use crate::error::Error;
-use crate::policy::{allows, Action as P};
-use crate::ui::widgets::{ConfirmDialog, FormInput, Picker, PickerEvent};
-
-/// How often the unread count and the actor's rights are re-read.
-const REFRESH: Duration = Duration::from_secs(20);
-
-/// Screens a role sees (SPEC §3: collaborators and audit are for admin and management).
-pub fn screen_offered(role: Role, s: Screen) -> bool {
-    !matches!(s, Screen::Collaborators | Screen::Audit)
-        || matches!(role, Role::Admin | Role::Management)
-}
-
-pub(super) fn offered(app: &App, action: Action) -> bool {
-    let Some(ws) = app.workspace() else {
-        // Before login only the form's own keys and quit do anything.
-        return matches!(
-            action,
-            Action::SignIn | Action::Save | Action::NextField | Action::PrevField | Action::Quit
-        );
-    };
-    let a = &ws.actor;
-    let me = Some(a.id);
-    let allow = |p: P| allows(a, &p);
-    let d = match ws.top() {
-        Some(Overlay::Detail(d)) => Some(d),
-        _ => None,
-    };
-    let entity = d.map(|d| d.entity).or_else(|| Entity::of_screen(ws.screen));
-    let screen = ws.screen;
-    // On a table, the selected row decides (until one is loaded, the user's own).
-    let row = if d.is_none() {
-        ws.list().selected_facts()
-    } else {
-        None
-    };
-    let owner = d.map_or(row.map_or(me, |r| r.owner), |d| d.owner);
-    let support = d.map_or(row.map_or(me, |r| r.support), |d| d.support);
-    let signed = d.map_or(row.is_some_and(|r| r.signed), |d| d.signed);
-    let role = d.and_then(|d| d.role).or(row.and_then(|r| r.role));
-    match action {
-        Action::GoScreen(s) => screen_offered(a.role, s),
-        Action::New => match d.map(|d| d.entity) {
-            Some(Entity::Client) => allow(P::CreateContract),
-            Some(Entity::Contract) => {
-                a.role == Role::Sales && d.is_some_and(|d| d.owner == me && d.signed)
-            }
-            Some(_) => false,
-            None => match screen {
-                Screen::Clients => allow(P::CreateClient),
-                Screen::Contracts => allow(P::CreateContract),
-                Screen::Events => a.role == Role::Sales,
-                Screen::Collaborators => allow(P::CreateCollaborator { role: Role::Sales }),
-                _ => false,
-            },
-        },
-        Action::Edit => match entity {
-            Some(Entity::Client) => allow(P::UpdateClientDetails { owner }),
-            Some(Entity::Contract) => allow(P::UpdateContract { owner }),
-            Some(Entity::Event) => allow(P::UpdateEvent { support }),
-            Some(Entity::Collaborator) => allow(P::UpdateCollaborator {
-                target_id: -1,
-                current: role.unwrap_or(Role::Sales),
-                new: role.unwrap_or(Role::Sales),
-            }),
-            _ => false,
-        },
-        Action::Reassign => {
-            entity == Some(Entity::Client) && allow(P::ReassignClient { owner: None })
-        }
-        Action::Archive => {
-            matches!(
-                entity,
-                Some(Entity::Client | Entity::Contract | Entity::Event)
-            ) && allow(P::Archive)
-                && !d.is_some_and(|d| d.archived)
-        }
-        Action::Restore => {
-            d.is_some_and(|d| d.archived && d.entity != Entity::Collaborator) && allow(P::Restore)
-        }
-        Action::ToggleArchived => {
-            matches!(screen, Screen::Clients | Screen::Contracts | Screen::Events)
-        }
-        Action::OnlyMine => a.role == Role::Sales,
-        Action::NotSigned | Action::BalanceDue => a.role != Role::Support,
-        Action::WithoutSupport => allow(P::AssignSupport),
-        Action::AssignedToMe => a.role == Role::Support,
-        Action::Sign => {
-            entity == Some(Entity::Contract) && allow(P::SignContract { owner }) && !signed
-        }
-        Action::RecordPayment => {
-            entity == Some(Entity::Contract) && allow(P::RecordPayment { owner })
-        }
-        Action::AssignSupport => entity == Some(Entity::Event) && allow(P::AssignSupport),
-        Action::ToggleActive | Action::ResetPassword => {
-            entity == Some(Entity::Collaborator)
-                && allow(P::SetCollaboratorActive {
-                    target_id: -1,
-                    role: role.unwrap_or(Role::Sales),
-                })
-        }
-        Action::History => d.is_some() && allow(P::ViewAudit),
-        Action::MarkRead | Action::MarkAllRead => screen == Screen::Notifications,
-        _ => true,
-    }
-}
+use crate::controllers::detail;
 
 pub(super) fn update(app: &mut App, action: Action) {
     let Some(ws) = app.workspace() else { return };
@@ -183,13 +74,13 @@ pub(super) fn update(app: &mut App, action: Action) {
     }
 }
 
-fn with_ws(app: &mut App, f: impl FnOnce(&mut Workspace)) {
+pub(super) fn with_ws(app: &mut App, f: impl FnOnce(&mut Workspace)) {
     if let Some(ws) = app.ws() {
         f(ws);
     }
 }
 
-fn go(app: &mut App, s: Screen) {
+pub(super) fn go(app: &mut App, s: Screen) {
     with_ws(app, |ws| {
         ws.overlays.retain(|o| matches!(o, Overlay::Form(_)));
         if ws.overlays.is_empty() {
@@ -200,7 +91,7 @@ fn go(app: &mut App, s: Screen) {
     });
 }
 
-fn help(app: &mut App, action: Action) {
+pub(super) fn help(app: &mut App, action: Action) {
     with_ws(app, |ws| {
         if let Some(Overlay::Help { scroll }) = ws.overlays.last_mut() {
             match action {
@@ -216,7 +107,7 @@ fn help(app: &mut App, action: Action) {
     });
 }
 
-fn table(app: &mut App, action: Action) {
+pub(super) fn table(app: &mut App, action: Action) {
     let height = app.table_height();
     let Some(ws) = app.ws() else { return };
     let screen = ws.screen;
@@ -279,7 +170,7 @@ fn table(app: &mut App, action: Action) {
     }
 }
 
-fn toggle(
+pub(super) fn toggle(
     l: &mut crate::controllers::list::ListState,
     f: impl FnOnce(&mut crate::controllers::list::Filters) -> &mut bool,
 ) {
@@ -288,7 +179,7 @@ fn toggle(
     l.requery();
 }
 
-fn new_for_screen(app: &mut App, screen: Screen) {
+pub(super) fn new_for_screen(app: &mut App, screen: Screen) {
     let kind = match screen {
         Screen::Clients => FormKind::NewClient,
         Screen::Contracts => FormKind::NewContract { client: None },
@@ -300,7 +191,7 @@ fn new_for_screen(app: &mut App, screen: Screen) {
 }
 
 /// An action on one record (from the table or its detail view).
-fn record_action(app: &mut App, action: Action, entity: Entity, id: i64) {
+pub(super) fn record_action(app: &mut App, action: Action, entity: Entity, id: i64) {
     // Fresh facts (version, archived, owner) for the action.
     let d = match detail::load(&app.crm, entity, id) {
         Ok(d) => d,
@@ -444,7 +335,7 @@ fn record_action(app: &mut App, action: Action, entity: Entity, id: i64) {
     }
 }
 
-fn open_selected(app: &mut App) {
+pub(super) fn open_selected(app: &mut App) {
     let Some(ws) = app.workspace() else { return };
     let Some(id) = ws.list().selected_id() else {
         return;
@@ -497,14 +388,14 @@ fn open_selected(app: &mut App) {
     }
 }
 
-fn push_detail(app: &mut App, entity: Entity, id: i64) {
+pub(super) fn push_detail(app: &mut App, entity: Entity, id: i64) {
     match detail::load(&app.crm, entity, id) {
         Ok(d) => with_ws(app, |ws| ws.overlays.push(Overlay::Detail(d))),
         Err(e) => app.fail(e),
     }
 }
 
-fn detail_action(app: &mut App, action: Action) {
+pub(super) fn detail_action(app: &mut App, action: Action) {
     let Some(Overlay::Detail(d)) = app.workspace().and_then(|w| w.top()) else {
         return;
     };
@@ -535,450 +426,5 @@ fn detail_action(app: &mut App, action: Action) {
             _ => {}
         },
         other => record_action(app, other, entity, id),
-    }
-}
-
-/// Re-reads every detail view on the stack (after a write).
-fn reload_detail(app: &mut App) {
-    let crm = app.crm.clone();
-    let mut failed = None;
-    with_ws(app, |ws| {
-        for o in ws.overlays.iter_mut() {
-            if let Overlay::Detail(d) = o {
-                match detail::load(&crm, d.entity, d.id) {
-                    Ok(mut fresh) => {
-                        fresh.selected = d.selected.min(fresh.related.len().saturating_sub(1));
-                        *d = fresh;
-                    }
-                    Err(e) => failed = Some(e),
-                }
-            }
-        }
-    });
-    if let Some(e) = failed {
-        app.fail(e);
-    }
-}
-
-/// After any write: lists are stale, detail views re-read, the unread count too.
-fn after_write(app: &mut App) {
-    with_ws(app, |ws| {
-        for l in ws.lists.iter_mut() {
-            l.invalidate();
-        }
-        ws.all_totals.iter_mut().for_each(|t| *t = None);
-    });
-    reload_detail(app);
-    refresh_now(app);
-}
-
-fn open_form(app: &mut App, kind: FormKind) {
-    let Some(session) = app.workspace().map(|w| w.session.clone()) else {
-        return;
-    };
-    match forms::open(&app.crm, &session, kind) {
-        Ok(f) => with_ws(app, |ws| ws.overlays.push(Overlay::Form(Box::new(f)))),
-        Err(e) => app.fail(e),
-    }
-}
-
-fn open_picker(app: &mut App, title: &str, field: &str, purpose: PickPurpose) {
-    let Some(ws) = app.workspace() else { return };
-    let session = ws.session.clone();
-    let kind = ws
-        .form()
-        .map(|f| f.kind.clone())
-        .unwrap_or(FormKind::NewClient);
-    match forms::choices(&app.crm, &session, &kind, field) {
-        Ok(items) if items.is_empty() => {
-            app.info(format!("No {} to choose from", title.to_lowercase()))
-        }
-        Ok(items) => with_ws(app, |ws| {
-            ws.overlays.push(Overlay::Picker(PickerState {
-                picker: Picker::new(title, items),
-                purpose,
-            }))
-        }),
-        Err(e) => app.fail(e),
-    }
-}
-
-fn ask(app: &mut App, title: &str, message: &str, pending: Pending) {
-    with_ws(app, |ws| {
-        ws.overlays.push(Overlay::Confirm(ConfirmState {
-            dialog: ConfirmDialog::new(title, message),
-            pending,
-        }))
-    });
-}
-
-pub(super) fn form_input(app: &mut App, r: FormInput) {
-    match r {
-        FormInput::OpenPicker(field) => {
-            let label = app
-                .workspace()
-                .and_then(|w| w.form())
-                .and_then(|f| f.form.field(&field).map(|x| x.label().to_string()))
-                .unwrap_or_default();
-            open_picker(app, &label, &field.clone(), PickPurpose::FormField(field));
-        }
-        FormInput::Submit => form(app, Action::Save),
-        FormInput::Consumed | FormInput::Ignored => {}
-    }
-}
-
-fn form(app: &mut App, action: Action) {
-    let Some(ws) = app.ws() else { return };
-    let Some(f) = ws.form_mut() else { return };
-    match action {
-        Action::NextField => f.form.focus_next(),
-        Action::PrevField => f.form.focus_prev(),
-        Action::Cancel => {
-            if f.kind == (FormKind::ChangePassword { forced: true }) {
-                app.lock("A new password is needed before going on.");
-            } else if f.form.is_dirty() {
-                ask(
-                    app,
-                    "Discard",
-                    "Discard your changes?",
-                    Pending::DiscardForm,
-                );
-            } else {
-                ws.overlays.pop();
-                app.toast = None;
-            }
-        }
-        Action::Save => save(app),
-        _ => {}
-    }
-}
-
-fn save(app: &mut App) {
-    let Some(ws) = app.workspace() else { return };
-    let Some(st) = ws.form() else { return };
-    let session = ws.session.clone();
-    let result = forms::submit(&app.crm, &session, st);
-    let kind = st.kind.clone();
-    match result {
-        Ok(saved) => {
-            with_ws(app, |ws| {
-                if let Some(i) = ws
-                    .overlays
-                    .iter()
-                    .rposition(|o| matches!(o, Overlay::Form(_)))
-                {
-                    ws.overlays.remove(i);
-                }
-                if let FormKind::ChangePassword { .. } = kind {
-                    ws.session.must_change_password = false;
-                }
-            });
-            app.success(saved.message);
-            after_write(app);
-            let has_detail = app.workspace().is_some_and(|w| w.detail().is_some());
-            if let (Some((e, id)), false) = (saved.open, has_detail) {
-                push_detail(app, e, id);
-            }
-        }
-        Err(Error::Validation(errs)) => {
-            let mut unplaced = Vec::new();
-            with_ws(app, |ws| {
-                if let Some(f) = ws.form_mut() {
-                    f.form.clear_errors();
-                    for e in &errs {
-                        if !f.form.set_error(e.field, e.message.clone()) {
-                            unplaced.push(format!("{}: {}", e.field, e.message));
-                        }
-                    }
-                    f.form.focus_first_error();
-                }
-            });
-            if unplaced.is_empty() {
-                app.error("Please correct the fields marked in red");
-            } else {
-                app.error(unplaced.join("; "));
-            }
-        }
-        Err(e @ Error::Conflict { .. }) => {
-            let msg = format!(
-                "{} Reload it? Your edits here are lost; No keeps the form.",
-                e.user_message()
-            );
-            ask(app, "Changed by someone else", &msg, Pending::ReloadForm);
-        }
-        Err(e) => app.fail(e),
-    }
-}
-
-fn picker(app: &mut App, action: Action) {
-    let Some(ws) = app.ws() else { return };
-    let Some(Overlay::Picker(p)) = ws.overlays.last_mut() else {
-        return;
-    };
-    let Some(ev) = p.picker.handle(action) else {
-        return;
-    };
-    let purpose = p.purpose.clone();
-    ws.overlays.pop();
-    let PickerEvent::Chosen(id, label) = ev else {
-        return;
-    };
-    let session = ws.session.clone();
-    let result = match purpose {
-        PickPurpose::FormField(field) => {
-            if let Some(f) = ws.form_mut() {
-                f.form.set_choice(&field, Some((id, label)));
-                f.form.focus_next();
-            }
-            return;
-        }
-        PickPurpose::AssignSupport { event, version } => app
-            .crm
-            .assign_support(&session, event, version, Some(id))
-            .map(|_| format!("{label} assigned")),
-        PickPurpose::ReassignClient { client, version } => app
-            .crm
-            .reassign_client(&session, client, version, id)
-            .map(|_| format!("Client given to {label}")),
-    };
-    match result {
-        Ok(m) => {
-            app.success(m);
-            after_write(app);
-        }
-        Err(e) => app.fail(e),
-    }
-}
-
-fn confirm(app: &mut App, action: Action) {
-    let Some(ws) = app.ws() else { return };
-    let Some(Overlay::Confirm(c)) = ws.overlays.last_mut() else {
-        return;
-    };
-    let Some(yes) = c.dialog.handle(action) else {
-        return;
-    };
-    let pending = c.pending.clone();
-    ws.overlays.pop();
-    if !yes {
-        return;
-    }
-    let session = ws.session.clone();
-    let result = match pending {
-        Pending::Quit => {
-            app.should_quit = true;
-            return;
-        }
-        Pending::DiscardForm => {
-            if let Some(i) = ws
-                .overlays
-                .iter()
-                .rposition(|o| matches!(o, Overlay::Form(_)))
-            {
-                ws.overlays.remove(i);
-            }
-            // The form's error message goes with it.
-            app.toast = None;
-            return;
-        }
-        Pending::ReloadForm => {
-            let Some(kind) = ws.form().map(|f| f.kind.clone()) else {
-                return;
-            };
-            match forms::open(&app.crm, &session, kind) {
-                Ok(fresh) => with_ws(app, |ws| {
-                    if let Some(f) = ws.form_mut() {
-                        *f = fresh;
-                    }
-                }),
-                Err(e) => app.fail(e),
-            }
-            app.info("Reloaded their version");
-            return;
-        }
-        Pending::Archive {
-            entity,
-            id,
-            version,
-            archive,
-        } => {
-            let r = match entity {
-                Entity::Client => app.crm.set_client_archived(&session, id, version, archive),
-                Entity::Contract => app
-                    .crm
-                    .set_contract_archived(&session, id, version, archive),
-                Entity::Event => app.crm.set_event_archived(&session, id, version, archive),
-                Entity::Collaborator => Ok(()),
-            };
-            r.map(|_| {
-                format!(
-                    "{} {}",
-                    entity.name(),
-                    if archive { "archived" } else { "restored" }
-                )
-            })
-        }
-        Pending::Sign { id, version } => app
-            .crm
-            .sign_contract(&session, id, version)
-            .map(|_| format!("Contract #{id} signed")),
-        Pending::Reactivate { id, version } => app
-            .crm
-            .set_collaborator_active(&session, id, version, true, Default::default())
-            .map(|_| "Collaborator reactivated".to_string()),
-    };
-    match result {
-        Ok(m) => {
-            app.success(m);
-            after_write(app);
-        }
-        Err(e) => app.fail(e),
-    }
-}
-
-fn mark_read(app: &mut App, all: bool) {
-    let Some(ws) = app.workspace() else { return };
-    let session = ws.session.clone();
-    let ids: Vec<i64> = if all {
-        match app.crm.list_notifications(
-            &session,
-            true,
-            &crate::db::repo::ListParams {
-                limit: 10_000,
-                ..Default::default()
-            },
-        ) {
-            Ok(p) => p.rows.iter().map(|n| n.id).collect(),
-            Err(e) => return app.fail(e),
-        }
-    } else {
-        ws.list().selected_id().into_iter().collect()
-    };
-    for id in ids {
-        if let Err(e) = app.crm.mark_notification_read(&session, id) {
-            return app.fail(e);
-        }
-    }
-    after_write(app);
-}
-
-/// Runs the visible table's query if due, takes finished results, and every few
-/// seconds re-reads the unread count and the actor's rights.
-pub(super) fn refresh(app: &mut App) {
-    poll(app);
-    let height = app.table_height();
-    let worker = matches!(app.loader, Loader::Worker { .. });
-    let Some(ws) = app.ws() else { return };
-    let i = slot(ws.screen);
-    let session = ws.session.clone();
-    let l = &mut ws.lists[i];
-    if l.dirty && !(l.loading && worker) {
-        l.dirty = false;
-        l.loading = true;
-        let count_all = ws.all_totals[i].is_none()
-            && (!l.filter_text.trim().is_empty() || !l.filters.labels(l.screen).is_empty());
-        let job = Job {
-            slot: i,
-            generation: l.generation,
-            query: l.query(session.collaborator_id),
-            session,
-            count_all,
-        };
-        match &app.loader {
-            Loader::Inline => {
-                let done = loader::run(&app.crm, &job);
-                take(app, done, height);
-            }
-            Loader::Worker { jobs, .. } => {
-                if jobs.send(job).is_err() {
-                    app.loader = Loader::Inline;
-                }
-            }
-        }
-    }
-    let due = app
-        .workspace()
-        .is_some_and(|w| w.last_refresh.elapsed() >= REFRESH);
-    if due {
-        refresh_now(app);
-    }
-}
-
-fn poll(app: &mut App) {
-    let height = app.table_height();
-    let mut done = Vec::new();
-    if let Loader::Worker { done: rx, .. } = &app.loader {
-        while let Ok(d) = rx.try_recv() {
-            done.push(d);
-        }
-    }
-    for d in done {
-        take(app, d, height);
-    }
-}
-
-fn take(app: &mut App, d: loader::Done, height: usize) {
-    let Some(ws) = app.ws() else { return };
-    let Some(l) = ws.lists.get_mut(d.slot) else {
-        return;
-    };
-    match d.result {
-        Ok(page) => {
-            if l.accept(d.generation, page) {
-                l.scroll_into_view(height);
-                if l.needs_window() {
-                    l.invalidate();
-                }
-                if let Some(t) = d.all_total {
-                    ws.all_totals[d.slot] = Some(t);
-                }
-            }
-        }
-        Err(e) => {
-            if d.generation == l.generation {
-                l.loading = false;
-            }
-            app.fail(e);
-        }
-    }
-}
-
-/// Re-reads the unread count and the actor: a deactivated account is locked out,
-/// a changed role changes what is offered at once.
-fn refresh_now(app: &mut App) {
-    let Some(ws) = app.workspace() else { return };
-    let session = ws.session.clone();
-    let actor = app.crm.actor(&session);
-    if actor.as_ref().is_ok_and(|a| a.active) {
-        if let Err(e) = app.crm.refresh_reminders(&session) {
-            crate::telemetry::report_error(&e);
-        }
-    }
-    let unread = app.crm.unread_notifications(&session);
-    match actor {
-        Ok(a) if !a.active => {
-            app.lock("Your account was deactivated.");
-        }
-        Ok(a) => with_ws(app, |ws| {
-            ws.actor = a;
-            ws.session.role = a.role;
-            if let Ok(n) = unread {
-                ws.unread = n;
-            }
-            ws.last_refresh = Instant::now();
-            if !screen_offered(a.role, ws.screen) {
-                ws.screen = Screen::Clients;
-            }
-        }),
-        Err(e) => {
-            with_ws(app, |ws| ws.last_refresh = Instant::now());
-            app.fail(e);
-        }
-    }
-}
-
-impl Mode {
-    pub fn is_gate(&self) -> bool {
-        matches!(self, Mode::Gate(_))
     }
 }

@@ -7,6 +7,9 @@
 mod actions;
 mod gate;
 pub mod loader;
+mod offer;
+mod overlays;
+mod refresh;
 mod run;
 pub mod state;
 
@@ -20,7 +23,7 @@ use crate::keymap::{Context, Hint, Keymap};
 use crate::ui::widgets::Toast;
 use crate::ui::Theme;
 use crate::Crm;
-pub use actions::screen_offered as actions_offered_screen;
+pub use offer::screen_offered;
 pub use run::run;
 use state::{Gate, Overlay, Workspace};
 
@@ -263,7 +266,7 @@ impl App {
                 return;
             }
         }
-        actions::refresh(self);
+        refresh::refresh(self);
     }
 
     /// Drops the session and returns to the login screen.
@@ -281,11 +284,11 @@ impl App {
 
     /// Whether an action is offered here to this role.
     pub fn offered(&self, action: Action) -> bool {
-        actions::offered(self, action)
+        offer::offered(self, action)
     }
 
     fn form_input_result(&mut self, r: crate::ui::widgets::FormInput) {
-        actions::form_input(self, r);
+        overlays::form_input(self, r);
     }
 
     /// True while a list query is on its way: the loop then polls more often so the

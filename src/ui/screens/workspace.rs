@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use crate::action::{Action, Screen};
-use crate::app::actions_offered_screen;
+use crate::app::screen_offered;
 use crate::app::state::{Overlay, Workspace};
 use crate::app::App;
 use crate::controllers::list::{columns, newest_first, sort_columns};
@@ -111,7 +111,7 @@ fn render_tabs(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let mut spans = Vec::new();
     for s in Screen::ALL {
-        if !actions_offered_screen(ws.actor.role, s) {
+        if !screen_offered(ws.actor.role, s) {
             continue;
         }
         let label = if s == Screen::Notifications && ws.unread > 0 {
