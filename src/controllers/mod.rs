@@ -2,5 +2,7 @@
 //! They know screens and services, not SQL.
 
 pub mod detail;
+pub mod fetch;
 pub mod forms;
 pub mod list;
+pub mod submit;

@@ -1,0 +1,262 @@
+//! Saving a form: its text is parsed (dates, money, numbers) and becomes a service
+//! call. Parse errors and the services' refusals come back as messages at fields.
+
+use chrono::NaiveDate;
+
+use super::forms::role_from_id;
+use crate::app::state::{FormKind, FormState};
+use crate::domain::time::{from_local, parse_date, parse_local_datetime};
+use crate::domain::{Cents, Role};
+use crate::error::{Error, FieldError, Result};
+use crate::services::clients::ClientInput;
+use crate::services::collaborators::{CollaboratorInput, Handover};
+use crate::services::events::EventInput;
+use crate::session::Session;
+use crate::ui::widgets::Form;
+use crate::Crm;
+
+/// What a successful save did, for the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    pub message: String,
+    /// A record to show (after creating one).
+    pub open: Option<(crate::app::state::Entity, i64)>,
+}
+
+fn text(form: &Form, name: &str) -> String {
+    form.value(name).unwrap_or_default()
+}
+
+/// Parses the fields and calls the service. Parse errors come back as field errors.
+pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
+    use crate::app::state::Entity;
+    let f = &st.form;
+    let mut errs = Vec::new();
+    let saved = |m: String, open: Option<(Entity, i64)>| Ok(Saved { message: m, open });
+    match &st.kind {
+        FormKind::NewClient | FormKind::EditClient { .. } => {
+            let first_contact = date_field(f, "first_contact", &mut errs);
+            let last_contact = date_field(f, "last_contact", &mut errs);
+            finish(errs)?;
+            let input = ClientInput {
+                full_name: text(f, "full_name"),
+                email: text(f, "email"),
+                phone: text(f, "phone"),
+                company_name: text(f, "company_name"),
+                first_contact,
+                last_contact,
+            };
+            match st.kind {
+                FormKind::EditClient { id, version } => {
+                    crm.update_client(session, id, version, &input)?;
+                    saved(format!("Client {} saved", input.full_name.trim()), None)
+                }
+                _ => {
+                    let id = crm.create_client(session, &input)?;
+                    saved(
+                        format!("Client {} created", input.full_name.trim()),
+                        Some((Entity::Client, id)),
+                    )
+                }
+            }
+        }
+        FormKind::NewContract { .. } => {
+            let client = f.choice("client").map(|(id, _)| id);
+            let total = money(f, "total", &mut errs);
+            if client.is_none() {
+                errs.push(FieldError {
+                    field: "client",
+                    message: "choose a client".into(),
+                });
+            }
+            finish(errs)?;
+            let id = crm.create_contract(session, client.unwrap_or_default(), total)?;
+            saved(
+                format!("Contract #{id} created"),
+                Some((Entity::Contract, id)),
+            )
+        }
+        FormKind::EditContract { id, version } => {
+            let total = money(f, "total", &mut errs);
+            finish(errs)?;
+            crm.update_contract(session, *id, *version, total)?;
+            saved(format!("Contract #{id} saved"), None)
+        }
+        FormKind::Payment { contract } => {
+            let amount = money(f, "amount", &mut errs);
+            let received = date_field(f, "received_on", &mut errs);
+            finish(errs)?;
+            crm.record_payment(session, *contract, amount, received)?;
+            let due = crm.get_contract(*contract)?.contract.due();
+            saved(
+                format!("Payment of {amount} recorded; {due} still due"),
+                None,
+            )
+        }
+        FormKind::NewEvent { .. } | FormKind::EditEvent { .. } => {
+            let input = event_input(f, &mut errs);
+            let contract = f.choice("contract").map(|(id, _)| id);
+            if contract.is_none() {
+                errs.push(FieldError {
+                    field: "contract",
+                    message: "choose a signed contract".into(),
+                });
+            }
+            finish(errs)?;
+            match st.kind {
+                FormKind::EditEvent { id, version } => {
+                    crm.update_event(session, id, version, &input)?;
+                    saved(format!("Event {} saved", input.name.trim()), None)
+                }
+                _ => {
+                    let id = crm.create_event(session, contract.unwrap_or_default(), &input)?;
+                    saved(
+                        format!("Event {} created", input.name.trim()),
+                        Some((Entity::Event, id)),
+                    )
+                }
+            }
+        }
+        FormKind::NewCollaborator | FormKind::EditCollaborator { .. } => {
+            let role = f.choice("role").and_then(|(id, _)| role_from_id(id));
+            if role.is_none() {
+                errs.push(FieldError {
+                    field: "role",
+                    message: "choose a role".into(),
+                });
+            }
+            finish(errs)?;
+            let phone = text(f, "phone");
+            let input = CollaboratorInput {
+                full_name: text(f, "full_name"),
+                email: text(f, "email"),
+                phone: (!phone.trim().is_empty()).then_some(phone),
+                role: role.unwrap_or(Role::Support),
+            };
+            match st.kind {
+                FormKind::EditCollaborator { id, version } => {
+                    crm.update_collaborator(session, id, version, &input)?;
+                    saved(format!("{} saved", input.full_name.trim()), None)
+                }
+                _ => {
+                    let id = crm.create_collaborator(session, &input, &text(f, "password"))?;
+                    let no = crm.get_collaborator(id)?.employee_number;
+                    saved(
+                        format!("{} created as {no}", input.full_name.trim()),
+                        Some((Entity::Collaborator, id)),
+                    )
+                }
+            }
+        }
+        FormKind::ResetPassword { id } => {
+            let (p, c) = (text(f, "password"), text(f, "confirm"));
+            if p != c {
+                return Err(Error::field("confirm", "the two passwords differ"));
+            }
+            crm.reset_password(session, *id, &p)?;
+            saved(
+                "Password reset; it must be changed at the next login".into(),
+                None,
+            )
+        }
+        FormKind::ChangePassword { .. } => {
+            let (p, c) = (text(f, "new_password"), text(f, "confirm"));
+            if p != c {
+                return Err(Error::field("confirm", "the two passwords differ"));
+            }
+            crm.change_own_password(session, &text(f, "current_password"), &p)?;
+            saved("Password changed".into(), None)
+        }
+        FormKind::Deactivate { id, version } => {
+            let leave = text(f, "leave").trim().eq_ignore_ascii_case("yes");
+            let handover = Handover {
+                clients_to: f.choice("clients_to").map(|(id, _)| id),
+                events_to: f.choice("events_to").map(|(id, _)| id),
+                leave_unassigned: leave,
+            };
+            crm.set_collaborator_active(session, *id, *version, false, handover)?;
+            saved("Collaborator deactivated".into(), None)
+        }
+    }
+}
+
+fn date_field(f: &Form, name: &'static str, errs: &mut Vec<FieldError>) -> NaiveDate {
+    match parse_date(&text(f, name)) {
+        Ok(d) => d,
+        Err(m) => {
+            errs.push(FieldError {
+                field: name,
+                message: m,
+            });
+            NaiveDate::default()
+        }
+    }
+}
+
+fn money(f: &Form, name: &'static str, errs: &mut Vec<FieldError>) -> Cents {
+    match Cents::parse(&text(f, name)) {
+        Ok(c) => c,
+        Err(e) => {
+            errs.push(FieldError {
+                field: name,
+                message: e.to_string(),
+            });
+            Cents(0)
+        }
+    }
+}
+
+fn event_input(f: &Form, errs: &mut Vec<FieldError>) -> EventInput {
+    let mut when = |name: &'static str| match parse_local_datetime(&text(f, name)) {
+        Ok(t) => match from_local(t) {
+            Some(utc) => utc,
+            None => {
+                errs.push(FieldError {
+                    field: name,
+                    message: "this time does not exist here (clock change)".into(),
+                });
+                t
+            }
+        },
+        Err(m) => {
+            errs.push(FieldError {
+                field: name,
+                message: m,
+            });
+            chrono::NaiveDateTime::default()
+        }
+    };
+    let starts_at = when("starts_at");
+    let ends_at = when("ends_at");
+    let att = text(f, "attendees");
+    let attendees = if att.trim().is_empty() {
+        0
+    } else {
+        match att.trim().parse::<i32>() {
+            Ok(n) if n >= 0 => n,
+            _ => {
+                errs.push(FieldError {
+                    field: "attendees",
+                    message: "a whole number, 0 or more".into(),
+                });
+                0
+            }
+        }
+    };
+    EventInput {
+        name: text(f, "name"),
+        starts_at,
+        ends_at,
+        location: text(f, "location"),
+        attendees,
+        notes: text(f, "notes"),
+    }
+}
+
+fn finish(errs: Vec<FieldError>) -> Result<()> {
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Validation(errs))
+    }
+}
