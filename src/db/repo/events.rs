@@ -123,7 +123,11 @@ macro_rules! event_filters {
                 TimeWindow::Ongoing => $q
                     .filter(events::starts_at.le(now))
                     .filter(events::ends_at.gt(now)),
-                TimeWindow::Past => $q.filter(events::ends_at.le(now)),
+                // Implied by the first (an event ends after it starts), the second
+                // lets the start index serve the past newest first.
+                TimeWindow::Past => $q
+                    .filter(events::ends_at.le(now))
+                    .filter(events::starts_at.lt(now)),
             };
         }
     }};
