@@ -102,6 +102,24 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
     }
 }
 
+/// PostgreSQL session settings. A list's filter is a bound `LIKE` pattern, and a
+/// cached prepared statement may switch to a generic plan after five runs: one plan
+/// for every pattern, which for a one- or two-letter term scans the whole trigram
+/// index (0.8 s at 1 000 000 events instead of 20 ms). Each run is planned for its
+/// own values instead.
+#[derive(Debug)]
+struct PgSession;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for PgSession {
+    fn on_acquire(&self, conn: &mut DbConnection) -> std::result::Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Postgresql(c) = conn {
+            c.batch_execute("SET plan_cache_mode = force_custom_plan;")
+                .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
 pub type PooledConn = PooledConnection<ConnectionManager<DbConnection>>;
 
 /// A pool of connections to one database, migrated on open.
@@ -173,6 +191,7 @@ impl Db {
             .max_size(8)
             .min_idle(Some(1))
             .connection_timeout(CONNECT_TIMEOUT)
+            .connection_customizer(Box::new(PgSession))
             .build(ConnectionManager::new(url))
             .map_err(|e| Error::Connection(format!("cannot reach PostgreSQL at {safe}: {e}")))?;
         Ok(Db {
