@@ -54,12 +54,13 @@ pub fn open() -> Crm {
     crm
 }
 
-/// The support collaborator "assigned to X" filters on.
-pub fn kate(crm: &Crm) -> i64 {
+/// A demo account's id (index into `DEMO_STAFF`): Kate Hastroff (support) for
+/// "assigned to", Bill Boquet (sales) for "my clients".
+pub fn staff(crm: &Crm, i: usize) -> i64 {
     crm.db()
-        .read(|c| epicevents::db::repo::collaborators::find_by_email(c, DEMO_STAFF[4].1))
+        .read(|c| epicevents::db::repo::collaborators::find_by_email(c, DEMO_STAFF[i].1))
         .expect("read")
-        .expect("the demo support account")
+        .expect("a demo account")
         .id
 }
 
@@ -102,7 +103,8 @@ fn events_at(
 
 /// Every query of the report, the criterion bench's among them.
 pub fn cases(crm: &Crm) -> Vec<Case> {
-    let kate = kate(crm);
+    let kate = staff(crm, 4);
+    let bill = staff(crm, 2);
     let none = EventFilter::default;
     vec![
         events("events: first page", none(), EventSort::Start, ""),
@@ -150,6 +152,41 @@ pub fn cases(crm: &Crm) -> Vec<Case> {
             "",
             500_000,
         ),
+        events(
+            "events: ongoing",
+            EventFilter {
+                window: TimeWindow::Ongoing,
+                ..none()
+            },
+            EventSort::Start,
+            "",
+        ),
+        Case {
+            name: "events: past, newest first",
+            run: Box::new(|crm| {
+                let p = ListParams {
+                    descending: true,
+                    ..params("", 0)
+                };
+                let f = EventFilter {
+                    window: TimeWindow::Past,
+                    ..EventFilter::default()
+                };
+                crm.list_events(&f, EventSort::Start, &p)
+                    .expect("list events")
+                    .rows
+                    .len()
+            }),
+        },
+        events("events: by client", none(), EventSort::Client, ""),
+        events("events: by name 'gala'", none(), EventSort::Name, "gala"),
+        events_at(
+            "events: 'mufflins' offset 5 000",
+            none(),
+            EventSort::Start,
+            "mufflins",
+            5_000,
+        ),
         Case {
             name: "clients: 'martin'",
             run: Box::new(|crm| {
@@ -159,6 +196,34 @@ pub fn cases(crm: &Crm) -> Vec<Case> {
                     &params("martin", 0),
                 )
                 .expect("list clients")
+                .rows
+                .len()
+            }),
+        },
+        Case {
+            name: "clients: my clients",
+            run: Box::new(move |crm| {
+                crm.list_clients(
+                    &ClientFilter {
+                        sales_contact: Some(bill),
+                    },
+                    ClientSort::Name,
+                    &params("", 0),
+                )
+                .expect("list clients")
+                .rows
+                .len()
+            }),
+        },
+        Case {
+            name: "contracts: 'martin'",
+            run: Box::new(|crm| {
+                crm.list_contracts(
+                    &ContractFilter::default(),
+                    ContractSort::Id,
+                    &params("martin", 0),
+                )
+                .expect("list contracts")
                 .rows
                 .len()
             }),
