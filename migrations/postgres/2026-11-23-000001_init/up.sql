@@ -46,7 +46,6 @@ CREATE INDEX clients_name ON clients (full_name, id) INCLUDE (archived_at);
 CREATE INDEX clients_company ON clients (company_name, id) INCLUDE (archived_at);
 CREATE INDEX clients_email ON clients (email, id) INCLUDE (archived_at);
 CREATE INDEX clients_last_contact ON clients (last_contact, id) INCLUDE (archived_at);
-CREATE INDEX clients_archived ON clients (archived_at);
 CREATE INDEX clients_search ON clients USING gin (search gin_trgm_ops);
 
 CREATE TABLE contracts (

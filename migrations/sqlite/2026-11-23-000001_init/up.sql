@@ -43,7 +43,6 @@ CREATE INDEX clients_name ON clients (full_name, id, archived_at);
 CREATE INDEX clients_company ON clients (company_name, id, archived_at);
 CREATE INDEX clients_email ON clients (email, id, archived_at);
 CREATE INDEX clients_last_contact ON clients (last_contact, id, archived_at);
-CREATE INDEX clients_archived ON clients (archived_at);
 
 CREATE TABLE contracts (
     id INTEGER PRIMARY KEY,
