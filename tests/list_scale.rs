@@ -214,18 +214,27 @@ fn events_past_the_cap_match_the_plain_query(db: &TestDb) {
             }
         }
     }
-    // Counting exactly past the cap.
-    let p = ListParams {
-        exact_count: true,
-        ..params("rue", false, 0, false)
-    };
-    let page = db
-        .crm
-        .list_events(&base, EventSort::Start, &p)
-        .expect("list");
-    let want = expected_events(db, &base, EventSort::Start, &p);
-    assert!(want.1 > COUNT_CAP);
-    assert_eq!((page.total, page.total_capped), (want.1, false));
+    // Counting exactly past the cap; with the total known, pages in the second
+    // half are read from the end.
+    for sort in EventSort::ALL {
+        for descending in [false, true] {
+            for offset in [0, 7_000, 10_250, 20_000] {
+                let p = ListParams {
+                    exact_count: true,
+                    ..params("rue", descending, offset, false)
+                };
+                let page = db.crm.list_events(&base, sort, &p).expect("list");
+                let want = expected_events(db, &base, sort, &p);
+                assert!(want.1 > COUNT_CAP);
+                assert_eq!((page.total, page.total_capped), (want.1, false));
+                let ids: Vec<i64> = page.rows.iter().map(|r| r.event.id).collect();
+                assert_eq!(
+                    ids, want.0,
+                    "exact count, {sort:?} desc={descending} offset={offset}"
+                );
+            }
+        }
+    }
 }
 
 fn clients_and_contracts_past_the_cap_match_the_plain_query(db: &TestDb) {

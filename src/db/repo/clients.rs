@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::{capped, Dbb, ListParams, Page, COUNT_CAP};
+use super::{capped, Dbb, ListParams, Page, Window, COUNT_CAP};
 use crate::db::models::{Client, NewClient};
 use crate::db::schema::{clients, collaborators};
 use crate::db::{Backend, DbConnection};
@@ -113,7 +113,9 @@ pub fn list(
         client_filters!(q, f, p);
         crate::apply_like_terms!(q, &p.terms, clients::search);
     }
-    q = match (sort, p.descending) {
+    let window = Window::of(p, total, total_capped);
+    let desc = p.descending != window.is_some_and(|w| w.reversed);
+    q = match (sort, desc) {
         (ClientSort::Name, false) => q.order((clients::full_name.asc(), clients::id.asc())),
         (ClientSort::Name, true) => q.order((clients::full_name.desc(), clients::id.desc())),
         (ClientSort::Company, false) => q.order((clients::company_name.asc(), clients::id.asc())),
@@ -129,13 +131,14 @@ pub fn list(
         (ClientSort::Id, false) => q.order(clients::id.asc()),
         (ClientSort::Id, true) => q.order(clients::id.desc()),
     };
-    let ids: Vec<i64> = if matched.is_empty() {
-        Vec::new()
-    } else {
-        q.select(clients::id)
-            .offset(p.offset)
-            .limit(p.limit)
-            .load(conn)?
+    let ids: Vec<i64> = match window {
+        Some(w) if !matched.is_empty() => w.in_list_order(
+            q.select(clients::id)
+                .offset(w.offset)
+                .limit(w.limit)
+                .load(conn)?,
+        ),
+        _ => Vec::new(),
     };
     let rows: Vec<Client> = clients::table
         .filter(clients::id.eq_any(&ids))

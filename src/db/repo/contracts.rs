@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{capped, Dbb, ListParams, Page, COUNT_CAP};
+use super::{capped, Dbb, ListParams, Page, Window, COUNT_CAP};
 use crate::db::models::{Client, Contract, NewContract};
 use crate::db::schema::{clients, contracts};
 use crate::db::{Backend, DbConnection};
@@ -156,8 +156,10 @@ fn page_ids(
     sort: ContractSort,
     p: &ListParams,
     matched: &[i64],
+    w: Window,
 ) -> Result<Vec<i64>> {
     let all_known = super::all_known(matched);
+    let desc = p.descending != w.reversed;
     if sort == ContractSort::Client {
         let mut q = contracts::table
             .inner_join(clients::table)
@@ -168,12 +170,13 @@ fn page_ids(
             contract_filters!(q, f, p, joined);
             crate::apply_like_terms!(q, &p.terms, contracts::search);
         }
-        let q = contract_order!(q, sort, p.descending, joined);
-        return Ok(q
+        let q = contract_order!(q, sort, desc, joined);
+        let ids = q
             .select(contracts::id)
-            .offset(p.offset)
-            .limit(p.limit)
-            .load(conn)?);
+            .offset(w.offset)
+            .limit(w.limit)
+            .load(conn)?;
+        return Ok(w.in_list_order(ids));
     }
     let mut q = contracts::table.into_boxed::<Dbb>();
     if all_known {
@@ -182,11 +185,13 @@ fn page_ids(
         contract_filters!(q, f, p);
         crate::apply_like_terms!(q, &p.terms, contracts::search);
     }
-    let q = contract_order!(q, sort, p.descending);
-    Ok(q.select(contracts::id)
-        .offset(p.offset)
-        .limit(p.limit)
-        .load(conn)?)
+    let q = contract_order!(q, sort, desc);
+    let ids = q
+        .select(contracts::id)
+        .offset(w.offset)
+        .limit(w.limit)
+        .load(conn)?;
+    Ok(w.in_list_order(ids))
 }
 
 pub fn list(
@@ -205,10 +210,9 @@ pub fn list(
     } else {
         capped(matched.len())
     };
-    let ids = if matched.is_empty() {
-        Vec::new()
-    } else {
-        page_ids(conn, f, sort, p, &matched)?
+    let ids = match Window::of(p, total, total_capped) {
+        Some(w) if !matched.is_empty() => page_ids(conn, f, sort, p, &matched, w)?,
+        _ => Vec::new(),
     };
     // The page's rows with their client, put back in list order.
     let rows: Vec<(Contract, Client)> = contracts::table

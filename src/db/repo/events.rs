@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{capped, Dbb, ListParams, Page, COUNT_CAP};
+use super::{capped, Dbb, ListParams, Page, Window, COUNT_CAP};
 use crate::db::models::{Client, Event, NewEvent};
 use crate::db::schema::{clients, contracts, events};
 use crate::db::{Backend, DbConnection};
@@ -206,8 +206,10 @@ fn page_ids(
     sort: EventSort,
     p: &ListParams,
     matched: &[i64],
+    w: Window,
 ) -> Result<Vec<i64>> {
     let all_known = super::all_known(matched);
+    let desc = p.descending != w.reversed;
     if sort == EventSort::Client {
         let mut q = events::table
             .inner_join(contracts::table.inner_join(clients::table))
@@ -218,12 +220,13 @@ fn page_ids(
             event_filters!(q, f, p, joined);
             crate::apply_like_terms!(q, &p.terms, events::search);
         }
-        let q = event_order!(q, sort, p.descending, joined);
-        return Ok(q
+        let q = event_order!(q, sort, desc, joined);
+        let ids = q
             .select(events::id)
-            .offset(p.offset)
-            .limit(p.limit)
-            .load(conn)?);
+            .offset(w.offset)
+            .limit(w.limit)
+            .load(conn)?;
+        return Ok(w.in_list_order(ids));
     }
     let mut q = events::table.into_boxed::<Dbb>();
     if all_known {
@@ -232,11 +235,13 @@ fn page_ids(
         event_filters!(q, f, p);
         crate::apply_like_terms!(q, &p.terms, events::search);
     }
-    let q = event_order!(q, sort, p.descending);
-    Ok(q.select(events::id)
-        .offset(p.offset)
-        .limit(p.limit)
-        .load(conn)?)
+    let q = event_order!(q, sort, desc);
+    let ids = q
+        .select(events::id)
+        .offset(w.offset)
+        .limit(w.limit)
+        .load(conn)?;
+    Ok(w.in_list_order(ids))
 }
 
 pub fn list(
@@ -255,10 +260,9 @@ pub fn list(
     } else {
         capped(matched.len())
     };
-    let ids = if matched.is_empty() {
-        Vec::new()
-    } else {
-        page_ids(conn, f, sort, p, &matched)?
+    let ids = match Window::of(p, total, total_capped) {
+        Some(w) if !matched.is_empty() => page_ids(conn, f, sort, p, &matched, w)?,
+        _ => Vec::new(),
     };
     // The page's rows with their client, put back in list order.
     let rows: Vec<(Event, Client)> = events::table

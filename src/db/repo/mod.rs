@@ -118,6 +118,52 @@ pub(crate) fn all_known(matched: &[i64]) -> bool {
     matched.len() as i64 <= COUNT_CAP
 }
 
+/// Which of the sorted matches a page reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Window {
+    pub offset: i64,
+    pub limit: i64,
+    /// Read in the opposite order (then reverse the rows): from the end.
+    pub reversed: bool,
+}
+
+impl Window {
+    /// The page's window given the total: none when the page starts past an exact
+    /// total; read backwards from the end when the page lies in the second half of
+    /// an exact total, so walking to the last rows skips few index entries (every
+    /// sort ends with the id, so the reversed order is exactly the reverse).
+    pub(crate) fn of(p: &ListParams, total: i64, total_capped: bool) -> Option<Window> {
+        let forward = Window {
+            offset: p.offset,
+            limit: p.limit,
+            reversed: false,
+        };
+        if total_capped || p.limit < 0 {
+            return Some(forward);
+        }
+        if p.offset >= total {
+            return None;
+        }
+        if p.offset <= total / 2 {
+            return Some(forward);
+        }
+        let end = p.offset.saturating_add(p.limit).min(total);
+        Some(Window {
+            offset: total - end,
+            limit: end - p.offset,
+            reversed: true,
+        })
+    }
+
+    /// The ids read through this window, in the list's order.
+    pub(crate) fn in_list_order(&self, mut ids: Vec<i64>) -> Vec<i64> {
+        if self.reversed {
+            ids.reverse();
+        }
+        ids
+    }
+}
+
 /// Rows loaded by `id IN (…)`, put back in the order of `ids`.
 pub(crate) fn in_order<T>(ids: &[i64], rows: Vec<T>, id: impl Fn(&T) -> i64) -> Vec<T> {
     let mut by_id: std::collections::HashMap<i64, T> =
@@ -171,6 +217,32 @@ pub(crate) fn expect_one(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_read_the_second_half_from_the_end() {
+        let p = |offset, limit| ListParams {
+            offset,
+            limit,
+            ..ListParams::default()
+        };
+        let fwd = |offset, limit| Window {
+            offset,
+            limit,
+            reversed: false,
+        };
+        let back = |offset, limit| Window {
+            offset,
+            limit,
+            reversed: true,
+        };
+        assert_eq!(Window::of(&p(0, 200), 1000, false), Some(fwd(0, 200)));
+        assert_eq!(Window::of(&p(500, 200), 1000, false), Some(fwd(500, 200)));
+        assert_eq!(Window::of(&p(600, 200), 1000, false), Some(back(200, 200)));
+        assert_eq!(Window::of(&p(900, 200), 1000, false), Some(back(0, 100)));
+        assert_eq!(Window::of(&p(1000, 200), 1000, false), None);
+        assert_eq!(Window::of(&p(i64::MAX - 50, 200), 1000, false), None);
+        assert_eq!(Window::of(&p(5000, 200), 1000, true), Some(fwd(5000, 200)));
+    }
 
     #[test]
     fn groups() {
