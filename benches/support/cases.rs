@@ -152,6 +152,20 @@ pub fn cases(crm: &Crm) -> Vec<Case> {
             "",
             500_000,
         ),
+        events_at(
+            "events: last window (999 800)",
+            none(),
+            EventSort::Start,
+            "",
+            999_800,
+        ),
+        events_at(
+            "events: by client, offset 100 000",
+            none(),
+            EventSort::Client,
+            "",
+            100_000,
+        ),
         events(
             "events: ongoing",
             EventFilter {
