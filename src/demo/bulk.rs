@@ -25,9 +25,9 @@ const BATCH: usize = 1000;
 /// INSERT statements per transaction.
 const BATCHES_PER_TX: usize = 20;
 
-// On SQLite, events are staged in a TEMP table (no index, no trigger) and moved
-// with one INSERT … SELECT per transaction: FTS5 flushes its pending terms at every
-// statement of a transaction, so 1 000-row INSERTs straight into `events` spend
+// On SQLite, rows are staged in TEMP tables (no index, no trigger) and moved with
+// one INSERT … SELECT per transaction: FTS5 flushes its pending terms at every
+// statement of a transaction, so 1 000-row INSERTs straight into the tables spend
 // most of their time merging small index segments.
 diesel::table! {
     bulk_events (id) {
@@ -43,6 +43,55 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    bulk_clients (id) {
+        id -> BigInt,
+        full_name -> Text,
+        email -> Text,
+        phone -> Text,
+        company_name -> Text,
+        first_contact -> Date,
+        last_contact -> Date,
+        sales_contact_id -> Nullable<BigInt>,
+        search -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bulk_contracts (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        total_cents -> BigInt,
+        due_cents -> BigInt,
+        signed -> Bool,
+        signed_at -> Nullable<Timestamp>,
+        search -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+const CREATE_STAGED_CLIENTS: &str = "CREATE TEMP TABLE IF NOT EXISTS bulk_clients (\
+    id INTEGER PRIMARY KEY, full_name TEXT NOT NULL, email TEXT NOT NULL, \
+    phone TEXT NOT NULL, company_name TEXT NOT NULL, first_contact DATE NOT NULL, \
+    last_contact DATE NOT NULL, sales_contact_id INTEGER, search TEXT NOT NULL, \
+    created_at TIMESTAMP NOT NULL); DELETE FROM bulk_clients; \
+    CREATE TEMP TABLE IF NOT EXISTS bulk_contracts (id INTEGER PRIMARY KEY, \
+    client_id INTEGER NOT NULL, total_cents INTEGER NOT NULL, \
+    due_cents INTEGER NOT NULL, signed BOOLEAN NOT NULL, signed_at TIMESTAMP, \
+    search TEXT NOT NULL, created_at TIMESTAMP NOT NULL); DELETE FROM bulk_contracts;";
+
+const MOVE_STAGED_CLIENTS: &str = "INSERT INTO main.clients (full_name, email, phone, \
+    company_name, first_contact, last_contact, sales_contact_id, search, created_at, \
+    updated_at, version) SELECT full_name, email, phone, company_name, first_contact, \
+    last_contact, sales_contact_id, search, created_at, created_at, 1 FROM bulk_clients \
+    ORDER BY id; DELETE FROM bulk_clients;";
+
+const MOVE_STAGED_CONTRACTS: &str = "INSERT INTO main.contracts (client_id, total_cents, \
+    due_cents, signed, signed_at, signed_by_id, search, created_at, updated_at, version) \
+    SELECT client_id, total_cents, due_cents, signed, signed_at, NULL, search, \
+    created_at, created_at, 1 FROM bulk_contracts ORDER BY id; DELETE FROM bulk_contracts;";
 
 const CREATE_STAGED_EVENTS: &str = "CREATE TEMP TABLE IF NOT EXISTS bulk_events (\
     id INTEGER PRIMARY KEY, name TEXT NOT NULL, contract_id INTEGER NOT NULL, \
@@ -62,7 +111,8 @@ const MOVE_STAGED_EVENTS: &str = "INSERT INTO main.events (name, contract_id, \
 const SQLITE_TUNING_ON: &str =
     "PRAGMA cache_size = -262144; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;";
 const SQLITE_TUNING_OFF: &str = "PRAGMA cache_size = -2000; PRAGMA synchronous = NORMAL; \
-    PRAGMA temp_store = DEFAULT; DROP TABLE IF EXISTS temp.bulk_events;";
+    PRAGMA temp_store = DEFAULT; DROP TABLE IF EXISTS temp.bulk_events; \
+    DROP TABLE IF EXISTS temp.bulk_clients; DROP TABLE IF EXISTS temp.bulk_contracts;";
 
 const FIRST: [&str; 16] = [
     "Jean", "Marie", "Luc", "Sophie", "Hugo", "Camille", "Léa", "Louis", "Chloé", "Jules", "Inès",
@@ -186,10 +236,14 @@ fn import(
         + 1;
 
     // Clients and their contracts.
+    if let DbConnection::Sqlite(cc) = &mut *conn {
+        cc.batch_execute(CREATE_STAGED_CLIENTS)?;
+    }
     let mut done = 0;
     while done < n_clients {
         let in_tx = (BATCH * BATCHES_PER_TX).min(n_clients - done);
         conn.transaction::<_, Error, _>(|c| {
+            let mut staged = Vec::new();
             for start in (done..done + in_tx).step_by(BATCH) {
                 let end = (start + BATCH).min(done + in_tx);
                 let rows: Vec<(Client, String)> = (start..end)
@@ -228,7 +282,16 @@ fn import(
                         (client, search)
                     })
                     .collect();
-                insert_clients(c, &rows, now)?;
+                match c {
+                    DbConnection::Sqlite(cc) => {
+                        stage_clients(cc, &rows)?;
+                        staged.extend(rows);
+                    }
+                    DbConnection::Postgresql(_) => insert_clients(c, &rows, now)?,
+                }
+            }
+            if let DbConnection::Sqlite(cc) = c {
+                move_staged_clients(cc, &staged, now)?;
             }
             Ok(())
         })?;
@@ -380,22 +443,10 @@ fn insert_clients(
             .values(&new)
             .returning((clients::id, clients::email))
             .get_results(cc))?;
-    let by_email: std::collections::HashMap<&str, i64> =
-        ids.iter().map(|(id, e)| (e.as_str(), *id)).collect();
-    let mut contracts_new = Vec::with_capacity(rows.len());
-    let mut searches = Vec::with_capacity(rows.len());
-    for (cl, _) in rows {
-        let mut cl = cl.clone();
-        cl.id = by_email[cl.email.as_str()];
-        let signed = (cl.id % 5) != 0;
-        let total = (cl.id % 400 + 10) * 10_000;
-        searches.push(contracts_repo::search_text(0, &cl, None, signed));
-        contracts_new.push((cl.id, total, signed));
-    }
-    let values: Vec<NewContract> = contracts_new
+    let values: Vec<_> = contract_rows(rows, &ids);
+    let values: Vec<NewContract> = values
         .iter()
-        .zip(searches.iter())
-        .map(|((client_id, total, signed), s)| NewContract {
+        .map(|(client_id, total, signed, s)| NewContract {
             client_id: *client_id,
             total_cents: *total,
             due_cents: if *signed { total / 2 } else { *total },
@@ -411,6 +462,87 @@ fn insert_clients(
     crate::with_backend!(&mut *c, |cc| diesel::insert_into(contracts::table)
         .values(&values)
         .execute(cc))?;
+    Ok(())
+}
+
+/// One contract per new client (80 % signed): client id, total, signed, search.
+/// `ids` pairs each new client's id with its e-mail.
+fn contract_rows(
+    rows: &[(Client, String)],
+    ids: &[(i64, String)],
+) -> Vec<(i64, i64, bool, String)> {
+    let by_email: std::collections::HashMap<&str, i64> =
+        ids.iter().map(|(id, e)| (e.as_str(), *id)).collect();
+    rows.iter()
+        .map(|(cl, _)| {
+            let mut cl = cl.clone();
+            cl.id = by_email[cl.email.as_str()];
+            let signed = (cl.id % 5) != 0;
+            let total = (cl.id % 400 + 10) * 10_000;
+            let search = contracts_repo::search_text(0, &cl, None, signed);
+            (cl.id, total, signed, search)
+        })
+        .collect()
+}
+
+fn stage_clients(cc: &mut diesel::SqliteConnection, rows: &[(Client, String)]) -> Result<()> {
+    use bulk_clients as b;
+    let values: Vec<_> = rows
+        .iter()
+        .map(|(cl, s)| {
+            (
+                b::full_name.eq(&cl.full_name),
+                b::email.eq(&cl.email),
+                b::phone.eq(&cl.phone),
+                b::company_name.eq(&cl.company_name),
+                b::first_contact.eq(cl.first_contact),
+                b::last_contact.eq(cl.last_contact),
+                b::sales_contact_id.eq(cl.sales_contact_id),
+                b::search.eq(s),
+                b::created_at.eq(cl.created_at),
+            )
+        })
+        .collect();
+    diesel::insert_into(b::table).values(&values).execute(cc)?;
+    Ok(())
+}
+
+/// Moves the staged clients in one statement, then stages and moves their
+/// contracts the same way.
+fn move_staged_clients(
+    cc: &mut diesel::SqliteConnection,
+    rows: &[(Client, String)],
+    now: chrono::NaiveDateTime,
+) -> Result<()> {
+    let before: i64 = clients::table
+        .select(diesel::dsl::max(clients::id))
+        .first::<Option<i64>>(cc)?
+        .unwrap_or(0);
+    cc.batch_execute(MOVE_STAGED_CLIENTS)?;
+    let ids: Vec<(i64, String)> = clients::table
+        .filter(clients::id.gt(before))
+        .select((clients::id, clients::email))
+        .load(cc)?;
+    let contracts = contract_rows(rows, &ids);
+    for chunk in contracts.chunks(BATCH) {
+        use bulk_contracts as b;
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|(client_id, total, signed, s)| {
+                (
+                    b::client_id.eq(*client_id),
+                    b::total_cents.eq(*total),
+                    b::due_cents.eq(if *signed { total / 2 } else { *total }),
+                    b::signed.eq(*signed),
+                    b::signed_at.eq(signed.then_some(now)),
+                    b::search.eq(s),
+                    b::created_at.eq(now),
+                )
+            })
+            .collect();
+        diesel::insert_into(b::table).values(&values).execute(cc)?;
+    }
+    cc.batch_execute(MOVE_STAGED_CONTRACTS)?;
     Ok(())
 }
 
