@@ -49,7 +49,7 @@ fn main() {
     let crm = cases::open();
     println!("database: {}", cases::target().display_safe());
     println!(
-        "{:<32} {:>6} {:>10} {:>10}",
+        "{:<36} {:>6} {:>10} {:>10}",
         "query", "rows", "median ms", "p95 ms"
     );
     for case in cases::cases(&crm) {
@@ -69,7 +69,7 @@ fn main() {
         let median = ms[ms.len() / 2];
         let p95 = ms[((ms.len() * 95).div_ceil(100)).min(ms.len()) - 1];
         println!(
-            "{:<32} {:>6} {:>10.2} {:>10.2}",
+            "{:<36} {:>6} {:>10.2} {:>10.2}",
             case.name, rows, median, p95
         );
     }
