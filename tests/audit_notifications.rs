@@ -119,7 +119,10 @@ fn every_write_leaves_an_audit_row(db: &TestDb) {
         &[
             ("full_name", None, some("Kevin Casey")),
             ("email", None, some("kevin@startup.io")),
+            ("phone", None, some("+33 6 12 34 56 78")),
             ("company_name", None, some("Kevin Casey SARL")),
+            ("first_contact", None, some("2021-04-18")),
+            ("last_contact", None, some("2023-03-29")),
             ("sales_contact", None, some("Bill Boquet")),
         ],
     );
@@ -1263,7 +1266,48 @@ fn a_failed_audit_row_rolls_the_write_back(db: &TestDb) {
     );
 }
 
+/// The audit filters over what its table shows, the changed values included.
+fn the_audit_filter_matches_changed_values(db: &TestDb) {
+    let s = db.staff();
+    let client = db.client(&s.sales, "Ambroise Delacroix", "ambroise@delacroix.fr");
+    let contract = db.contract(&s.manager, client, 1_234_500);
+    let found = |text: &str| -> Vec<(String, i64, String)> {
+        db.crm
+            .list_audit(
+                &s.admin,
+                &AuditFilter::default(),
+                &ListParams {
+                    limit: 100,
+                    ..ListParams::default().with_filter(text)
+                },
+            )
+            .expect("audit")
+            .rows
+            .into_iter()
+            .map(|r| (r.entry.entity, r.entry.record_id, r.entry.action))
+            .collect()
+    };
+    // A value, case and accents aside, finds the client's creation and the
+    // contract naming it; one that was never written finds nothing.
+    let mut hits = found("AMBROISE délacroix");
+    hits.sort();
+    assert_eq!(
+        hits,
+        vec![
+            ("client".to_string(), client, "create".to_string()),
+            ("contract".to_string(), contract, "create".to_string()),
+        ]
+    );
+    assert_eq!(found("ambroise@delacroix.fr").len(), 1);
+    assert_eq!(
+        found("12 345.00"),
+        vec![("contract".to_string(), contract, "create".to_string())]
+    );
+    assert!(found("ambroise zanzibar").is_empty());
+}
+
 backend_tests!(
+    the_audit_filter_matches_changed_values,
     every_write_leaves_an_audit_row,
     no_audit_row_or_notification_holds_a_secret,
     refused_writes_leave_no_row_and_no_change,

@@ -342,6 +342,52 @@ fn collaborators_and_audit_are_for_admin_and_management_only() {
     }
 }
 
+#[test]
+fn the_audit_shows_the_selected_entrys_changes_in_full_under_the_table() {
+    let db = demo_db();
+    let client = db
+        .crm
+        .list_clients(
+            &Default::default(),
+            Default::default(),
+            &epicevents::db::repo::ListParams::default().with_filter("aaron piquet"),
+        )
+        .expect("clients")
+        .rows
+        .remove(0)
+        .client;
+    let mut a = logged_in(&db, MIA);
+    ch(&mut a, '6');
+    filter(&mut a, "aaron piquet");
+    let record = format!("client #{}", client.id);
+    select_where(&mut a, |r| r[2] == record && r[3] == "create");
+    // The Changes cell is cut off in the table; the panel under it has every field.
+    let text = screen(&a);
+    // The panel's lines, borders off, run together (long changes wrap).
+    let panel: String = text
+        .lines()
+        .skip_while(|l| !l.contains("Changes ─"))
+        .skip(1)
+        .take_while(|l| l.starts_with('│'))
+        .map(|l| l.trim_matches('│').trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    for line in [
+        format!("full_name: {}", client.full_name),
+        format!("email: {}", client.email),
+        format!("phone: {}", client.phone),
+        format!("company_name: {}", client.company_name),
+        format!("last_contact: {}", client.last_contact),
+        "sales_contact: Bill Boquet".to_string(),
+    ] {
+        assert!(panel.contains(&line), "{line} missing from\n{text}");
+    }
+    // Moving the selection moves the panel with it.
+    press(&mut a, KeyCode::Up);
+    let moved = screen(&a);
+    assert_ne!(moved, text);
+}
+
 // ---------------------------------------------------------------------------
 // Tables: filter as you type, sort, hotkey filters.
 
@@ -633,6 +679,8 @@ fn an_edit_form_shows_field_errors_and_asks_before_discarding() {
     let f = ws(&a).form().expect("edit form");
     assert_eq!(f.form.title(), "Edit client · Kevin Casey");
     assert_eq!(f.form.value("email").as_deref(), Some("kevin@startup.io"));
+    // An emptied required field and a bad e-mail are both flagged by one save.
+    clear_field(&mut a);
     // q in a form is a letter, not quit.
     press(&mut a, KeyCode::Tab);
     clear_field(&mut a);
@@ -641,6 +689,16 @@ fn an_edit_form_shows_field_errors_and_asks_before_discarding() {
     press_ctrl(&mut a, 's');
     let err = field_error(&a, "email").expect("an error at the e-mail field");
     assert!(screen(&a).contains(&err), "{}", screen(&a));
+    assert_eq!(field_error(&a, "full_name").as_deref(), Some("required"));
+    // The first flagged field has the focus.
+    type_text(&mut a, "Kevin Casey");
+    assert_eq!(
+        ws(&a)
+            .form()
+            .and_then(|f| f.form.value("full_name"))
+            .as_deref(),
+        Some("Kevin Casey")
+    );
     assert!(toast(&a).contains("fields marked"), "{}", toast(&a));
     assert_eq!(
         db.crm.get_client(1).expect("client").client.email,

@@ -138,12 +138,15 @@ impl App {
 
     /// Rows the table shows at the current terminal size.
     pub fn table_height(&self) -> usize {
-        usize::from(
-            self.size
-                .1
-                .saturating_sub(1 + crate::ui::widgets::StatusBar::HEIGHT + 3),
-        )
-        .max(1)
+        let body = self
+            .size
+            .1
+            .saturating_sub(1 + crate::ui::widgets::StatusBar::HEIGHT);
+        let preview = match &self.mode {
+            Mode::Work(w) => crate::ui::screens::preview_height(w.screen, body),
+            Mode::Gate(_) => 0,
+        };
+        usize::from(body.saturating_sub(3 + preview)).max(1)
     }
 
     /// The live contexts, most specific first; dialogs and pickers stand alone.

@@ -128,6 +128,7 @@ pub(super) fn save(app: &mut App) {
                             unplaced.push(format!("{}: {}", e.field, e.message));
                         }
                     }
+                    f.form.require_filled("required");
                     f.form.focus_first_error();
                 }
             });

@@ -113,6 +113,7 @@ pub fn fetch(crm: &Crm, session: &Session, q: &ListQuery) -> Result<PageData> {
                 ids: page.rows.iter().map(|$r| $id).collect(),
                 facts: page.rows.iter().map(|$r| { let _ = $r; $facts }).collect(),
                 rows: page.rows.iter().map(|$r| $cells).collect(),
+                previews: Vec::new(),
                 total: page.total as usize,
                 capped: page.total_capped,
             }
@@ -252,34 +253,41 @@ pub fn fetch(crm: &Crm, session: &Session, q: &ListQuery) -> Result<PageData> {
             )
         }
         Screen::Audit => {
-            page!(
-                crm.list_audit(
-                    session,
-                    &AuditFilter {
-                        record: q.filters.record.clone(),
-                        actor: None
-                    },
-                    &p
-                )?,
+            let entries = crm.list_audit(
+                session,
+                &AuditFilter {
+                    record: q.filters.record.clone(),
+                    actor: None,
+                },
+                &p,
+            )?;
+            let changes = |r: &crate::services::audit::AuditRow| -> Vec<String> {
+                r.changes
+                    .iter()
+                    .map(|c| match (&c.before, &c.after) {
+                        (Some(b), Some(a)) => {
+                            format!("{}: {} → {}", c.field, one_line(b), one_line(a))
+                        }
+                        (None, Some(a)) => format!("{}: {}", c.field, one_line(a)),
+                        (Some(b), None) => format!("{}: {} → ∅", c.field, one_line(b)),
+                        (None, None) => c.field.clone(),
+                    })
+                    .collect()
+            };
+            let previews = entries.rows.iter().map(changes).collect();
+            let mut data = page!(
+                entries,
                 |r| r.entry.id,
                 vec![
                     show_local(r.entry.created_at),
                     r.actor_name.clone(),
                     format!("{} #{}", r.entry.entity, r.entry.record_id),
                     r.entry.action.clone(),
-                    r.changes
-                        .iter()
-                        .map(|c| match (&c.before, &c.after) {
-                            (Some(b), Some(a)) =>
-                                format!("{}: {} → {}", c.field, one_line(b), one_line(a)),
-                            (None, Some(a)) => format!("{}: {}", c.field, one_line(a)),
-                            (Some(b), None) => format!("{}: {} → ∅", c.field, one_line(b)),
-                            (None, None) => c.field.clone(),
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; "),
+                    changes(r).join("; "),
                 ]
-            )
+            );
+            data.previews = previews;
+            data
         }
     })
 }

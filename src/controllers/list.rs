@@ -91,6 +91,9 @@ pub struct PageData {
     pub ids: Vec<i64>,
     /// Per row, what the policy needs to decide which keys to offer on it.
     pub facts: Vec<RowFacts>,
+    /// Per row, text too long for its cell, shown whole under the table for the
+    /// selected row (the audit's before → after); empty on other screens.
+    pub previews: Vec<Vec<String>>,
     pub total: usize,
     pub capped: bool,
 }
@@ -270,6 +273,14 @@ impl ListState {
             .copied()
     }
 
+    /// The whole-text lines of the selected row, if its screen has them.
+    pub fn selected_preview(&self) -> Option<&[String]> {
+        self.selected
+            .checked_sub(self.page.offset)
+            .and_then(|i| self.page.previews.get(i))
+            .map(Vec::as_slice)
+    }
+
     /// The id of the selected row, if loaded.
     pub fn selected_id(&self) -> Option<i64> {
         self.selected
@@ -338,6 +349,7 @@ mod tests {
             rows: vec![vec![]; 200],
             ids: (0..200).collect(),
             facts: Vec::new(),
+            previews: Vec::new(),
             total: 1000,
             capped: false,
         };

@@ -131,7 +131,10 @@ impl Crm {
             let mut ch = Changes::default();
             ch.created("full_name", &draft.full_name)
                 .created("email", &email)
+                .created_unless_blank("phone", input.phone.trim())
                 .created("company_name", input.company_name.trim())
+                .created("first_contact", input.first_contact)
+                .created("last_contact", input.last_contact)
                 .created("sales_contact", super::person(owner_name.as_deref()));
             audit::record(
                 c,

@@ -119,6 +119,7 @@ impl Crm {
             ch.created("employee_number", &number)
                 .created("full_name", &name)
                 .created("email", &email)
+                .created_unless_blank("phone", phone.unwrap_or_default())
                 .created("role", input.role);
             audit::record(
                 c,

@@ -137,7 +137,8 @@ impl Crm {
                 .created("starts_at", show_local(input.starts_at))
                 .created("ends_at", show_local(input.ends_at))
                 .created("location", input.location.trim())
-                .created("attendees", input.attendees);
+                .created("attendees", input.attendees)
+                .created_unless_blank("notes", &input.notes);
             audit::record(
                 c,
                 Some(&p),

@@ -141,6 +141,14 @@ impl Changes {
         self
     }
 
+    /// Like [`Changes::created`], but an optional field left blank is not listed.
+    pub fn created_unless_blank(&mut self, name: &str, after: &str) -> &mut Self {
+        if !after.trim().is_empty() {
+            self.created(name, after);
+        }
+        self
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

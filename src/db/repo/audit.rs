@@ -27,6 +27,15 @@ pub struct AuditFilter {
 
 /// Writes an audit row. `permit` is `None` only for the first admin account, which
 /// nobody could authorise.
+/// At most 200 bytes of `v`, cut on a character boundary.
+fn searchable_prefix(v: &str) -> &str {
+    let mut end = v.len().min(200);
+    while !v.is_char_boundary(end) {
+        end -= 1;
+    }
+    &v[..end]
+}
+
 // Each argument is a column of the audit row; bundling them would only rename them.
 #[allow(clippy::too_many_arguments)]
 pub fn record(
@@ -40,10 +49,16 @@ pub fn record(
     now: NaiveDateTime,
 ) -> Result<()> {
     let json = serde_json::to_string(changes).unwrap_or_else(|_| "[]".to_string());
-    let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
     let id = format!("#{record_id}");
     let mut parts = vec![entity, id.as_str(), action, actor_name];
-    parts.extend(fields);
+    // The Changes column is searchable like every visible column: who touched
+    // "Aaron Piquet"? Long values (notes) are cut, a filter is a few words.
+    for c in changes {
+        parts.push(c.field.as_str());
+        for v in [&c.before, &c.after].into_iter().flatten() {
+            parts.push(searchable_prefix(v));
+        }
+    }
     let search = crate::domain::text::search_text(parts);
     diesel::insert_into(audit_entries::table)
         .values(&NewAuditEntry {

@@ -7,6 +7,7 @@ mod workspace;
 
 use ratatui::Frame;
 
+use crate::action::Screen;
 use crate::app::{App, Mode};
 use crate::ui::widgets::{fits, TooSmall};
 
@@ -21,5 +22,16 @@ pub fn render(app: &App, f: &mut Frame<'_>) {
     match &app.mode {
         Mode::Gate(g) => gate::render(app, g, area, buf),
         Mode::Work(ws) => workspace::render(app, ws, area, buf),
+    }
+}
+
+/// Lines under the table given to the selected row's whole text (the audit's
+/// changes, which the table cell cuts off); none on other screens or when the
+/// terminal is short.
+pub fn preview_height(screen: Screen, body_height: u16) -> u16 {
+    if screen == Screen::Audit && body_height >= 16 {
+        (body_height / 3).max(6)
+    } else {
+        0
     }
 }

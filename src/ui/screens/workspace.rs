@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget};
+use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use crate::action::{Action, Screen};
 use crate::app::screen_offered;
@@ -21,7 +21,13 @@ pub(super) fn render(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
     ])
     .areas(area);
     render_tabs(app, ws, tabs, buf);
-    render_table(app, ws, body, buf);
+    let [table, preview] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(super::preview_height(ws.screen, body.height)),
+    ])
+    .areas(body);
+    render_table(app, ws, table, buf);
+    render_preview(app, ws, preview, buf);
     for o in &ws.overlays {
         match o {
             Overlay::Detail(d) => super::detail::render(app, d, body, buf),
@@ -168,4 +174,40 @@ fn render_table(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
         .empty_message(&empty)
         .filter_input(list.editing_filter.then_some(list.filter_text.as_str()))
         .render(area, buf, &app.theme);
+}
+
+/// The selected row's whole text under the table, one item a line, wrapped.
+fn render_preview(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 {
+        return;
+    }
+    let theme = &app.theme;
+    let block = Block::bordered()
+        .border_style(theme.border)
+        .title(Span::styled(" Changes ", theme.header))
+        .padding(ratatui::widgets::Padding::horizontal(1))
+        .style(theme.base);
+    let items = ws.list().selected_preview().unwrap_or_default();
+    let room = usize::from(block.inner(area).height);
+    // One item a line when they fit; otherwise run them on, so that none is hidden
+    // below the panel's edge.
+    let lines: Vec<Line> = if items.len() <= room {
+        items
+            .iter()
+            .map(|l| Line::from(Span::styled(l.clone(), theme.base)))
+            .collect()
+    } else {
+        let mut spans = Vec::new();
+        for (i, l) in items.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled("  ·  ", theme.muted));
+            }
+            spans.push(Span::styled(l.clone(), theme.base));
+        }
+        vec![Line::from(spans)]
+    };
+    Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .render(area, buf);
 }

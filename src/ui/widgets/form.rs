@@ -236,12 +236,16 @@ impl Form {
         name.is_some_and(|n| self.focus(&n))
     }
 
-    /// Flag every empty required field with `message`; true when none is empty.
+    /// Flag every empty required field that has no message yet with `message`, so a
+    /// refused save lists all that is missing at once rather than one round at a time;
+    /// true when none is empty.
     pub fn require_filled(&mut self, message: &str) -> bool {
         let mut ok = true;
         for field in &mut self.fields {
             if field.required && field.is_empty() {
-                field.error = Some(message.to_string());
+                if field.error.is_none() {
+                    field.error = Some(message.to_string());
+                }
                 ok = false;
             }
         }
