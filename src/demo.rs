@@ -235,6 +235,7 @@ fn create_staff(crm: &Crm) -> Result<()> {
                     active: true,
                     failed_logins: 0,
                     search: &search,
+                    sort_name: &crate::domain::text::fold(name),
                     created_at: now,
                     updated_at: now,
                     version: 1,

@@ -9,6 +9,7 @@ use epicevents::db::repo::collaborators::{CollaboratorFilter, CollaboratorSort};
 use epicevents::db::repo::contracts::{ContractFilter, ContractSort};
 use epicevents::db::repo::events::{EventFilter, EventSort, TimeWindow};
 use epicevents::db::repo::ListParams;
+use epicevents::domain::text::fold;
 use epicevents::domain::{Cents, Role};
 use epicevents::services::clients::ClientInput;
 use epicevents::services::collaborators::Handover;
@@ -510,7 +511,7 @@ fn every_column_sorts_both_ways(db: &TestDb) {
         let key = |r: &epicevents::db::repo::clients::ClientRow| {
             let c = &r.client;
             let k = match sort {
-                ClientSort::Name => c.full_name.clone(),
+                ClientSort::Name => fold(&c.full_name),
                 ClientSort::Company => c.company_name.clone(),
                 ClientSort::Email => c.email.clone(),
                 ClientSort::LastContact => c.last_contact.to_string(),
@@ -546,7 +547,7 @@ fn every_column_sorts_both_ways(db: &TestDb) {
             let c = &r.contract;
             let k = match sort {
                 ContractSort::Id => String::new(),
-                ContractSort::Client => r.client.full_name.clone(),
+                ContractSort::Client => fold(&r.client.full_name),
                 ContractSort::Total => format!("{:012}", c.total_cents),
                 ContractSort::Due => format!("{:012}", c.due_cents),
                 ContractSort::Signed => c.signed.to_string(),
@@ -587,8 +588,8 @@ fn every_column_sorts_both_ways(db: &TestDb) {
             let k = match sort {
                 EventSort::Start => e.starts_at.to_string(),
                 EventSort::End => e.ends_at.to_string(),
-                EventSort::Name => e.name.clone(),
-                EventSort::Client => r.client.full_name.clone(),
+                EventSort::Name => fold(&e.name),
+                EventSort::Client => fold(&r.client.full_name),
                 EventSort::Attendees => format!("{:06}", e.attendees),
                 EventSort::Id => String::new(),
             };
@@ -645,7 +646,7 @@ fn every_column_sorts_both_ways(db: &TestDb) {
         let rows = |p: ListParams| db.crm.list_collaborators(&f, sort, &p).expect("list").rows;
         let key = |c: &epicevents::db::models::Collaborator| {
             let k = match sort {
-                CollaboratorSort::Name => c.full_name.clone(),
+                CollaboratorSort::Name => fold(&c.full_name),
                 CollaboratorSort::EmployeeNumber => c.employee_number.clone(),
                 CollaboratorSort::Email => c.email.clone(),
                 CollaboratorSort::Role => format!("{} {}", c.role, c.full_name),
@@ -996,7 +997,105 @@ fn terms_follow_changes_to_related_records(db: &TestDb) {
     assert_eq!(cl("boquet lenoir"), ["Aliénor Lenoir"]);
 }
 
+/// Names sort as people read them, case and accents aside, on both backends
+/// (whatever PostgreSQL's collation), including rows written before `sort_name`.
+fn names_sort_ignoring_case_and_accents(db: &TestDb) {
+    let s = db.staff();
+    let names = [
+        "Zoé Adam",
+        "élodie Roux",
+        "Émile Zola",
+        "Béatrice Prigent",
+        "bruno Conte",
+        "Anémone Burel",
+        "Annie Faye",
+    ];
+    let mut ids = Vec::new();
+    for (i, n) in names.iter().enumerate() {
+        let id = db
+            .crm
+            .create_client(
+                &s.sales,
+                &client(
+                    n,
+                    &format!("c{i}@sort.example"),
+                    "Sort SA",
+                    date(2023, 1, 1),
+                ),
+            )
+            .expect("client");
+        ids.push(id);
+    }
+    let reading_order = [
+        "Anémone Burel",
+        "Annie Faye",
+        "Béatrice Prigent",
+        "bruno Conte",
+        "élodie Roux",
+        "Émile Zola",
+        "Zoé Adam",
+    ];
+    let f = ClientFilter::default();
+    let check = |what: &str| {
+        assert_eq!(
+            clients(db, &f, ClientSort::Name, &all()),
+            reading_order,
+            "{what}"
+        );
+        let mut back = reading_order.to_vec();
+        back.reverse();
+        assert_eq!(
+            clients(db, &f, ClientSort::Name, &desc(all())),
+            back,
+            "{what}, reversed"
+        );
+    };
+    check("as created");
+    // A rename re-sorts: "Zoé Adam" becomes "Ådam Zoé" and goes first.
+    let zoe = ids[0];
+    let mut input = client("Ådam Zoé", "c0@sort.example", "Sort SA", date(2023, 1, 1));
+    input.phone = "+33 6 12 34 56 78".into();
+    db.crm
+        .update_client(&s.sales, zoe, db.client_version(zoe), &input)
+        .expect("rename");
+    assert_eq!(clients(db, &f, ClientSort::Name, &all())[0], "Ådam Zoé");
+    db.crm
+        .update_client(
+            &s.sales,
+            zoe,
+            db.client_version(zoe),
+            &client("Zoé Adam", "c0@sort.example", "Sort SA", date(2023, 1, 1)),
+        )
+        .expect("rename back");
+    // Rows from before the column existed have it empty; the fill after the
+    // migration puts them in order again.
+    db.crm
+        .db()
+        .write(|c| {
+            use diesel::RunQueryDsl;
+            diesel::sql_query("UPDATE clients SET sort_name = ''").execute(c)?;
+            Ok(())
+        })
+        .expect("blank the sort names");
+    let filled = db
+        .crm
+        .db()
+        .write(epicevents::db::migrate::fill_sort_names)
+        .expect("fill");
+    assert!(filled >= names.len(), "{filled}");
+    check("after the fill");
+    assert_eq!(
+        db.crm
+            .db()
+            .write(epicevents::db::migrate::fill_sort_names)
+            .expect("fill"),
+        0,
+        "nothing left to fill"
+    );
+}
+
 backend_tests!(
+    names_sort_ignoring_case_and_accents,
     department_filters,
     time_windows_follow_the_clock,
     terms_all_match_ignoring_case_and_accents,

@@ -104,10 +104,10 @@ fn expected_events(
                 (EventSort::Start, true) => q.order((e::starts_at.desc(), e::id.desc())),
                 (EventSort::End, false) => q.order((e::ends_at.asc(), e::id.asc())),
                 (EventSort::End, true) => q.order((e::ends_at.desc(), e::id.desc())),
-                (EventSort::Name, false) => q.order((e::name.asc(), e::id.asc())),
-                (EventSort::Name, true) => q.order((e::name.desc(), e::id.desc())),
-                (EventSort::Client, false) => q.order((clients::full_name.asc(), e::id.asc())),
-                (EventSort::Client, true) => q.order((clients::full_name.desc(), e::id.desc())),
+                (EventSort::Name, false) => q.order((e::sort_name.asc(), e::id.asc())),
+                (EventSort::Name, true) => q.order((e::sort_name.desc(), e::id.desc())),
+                (EventSort::Client, false) => q.order((clients::sort_name.asc(), e::id.asc())),
+                (EventSort::Client, true) => q.order((clients::sort_name.desc(), e::id.desc())),
                 (EventSort::Attendees, false) => q.order((e::attendees.asc(), e::id.asc())),
                 (EventSort::Attendees, true) => q.order((e::attendees.desc(), e::id.desc())),
                 (EventSort::Id, false) => q.order(e::id.asc()),
@@ -276,10 +276,10 @@ fn clients_and_contracts_past_the_cap_match_the_plain_query(db: &TestDb) {
                             let q = build();
                             let q = match (sort, descending) {
                                 (ClientSort::Name, false) => {
-                                    q.order((k::full_name.asc(), k::id.asc()))
+                                    q.order((k::sort_name.asc(), k::id.asc()))
                                 }
                                 (ClientSort::Name, true) => {
-                                    q.order((k::full_name.desc(), k::id.desc()))
+                                    q.order((k::sort_name.desc(), k::id.desc()))
                                 }
                                 (ClientSort::Company, false) => {
                                     q.order((k::company_name.asc(), k::id.asc()))
@@ -368,10 +368,10 @@ fn clients_and_contracts_past_the_cap_match_the_plain_query(db: &TestDb) {
                                 (ContractSort::Id, false) => q.order(k::id.asc()),
                                 (ContractSort::Id, true) => q.order(k::id.desc()),
                                 (ContractSort::Client, false) => {
-                                    q.order((clients::full_name.asc(), k::id.asc()))
+                                    q.order((clients::sort_name.asc(), k::id.asc()))
                                 }
                                 (ContractSort::Client, true) => {
-                                    q.order((clients::full_name.desc(), k::id.desc()))
+                                    q.order((clients::sort_name.desc(), k::id.desc()))
                                 }
                                 (ContractSort::Total, false) => {
                                     q.order((k::total_cents.asc(), k::id.asc()))

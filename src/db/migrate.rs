@@ -87,8 +87,52 @@ impl Db {
             }
         })?;
         if ran > 0 {
-            tracing::info!(applied = ran, "database migrated");
+            let filled = fill_sort_names(&mut conn)?;
+            tracing::info!(
+                applied = ran,
+                sort_names_filled = filled,
+                "database migrated"
+            );
         }
         Ok(())
     }
+}
+
+/// Fills `sort_name` where it is empty: rows written before the column existed
+/// (every later write sets it). Folding needs the application, so this runs after
+/// the migrations rather than in them; it never touches `version`, the name itself
+/// being unchanged.
+pub fn fill_sort_names(conn: &mut DbConnection) -> Result<usize> {
+    use crate::db::schema::{clients, collaborators, events};
+    use crate::domain::text::fold;
+    use diesel::prelude::*;
+
+    macro_rules! fill {
+        ($t:ident, $name:ident) => {{
+            let mut filled = 0;
+            let mut after = 0_i64;
+            loop {
+                let rows: Vec<(i64, String)> = $t::table
+                    .filter($t::id.gt(after))
+                    .filter($t::sort_name.eq(""))
+                    .order($t::id.asc())
+                    .select(($t::id, $t::$name))
+                    .limit(1_000)
+                    .load(conn)?;
+                let Some(last) = rows.last() else { break };
+                after = last.0;
+                conn.transaction::<_, Error, _>(|c| {
+                    for (id, name) in &rows {
+                        diesel::update($t::table.find(*id))
+                            .set($t::sort_name.eq(fold(name)))
+                            .execute(c)?;
+                    }
+                    Ok(())
+                })?;
+                filled += rows.len();
+            }
+            filled
+        }};
+    }
+    Ok(fill!(collaborators, full_name) + fill!(clients, full_name) + fill!(events, name))
 }

@@ -5,6 +5,7 @@
 //! operator's tool run from `examples/generate.rs`, not a user action, so it does not
 //! go through the policy and writes no audit rows.
 
+use crate::domain::text::fold;
 use chrono::{Duration, NaiveDate};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -40,6 +41,7 @@ diesel::table! {
         location -> Text,
         attendees -> Integer,
         search -> Text,
+        sort_name -> Text,
         created_at -> Timestamp,
     }
 }
@@ -55,6 +57,7 @@ diesel::table! {
         last_contact -> Date,
         sales_contact_id -> Nullable<BigInt>,
         search -> Text,
+        sort_name -> Text,
         created_at -> Timestamp,
     }
 }
@@ -76,17 +79,17 @@ const CREATE_STAGED_CLIENTS: &str = "CREATE TEMP TABLE IF NOT EXISTS bulk_client
     id INTEGER PRIMARY KEY, full_name TEXT NOT NULL, email TEXT NOT NULL, \
     phone TEXT NOT NULL, company_name TEXT NOT NULL, first_contact DATE NOT NULL, \
     last_contact DATE NOT NULL, sales_contact_id INTEGER, search TEXT NOT NULL, \
-    created_at TIMESTAMP NOT NULL); DELETE FROM bulk_clients; \
+    sort_name TEXT NOT NULL, created_at TIMESTAMP NOT NULL); DELETE FROM bulk_clients; \
     CREATE TEMP TABLE IF NOT EXISTS bulk_contracts (id INTEGER PRIMARY KEY, \
     client_id INTEGER NOT NULL, total_cents INTEGER NOT NULL, \
     due_cents INTEGER NOT NULL, signed BOOLEAN NOT NULL, signed_at TIMESTAMP, \
     search TEXT NOT NULL, created_at TIMESTAMP NOT NULL); DELETE FROM bulk_contracts;";
 
 const MOVE_STAGED_CLIENTS: &str = "INSERT INTO main.clients (full_name, email, phone, \
-    company_name, first_contact, last_contact, sales_contact_id, search, created_at, \
-    updated_at, version) SELECT full_name, email, phone, company_name, first_contact, \
-    last_contact, sales_contact_id, search, created_at, created_at, 1 FROM bulk_clients \
-    ORDER BY id; DELETE FROM bulk_clients;";
+    company_name, first_contact, last_contact, sales_contact_id, search, sort_name, \
+    created_at, updated_at, version) SELECT full_name, email, phone, company_name, \
+    first_contact, last_contact, sales_contact_id, search, sort_name, created_at, \
+    created_at, 1 FROM bulk_clients ORDER BY id; DELETE FROM bulk_clients;";
 
 const MOVE_STAGED_CONTRACTS: &str = "INSERT INTO main.contracts (client_id, total_cents, \
     due_cents, signed, signed_at, signed_by_id, search, created_at, updated_at, version) \
@@ -97,13 +100,13 @@ const CREATE_STAGED_EVENTS: &str = "CREATE TEMP TABLE IF NOT EXISTS bulk_events 
     id INTEGER PRIMARY KEY, name TEXT NOT NULL, contract_id INTEGER NOT NULL, \
     support_id INTEGER, starts_at TIMESTAMP NOT NULL, ends_at TIMESTAMP NOT NULL, \
     location TEXT NOT NULL, attendees INTEGER NOT NULL, search TEXT NOT NULL, \
-    created_at TIMESTAMP NOT NULL); DELETE FROM bulk_events;";
+    sort_name TEXT NOT NULL, created_at TIMESTAMP NOT NULL); DELETE FROM bulk_events;";
 
 const MOVE_STAGED_EVENTS: &str = "INSERT INTO main.events (name, contract_id, \
-    support_id, starts_at, ends_at, location, attendees, notes, search, created_at, \
-    updated_at, version) SELECT name, contract_id, support_id, starts_at, ends_at, \
-    location, attendees, '', search, created_at, created_at, 1 FROM bulk_events \
-    ORDER BY id; DELETE FROM bulk_events;";
+    support_id, starts_at, ends_at, location, attendees, notes, search, sort_name, \
+    created_at, updated_at, version) SELECT name, contract_id, support_id, starts_at, \
+    ends_at, location, attendees, '', search, sort_name, created_at, created_at, 1 \
+    FROM bulk_events ORDER BY id; DELETE FROM bulk_events;";
 
 /// SQLite settings for this connection while it imports: a large page cache (the
 /// secondary indexes take rows in random order) and no fsync at checkpoints. Put
@@ -371,6 +374,7 @@ fn import(
                                     b::location.eq(location),
                                     b::attendees.eq(*att),
                                     b::search.eq(search),
+                                    b::sort_name.eq(fold(name)),
                                     b::created_at.eq(now),
                                 )
                             })
@@ -378,24 +382,32 @@ fn import(
                         diesel::insert_into(b::table).values(&values).execute(cc)?;
                     }
                     DbConnection::Postgresql(cc) => {
+                        let sort_names: Vec<String> = rows.iter().map(|r| fold(&r.0)).collect();
                         let values: Vec<NewEvent> = rows
                             .iter()
-                            .map(|(name, contract_id, sup, start, location, att, search)| {
-                                NewEvent {
-                                    name,
-                                    contract_id: *contract_id,
-                                    support_id: *sup,
-                                    starts_at: *start,
-                                    ends_at: *start + Duration::hours(4),
-                                    location,
-                                    attendees: *att,
-                                    notes: "",
-                                    search,
-                                    created_at: now,
-                                    updated_at: now,
-                                    version: 1,
-                                }
-                            })
+                            .zip(&sort_names)
+                            .map(
+                                |(
+                                    (name, contract_id, sup, start, location, att, search),
+                                    sort_name,
+                                )| {
+                                    NewEvent {
+                                        name,
+                                        contract_id: *contract_id,
+                                        support_id: *sup,
+                                        starts_at: *start,
+                                        ends_at: *start + Duration::hours(4),
+                                        location,
+                                        attendees: *att,
+                                        notes: "",
+                                        search,
+                                        sort_name,
+                                        created_at: now,
+                                        updated_at: now,
+                                        version: 1,
+                                    }
+                                },
+                            )
                             .collect();
                         diesel::insert_into(events::table)
                             .values(&values)
@@ -420,9 +432,11 @@ fn insert_clients(
     rows: &[(Client, String)],
     now: chrono::NaiveDateTime,
 ) -> Result<()> {
+    let sort_names: Vec<String> = rows.iter().map(|(cl, _)| fold(&cl.full_name)).collect();
     let new: Vec<NewClient> = rows
         .iter()
-        .map(|(cl, s)| NewClient {
+        .zip(&sort_names)
+        .map(|((cl, s), sort_name)| NewClient {
             full_name: &cl.full_name,
             email: &cl.email,
             phone: &cl.phone,
@@ -431,6 +445,7 @@ fn insert_clients(
             last_contact: cl.last_contact,
             sales_contact_id: cl.sales_contact_id,
             search: s,
+            sort_name,
             created_at: now,
             updated_at: now,
             version: 1,
@@ -499,6 +514,7 @@ fn stage_clients(cc: &mut diesel::SqliteConnection, rows: &[(Client, String)]) -
                 b::last_contact.eq(cl.last_contact),
                 b::sales_contact_id.eq(cl.sales_contact_id),
                 b::search.eq(s),
+                b::sort_name.eq(fold(&cl.full_name)),
                 b::created_at.eq(cl.created_at),
             )
         })

@@ -123,6 +123,7 @@ impl Crm {
                     last_contact: input.last_contact,
                     sales_contact_id: Some(actor.id),
                     search: &draft.search,
+                    sort_name: &crate::domain::text::fold(&draft.full_name),
                     created_at: now,
                     updated_at: now,
                     version: 1,

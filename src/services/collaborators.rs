@@ -110,6 +110,7 @@ impl Crm {
                     active: true,
                     failed_logins: 0,
                     search: &search,
+                    sort_name: &crate::domain::text::fold(&name),
                     created_at: now,
                     updated_at: now,
                     version: 1,

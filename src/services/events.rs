@@ -121,6 +121,7 @@ impl Crm {
                     attendees: input.attendees,
                     notes: &input.notes,
                     search: "",
+                    sort_name: &crate::domain::text::fold(name),
                     created_at: now,
                     updated_at: now,
                     version: 1,

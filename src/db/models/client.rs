@@ -32,6 +32,8 @@ pub struct NewClient<'a> {
     pub last_contact: NaiveDate,
     pub sales_contact_id: Option<i64>,
     pub search: &'a str,
+    /// [`crate::domain::text::fold`] of the name: what name columns sort by.
+    pub sort_name: &'a str,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,

@@ -59,6 +59,8 @@ pub struct NewCollaborator<'a> {
     pub active: bool,
     pub failed_logins: i32,
     pub search: &'a str,
+    /// [`crate::domain::text::fold`] of the name: what name columns sort by.
+    pub sort_name: &'a str,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,

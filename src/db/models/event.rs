@@ -34,6 +34,8 @@ pub struct NewEvent<'a> {
     pub attendees: i32,
     pub notes: &'a str,
     pub search: &'a str,
+    /// [`crate::domain::text::fold`] of the name: what name columns sort by.
+    pub sort_name: &'a str,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,

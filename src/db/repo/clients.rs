@@ -116,8 +116,8 @@ pub fn list(
     let window = Window::of(p, total, total_capped);
     let desc = p.descending != window.is_some_and(|w| w.reversed);
     q = match (sort, desc) {
-        (ClientSort::Name, false) => q.order((clients::full_name.asc(), clients::id.asc())),
-        (ClientSort::Name, true) => q.order((clients::full_name.desc(), clients::id.desc())),
+        (ClientSort::Name, false) => q.order((clients::sort_name.asc(), clients::id.asc())),
+        (ClientSort::Name, true) => q.order((clients::sort_name.desc(), clients::id.desc())),
         (ClientSort::Company, false) => q.order((clients::company_name.asc(), clients::id.asc())),
         (ClientSort::Company, true) => q.order((clients::company_name.desc(), clients::id.desc())),
         (ClientSort::Email, false) => q.order((clients::email.asc(), clients::id.asc())),
@@ -218,6 +218,7 @@ pub fn update(
     )
     .set((
         changes,
+        clients::sort_name.eq(crate::domain::text::fold(changes.full_name)),
         clients::version.eq(version + 1),
         clients::updated_at.eq(now),
     ))

@@ -80,16 +80,16 @@ pub fn list(
     let mut q = filtered(f, p);
     use collaborators as c;
     q = match (sort, p.descending) {
-        (CollaboratorSort::Name, false) => q.order((c::full_name.asc(), c::id.asc())),
-        (CollaboratorSort::Name, true) => q.order((c::full_name.desc(), c::id.desc())),
+        (CollaboratorSort::Name, false) => q.order((c::sort_name.asc(), c::id.asc())),
+        (CollaboratorSort::Name, true) => q.order((c::sort_name.desc(), c::id.desc())),
         (CollaboratorSort::EmployeeNumber, false) => q.order(c::employee_number.asc()),
         (CollaboratorSort::EmployeeNumber, true) => q.order(c::employee_number.desc()),
         (CollaboratorSort::Email, false) => q.order(c::email.asc()),
         (CollaboratorSort::Email, true) => q.order(c::email.desc()),
-        (CollaboratorSort::Role, false) => q.order((c::role.asc(), c::full_name.asc())),
-        (CollaboratorSort::Role, true) => q.order((c::role.desc(), c::full_name.desc())),
-        (CollaboratorSort::Active, false) => q.order((c::active.desc(), c::full_name.asc())),
-        (CollaboratorSort::Active, true) => q.order((c::active.asc(), c::full_name.desc())),
+        (CollaboratorSort::Role, false) => q.order((c::role.asc(), c::sort_name.asc())),
+        (CollaboratorSort::Role, true) => q.order((c::role.desc(), c::sort_name.desc())),
+        (CollaboratorSort::Active, false) => q.order((c::active.desc(), c::sort_name.asc())),
+        (CollaboratorSort::Active, true) => q.order((c::active.asc(), c::sort_name.desc())),
     };
     let rows = q
         .offset(p.offset)
@@ -201,7 +201,12 @@ pub fn update(
 ) -> Result<()> {
     use collaborators as c;
     let n = diesel::update(c::table.filter(c::id.eq(id)).filter(c::version.eq(version)))
-        .set((changes, c::version.eq(version + 1), c::updated_at.eq(now)))
+        .set((
+            changes,
+            c::sort_name.eq(crate::domain::text::fold(changes.full_name)),
+            c::version.eq(version + 1),
+            c::updated_at.eq(now),
+        ))
         .execute(conn)
         .map_err(|e| unique_violation_to_field(e, "email", "this e-mail"))?;
     super::expect_one(n, "collaborator", id, || {
@@ -319,7 +324,7 @@ pub fn active_by_role(conn: &mut DbConnection, role: Role) -> Result<Vec<Collabo
     Ok(collaborators::table
         .filter(collaborators::role.eq(role.as_str()))
         .filter(collaborators::active.eq(true))
-        .order(collaborators::full_name.asc())
+        .order(collaborators::sort_name.asc())
         .select(Collaborator::as_select())
         .load(conn)?)
 }

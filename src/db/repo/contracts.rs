@@ -89,10 +89,10 @@ macro_rules! contract_order {
     ($q:expr, $sort:expr, $desc:expr, joined) => {{
         match ($sort, $desc) {
             (ContractSort::Client, false) => {
-                $q.order((clients::full_name.asc(), contracts::id.asc()))
+                $q.order((clients::sort_name.asc(), contracts::id.asc()))
             }
             (ContractSort::Client, true) => {
-                $q.order((clients::full_name.desc(), contracts::id.desc()))
+                $q.order((clients::sort_name.desc(), contracts::id.desc()))
             }
             (sort, desc) => contract_order!($q, sort, desc),
         }

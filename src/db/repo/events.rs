@@ -138,8 +138,8 @@ macro_rules! event_filters {
 macro_rules! event_order {
     ($q:expr, $sort:expr, $desc:expr, joined) => {{
         match ($sort, $desc) {
-            (EventSort::Client, false) => $q.order((clients::full_name.asc(), events::id.asc())),
-            (EventSort::Client, true) => $q.order((clients::full_name.desc(), events::id.desc())),
+            (EventSort::Client, false) => $q.order((clients::sort_name.asc(), events::id.asc())),
+            (EventSort::Client, true) => $q.order((clients::sort_name.desc(), events::id.desc())),
             (sort, desc) => event_order!($q, sort, desc),
         }
     }};
@@ -150,8 +150,8 @@ macro_rules! event_order {
             (EventSort::Start, true) => $q.order((e::starts_at.desc(), e::id.desc())),
             (EventSort::End, false) => $q.order((e::ends_at.asc(), e::id.asc())),
             (EventSort::End, true) => $q.order((e::ends_at.desc(), e::id.desc())),
-            (EventSort::Name, false) => $q.order((e::name.asc(), e::id.asc())),
-            (EventSort::Name, true) => $q.order((e::name.desc(), e::id.desc())),
+            (EventSort::Name, false) => $q.order((e::sort_name.asc(), e::id.asc())),
+            (EventSort::Name, true) => $q.order((e::sort_name.desc(), e::id.desc())),
             (EventSort::Attendees, false) => $q.order((e::attendees.asc(), e::id.asc())),
             (EventSort::Attendees, true) => $q.order((e::attendees.desc(), e::id.desc())),
             (EventSort::Id, false) => $q.order(e::id.asc()),
@@ -335,7 +335,12 @@ pub fn update(
 ) -> Result<()> {
     use events as e;
     let n = diesel::update(e::table.filter(e::id.eq(id)).filter(e::version.eq(version)))
-        .set((changes, e::version.eq(version + 1), e::updated_at.eq(now)))
+        .set((
+            changes,
+            e::sort_name.eq(crate::domain::text::fold(changes.name)),
+            e::version.eq(version + 1),
+            e::updated_at.eq(now),
+        ))
         .execute(conn)?;
     super::expect_one(n, "event", id, || {
         e::table

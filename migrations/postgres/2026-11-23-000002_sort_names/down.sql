@@ -1,0 +1,11 @@
+DROP INDEX collaborators_name;
+DROP INDEX clients_name;
+DROP INDEX clients_sales_contact;
+DROP INDEX events_name;
+ALTER TABLE collaborators DROP COLUMN sort_name;
+ALTER TABLE clients DROP COLUMN sort_name;
+ALTER TABLE events DROP COLUMN sort_name;
+CREATE INDEX collaborators_name ON collaborators (full_name, id);
+CREATE INDEX clients_name ON clients (full_name, id) INCLUDE (archived_at);
+CREATE INDEX clients_sales_contact ON clients (sales_contact_id, full_name, id) INCLUDE (archived_at);
+CREATE INDEX events_name ON events (name, id) INCLUDE (archived_at);
