@@ -64,7 +64,9 @@ fn run(args: Args, started: std::time::Instant) -> epicevents::Result<()> {
         None => Target::default_sqlite()?,
     };
     tracing::info!(database = %target.display_safe(), "starting");
-    let crm = Crm::open(&target, CrmConfig::from_env()?)?;
+    let crm = Crm::open_noting(&target, CrmConfig::from_env()?, |note| {
+        eprintln!("epicevents: {note}…");
+    })?;
     if args.demo {
         let report = demo::load(&crm, args.demo_clients)?;
         if args.no_ui {

@@ -17,6 +17,34 @@ fn migrations_run_from_empty_and_are_idempotent(db: &TestDb) {
     let admin = db.admin();
     assert_eq!(admin.role, Role::Admin);
     assert!(!db.crm.needs_first_admin().expect("count"));
+    // Up to date: no upgrade to announce. One migration forgotten by the
+    // bookkeeping reads as an upgrade (what an older file looks like).
+    assert!(!db.crm.db().upgrade_pending().expect("read"));
+    let forget = |sql: &'static str| {
+        db.crm
+            .db()
+            .write(|c| {
+                use diesel::RunQueryDsl;
+                diesel::sql_query(sql).execute(c)?;
+                Ok(())
+            })
+            .expect(sql)
+    };
+    forget("UPDATE __diesel_schema_migrations SET version = 'x' || version WHERE version = '20261123000002'");
+    assert!(db.crm.db().upgrade_pending().expect("read"));
+    forget("UPDATE __diesel_schema_migrations SET version = '20261123000002' WHERE version = 'x20261123000002'");
+    assert!(!db.crm.db().upgrade_pending().expect("read"));
+}
+
+/// A brand-new database is created, not upgraded: nothing to announce.
+#[test]
+fn a_new_sqlite_file_is_not_an_upgrade() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let target = epicevents::db::Target::SqliteFile(dir.path().join("new.db"));
+    let db = epicevents::db::Db::connect(&target).expect("connect");
+    assert!(!db.upgrade_pending().expect("read"));
+    db.migrate().expect("migrate");
+    assert!(!db.upgrade_pending().expect("read"));
 }
 
 fn client_round_trip_and_filter(db: &TestDb) {

@@ -48,7 +48,19 @@ impl Crm {
 
     /// Opens and migrates the database, with the system clock.
     pub fn open(target: &Target, cfg: CrmConfig) -> Result<Crm> {
-        Ok(Crm::new(Db::open(target)?, cfg, system_clock()))
+        Crm::open_noting(target, cfg, |_| {})
+    }
+
+    /// [`Crm::open`], telling `note` before a schema upgrade starts (it can take a
+    /// while on a large database and nothing else shows that work is going on).
+    pub fn open_noting(target: &Target, cfg: CrmConfig, note: impl FnOnce(&str)) -> Result<Crm> {
+        let db = Db::connect(target)?;
+        if db.upgrade_pending()? {
+            note("upgrading the database schema; on a large database this takes a minute");
+        }
+        db.migrate()?;
+        db.optimize();
+        Ok(Crm::new(db, cfg, system_clock()))
     }
 
     pub fn db(&self) -> &Db {
