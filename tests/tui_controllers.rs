@@ -546,15 +546,35 @@ fn event_filters_follow_the_role() {
         format!("Events · {all}"),
         "u does nothing for support"
     );
+    // m is the agenda: mine, still to come, soonest first.
     ch(&mut k, 'm');
     assert!(
-        title(&k).starts_with("Events · assigned to me · "),
+        title(&k).starts_with("Events · assigned to me · upcoming · "),
         "{}",
         title(&k)
     );
     assert!(column(&k, 5).iter().all(|s| s == "Kate Hastroff"));
+    let starts = column(&k, 0);
+    assert!(!starts.is_empty());
+    let mut sorted = starts.clone();
+    sorted.sort();
+    assert_eq!(starts, sorted, "soonest first");
+    // The clock is 2023-05-01 09:00: everything listed starts later.
+    assert!(
+        starts.iter().all(|s| s.as_str() > "2023-05-01 09:00"),
+        "{starts:?}"
+    );
     assert!(column(&k, 2).contains(&"John Ouick Wedding".to_string()));
+    let upcoming = total(&k);
     assert!(screen(&k).contains("assigned to me"));
+    // t goes on to ongoing, past, all.
+    for _ in 0..3 {
+        ch(&mut k, 't');
+    }
+    assert!(title(&k).starts_with("Events · assigned to me · "));
+    assert!(!title(&k).contains("upcoming") && !title(&k).contains("past"));
+    assert!(total(&k) >= upcoming);
+    assert!(column(&k, 5).iter().all(|s| s == "Kate Hastroff"));
 
     // Sales: only the time window.
     let mut b = logged_in(&db, BILL);
@@ -991,7 +1011,10 @@ fn support_edits_their_event_but_is_not_offered_the_assignment() {
     let db = demo_db();
     let wedding = event_id_named(&db, "John Ouick Wedding");
     let mut k = logged_in(&db, KATE);
-    ch(&mut k, 'm');
+    // Mine, every time window: the wedding is in the past.
+    for c in ['m', 't', 't', 't'] {
+        ch(&mut k, c);
+    }
     select_where(&mut k, |r| r[2] == "John Ouick Wedding");
     assert!(!offers(&k, "a"));
     ch(&mut k, 'a');

@@ -295,7 +295,7 @@ fn support_day(db: &TestDb) {
         inbox.rows
     );
 
-    ui.ch('3').ch('m').ch('t');
+    ui.ch('3').ch('m');
     assert!(
         ui.title().contains("assigned to me") && ui.title().contains("upcoming"),
         "{}",

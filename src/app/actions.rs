@@ -136,7 +136,15 @@ pub(super) fn table(app: &mut App, action: Action) {
             l.requery();
         }
         Action::ToggleArchived => toggle(l, |f| &mut f.show_archived),
-        Action::OnlyMine | Action::AssignedToMe => toggle(l, |f| &mut f.mine),
+        Action::OnlyMine => toggle(l, |f| &mut f.mine),
+        Action::AssignedToMe => {
+            toggle(l, |f| &mut f.mine);
+            // One key for a support person's agenda: their events still to come,
+            // soonest first. The title says so; `t` moves on to ongoing, past, all.
+            if l.filters.mine && l.filters.window == crate::db::repo::events::TimeWindow::All {
+                l.filters.window = crate::db::repo::events::TimeWindow::Upcoming;
+            }
+        }
         Action::NotSigned => toggle(l, |f| &mut f.unsigned),
         Action::BalanceDue => toggle(l, |f| &mut f.balance_due),
         Action::WithoutSupport => toggle(l, |f| &mut f.without_support),
