@@ -25,8 +25,6 @@ pub struct AuditFilter {
     pub actor: Option<i64>,
 }
 
-/// Writes an audit row. `permit` is `None` only for the first admin account, which
-/// nobody could authorise.
 /// At most 200 bytes of `v`, cut on a character boundary.
 fn searchable_prefix(v: &str) -> &str {
     let mut end = v.len().min(200);
@@ -36,6 +34,8 @@ fn searchable_prefix(v: &str) -> &str {
     &v[..end]
 }
 
+/// Writes an audit row. `permit` is `None` only for the first admin account, which
+/// nobody could authorise.
 // Each argument is a column of the audit row; bundling them would only rename them.
 #[allow(clippy::too_many_arguments)]
 pub fn record(
