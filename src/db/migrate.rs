@@ -51,11 +51,24 @@ where
         .collect())
 }
 
-fn pending(applied: Option<HashSet<String>>, embedded: &[String]) -> bool {
+fn pending(applied: &Option<HashSet<String>>, embedded: &[String]) -> bool {
     match applied {
         Some(done) => embedded.iter().any(|v| !done.contains(v)),
         None => true,
     }
+}
+
+/// What the database has applied, and what the binary carries for its backend.
+fn versions(conn: &mut DbConnection) -> Result<(Option<HashSet<String>>, Vec<String>)> {
+    Ok(match conn {
+        DbConnection::Sqlite(c) => (applied(c), embedded::<diesel::sqlite::Sqlite>(&SQLITE)?),
+        DbConnection::Postgresql(c) => (applied(c), embedded::<diesel::pg::Pg>(&POSTGRES)?),
+    })
+}
+
+/// An existing schema behind the binary; a new, empty database is not an upgrade.
+fn is_upgrade(applied: &Option<HashSet<String>>, embedded: &[String]) -> bool {
+    applied.as_ref().is_some_and(|d| !d.is_empty()) && pending(applied, embedded)
 }
 
 impl Db {
@@ -63,30 +76,28 @@ impl Db {
     /// before [`Db::migrate`]: on a large database an upgrade takes a while (about
     /// 40 s at a million events). A new, empty database is not an upgrade.
     pub fn upgrade_pending(&self) -> Result<bool> {
-        let mut conn = self.conn()?;
-        let (done, carried) = match &mut *conn {
-            DbConnection::Sqlite(c) => (applied(c), embedded::<diesel::sqlite::Sqlite>(&SQLITE)?),
-            DbConnection::Postgresql(c) => (applied(c), embedded::<diesel::pg::Pg>(&POSTGRES)?),
-        };
-        Ok(done.as_ref().is_some_and(|d| !d.is_empty()) && pending(done, &carried))
+        let (done, carried) = versions(&mut *self.conn()?)?;
+        Ok(is_upgrade(&done, &carried))
     }
 
     /// Brings the schema up to date; a no-op (and read-only) when it already is.
     pub fn migrate(&self) -> Result<()> {
+        self.migrate_noting(|| {})
+    }
+
+    /// [`Db::migrate`], calling `note` first when it upgrades an existing schema.
+    pub fn migrate_noting(&self, note: impl FnOnce()) -> Result<()> {
         let mut conn = self.conn()?;
+        let (done, carried) = versions(&mut conn)?;
+        if !pending(&done, &carried) {
+            return Ok(());
+        }
+        if is_upgrade(&done, &carried) {
+            note();
+        }
         let ran = match &mut *conn {
-            DbConnection::Sqlite(c) => {
-                if !pending(applied(c), &embedded::<diesel::sqlite::Sqlite>(&SQLITE)?) {
-                    return Ok(());
-                }
-                c.run_pending_migrations(SQLITE).map(|v| v.len())
-            }
-            DbConnection::Postgresql(c) => {
-                if !pending(applied(c), &embedded::<diesel::pg::Pg>(&POSTGRES)?) {
-                    return Ok(());
-                }
-                c.run_pending_migrations(POSTGRES).map(|v| v.len())
-            }
+            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE).map(|v| v.len()),
+            DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES).map(|v| v.len()),
         }
         .map_err(|e| {
             let msg = e.to_string();

@@ -143,8 +143,14 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 impl Db {
     /// Opens (creating an SQLite file and its directory if needed) and migrates.
     pub fn open(target: &Target) -> Result<Db> {
+        Self::open_noting(target, || {})
+    }
+
+    /// [`Db::open`], calling `note` before upgrading an existing schema (it can
+    /// take a while on a large database and nothing else shows that work is going on).
+    pub fn open_noting(target: &Target, note: impl FnOnce()) -> Result<Db> {
         let db = Self::connect(target)?;
-        db.migrate()?;
+        db.migrate_noting(note)?;
         db.optimize();
         Ok(db)
     }

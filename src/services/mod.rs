@@ -51,15 +51,12 @@ impl Crm {
         Crm::open_noting(target, cfg, |_| {})
     }
 
-    /// [`Crm::open`], telling `note` before a schema upgrade starts (it can take a
-    /// while on a large database and nothing else shows that work is going on).
+    /// [`Crm::open`], telling `note` before a schema upgrade starts (see
+    /// [`Db::open_noting`]).
     pub fn open_noting(target: &Target, cfg: CrmConfig, note: impl FnOnce(&str)) -> Result<Crm> {
-        let db = Db::connect(target)?;
-        if db.upgrade_pending()? {
-            note("upgrading the database schema; on a large database this takes a minute");
-        }
-        db.migrate()?;
-        db.optimize();
+        let db = Db::open_noting(target, || {
+            note("upgrading the database schema; on a large database this takes a minute")
+        })?;
         Ok(Crm::new(db, cfg, system_clock()))
     }
 
