@@ -274,7 +274,7 @@ pub fn fetch(crm: &Crm, session: &Session, q: &ListQuery) -> Result<PageData> {
                     })
                     .collect()
             };
-            let previews = entries.rows.iter().map(changes).collect();
+            let previews: Vec<Vec<String>> = entries.rows.iter().map(changes).collect();
             let mut data = page!(
                 entries,
                 |r| r.entry.id,
@@ -283,9 +283,12 @@ pub fn fetch(crm: &Crm, session: &Session, q: &ListQuery) -> Result<PageData> {
                     r.actor_name.clone(),
                     format!("{} #{}", r.entry.entity, r.entry.record_id),
                     r.entry.action.clone(),
-                    changes(r).join("; "),
                 ]
             );
+            // The Changes cell is the panel's lines on one line.
+            for (cells, lines) in data.rows.iter_mut().zip(&previews) {
+                cells.push(lines.join("; "));
+            }
             data.previews = previews;
             data
         }
