@@ -210,7 +210,7 @@ pub fn load(crm: &Crm, generated: usize) -> Result<DemoReport> {
 
 fn create_staff(crm: &Crm) -> Result<()> {
     // One hash for all: they share the demo password.
-    let hash = bcrypt::hash(DEMO_PASSWORD, crm.config().bcrypt_cost)?;
+    let hash = crm.hash(DEMO_PASSWORD)?;
     let now = crm.now();
     crm.db().write(|c| {
         if staff_repo::count(c)? > 0 {

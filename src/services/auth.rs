@@ -1,9 +1,11 @@
 //! Login, lockout, first-run admin, passwords.
 
-use std::sync::OnceLock;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{LazyLock, Mutex};
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 
+use super::password;
 use super::validate::{self, Checks};
 use super::{permit, Changes, Crm};
 use crate::db::models::NewCollaborator;
@@ -30,16 +32,27 @@ pub struct Strength {
     pub feedback: String,
 }
 
+/// The longest password accepted: a policy limit, not bcrypt's (every character
+/// is hashed, see [`super::password`]). zxcvbn's work grows quickly with length,
+/// and a longer password is more likely a paste gone wrong than a choice.
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
 /// zxcvbn's estimate with its advice, for any text typed so far. `user_inputs`
-/// (the person's name, e-mail) count as guessable, each word of them too: zxcvbn
-/// only knows whole inputs, and "Jacky Blangier" would not catch "JackyBlangier1".
+/// (the person's name, e-mail) count as guessable, and so does what an attacker
+/// makes of them: zxcvbn only knows whole inputs, and "Jacky Blangier" would not
+/// catch "JackyBlangier1". A password whose letters are only the person's name
+/// words or e-mail local part (glued, in any order, digits and punctuation
+/// aside) scores 0 outright: zxcvbn rates "RootAdmin2026" fair for Root Admin.
 pub fn password_strength(password: &str, user_inputs: &[&str]) -> Strength {
-    let words: Vec<&str> = user_inputs
-        .iter()
-        .flat_map(|s| s.split(|c: char| !c.is_alphanumeric()))
-        .filter(|w| w.chars().count() >= 3)
-        .chain(user_inputs.iter().copied())
-        .collect();
+    let personal = Personal::new(user_inputs);
+    if personal.made_of(password) {
+        return Strength {
+            score: 0,
+            feedback: "it is made of your name or e-mail address".into(),
+        };
+    }
+    let inputs = personal.zxcvbn_inputs(user_inputs);
+    let words: Vec<&str> = inputs.iter().map(String::as_str).collect();
     let est = zxcvbn::zxcvbn(password, &words);
     let score = u8::from(est.score());
     let feedback = est
@@ -53,15 +66,222 @@ pub fn password_strength(password: &str, user_inputs: &[&str]) -> Strength {
     Strength { score, feedback }
 }
 
+/// What an attacker who knows the person tries first, folded to lowercase ASCII
+/// letters: the words of the name and of the e-mail's local part, and those glued.
+#[derive(Debug, Default)]
+struct Personal {
+    /// Each word of the name and of the local part ("root", "admin").
+    words: Vec<String>,
+    /// The name words glued in order and in reverse, the local part without its
+    /// separators ("rootadmin", "adminroot").
+    glued: Vec<String>,
+}
+
+/// Lowercase ASCII letters of `s`, accents folded: digits, punctuation and spaces go.
+fn letters(s: &str) -> String {
+    crate::domain::text::fold(s)
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .collect()
+}
+
+/// The words of `s` as [`letters`], split wherever something else stands.
+fn letter_words(s: &str) -> Vec<String> {
+    crate::domain::text::fold(s)
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+impl Personal {
+    /// Inputs holding an `@` are e-mails (only their local part counts here: the
+    /// domain is the company's, shared by everyone); the others are names.
+    fn new(user_inputs: &[&str]) -> Personal {
+        let mut p = Personal::default();
+        for input in user_inputs {
+            let (text, is_email) = match input.split_once('@') {
+                Some((local, _)) => (local, true),
+                None => (*input, false),
+            };
+            let words = letter_words(text);
+            if words.is_empty() {
+                continue;
+            }
+            p.glued.push(words.concat());
+            if !is_email && words.len() > 1 {
+                p.glued
+                    .push(words.iter().rev().map(String::as_str).collect());
+            }
+            // One-letter words (an initial) would let any run of that letter pass
+            // for a name.
+            p.words.extend(words.into_iter().filter(|w| w.len() >= 2));
+        }
+        p.glued.retain(|g| !g.is_empty());
+        p.words.sort();
+        p.words.dedup();
+        p
+    }
+
+    /// True when the letters of `password` are part of a glued name or local part
+    /// ("admin" in "rootadmin"; at least 4 letters, shorter is left to zxcvbn), or
+    /// nothing but name and local-part words in any order ("adminroot", "rootroot").
+    fn made_of(&self, password: &str) -> bool {
+        let core = letters(password);
+        if core.is_empty() {
+            return false;
+        }
+        if core.len() >= 4 && self.glued.iter().any(|g| g.contains(&core)) {
+            return true;
+        }
+        only_words(&core, &self.words)
+    }
+
+    /// zxcvbn's user inputs: each input as given, lowercased, each of its words of
+    /// three letters or more, the glued forms, and the local part as typed.
+    fn zxcvbn_inputs(&self, user_inputs: &[&str]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for input in user_inputs {
+            out.push((*input).to_string());
+            out.push(input.to_lowercase());
+            if let Some((local, _)) = input.split_once('@') {
+                out.push(local.to_lowercase());
+            }
+            out.extend(
+                input
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| w.chars().count() >= 3)
+                    .map(str::to_lowercase),
+            );
+        }
+        out.extend(self.glued.iter().cloned());
+        out.extend(self.words.iter().filter(|w| w.len() >= 3).cloned());
+        out.retain(|s| !s.is_empty());
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// True when `s` is a concatenation of `words` (each any number of times).
+fn only_words(s: &str, words: &[String]) -> bool {
+    // ends[i]: the first i bytes are made of words.
+    let mut ends = vec![false; s.len() + 1];
+    ends[0] = true;
+    for i in 0..s.len() {
+        if !ends[i] {
+            continue;
+        }
+        for w in words {
+            if s[i..].starts_with(w.as_str()) {
+                ends[i + w.len()] = true;
+            }
+        }
+    }
+    ends[s.len()]
+}
+
+/// Most e-mails with no account kept in [`UnknownFailures`]; beyond, the oldest
+/// goes. 10 000 entries are about a megabyte.
+const MAX_UNKNOWN_EMAILS: usize = 10_000;
+
+/// Failed logins of e-mails that match no account, so that such an e-mail goes
+/// through the same steps as an account does in the database: counted, locked at
+/// the threshold for the lockout duration, not counted while locked. Nothing shown
+/// tells them apart (every failure reads "wrong e-mail or password"); this keeps
+/// the work done and the state kept alike too.
+///
+/// One table for the process, shared by every [`Crm`] in it: an e-mail with no
+/// account has no database row to hang its count on. Keyed by a digest of the
+/// address, so an entry costs the same whatever was typed.
+#[derive(Debug, Default)]
+struct UnknownFailures {
+    entries: HashMap<[u8; 32], Failures>,
+    /// Keys in the order they came, for eviction.
+    order: VecDeque<[u8; 32]>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Failures {
+    count: i32,
+    locked_until: Option<NaiveDateTime>,
+}
+
+static UNKNOWN_FAILURES: LazyLock<Mutex<UnknownFailures>> = LazyLock::new(Mutex::default);
+
+impl UnknownFailures {
+    /// The table; a panic elsewhere while it was held leaves counts that are still
+    /// counts, so a poisoned lock is used as is.
+    fn get() -> std::sync::MutexGuard<'static, UnknownFailures> {
+        UNKNOWN_FAILURES
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The e-mail as [`repo::find_by_email`] compares it.
+    fn key(email: &str) -> [u8; 32] {
+        let d = ring::digest::digest(
+            &ring::digest::SHA256,
+            email.trim().to_lowercase().as_bytes(),
+        );
+        let mut k = [0u8; 32];
+        k.copy_from_slice(d.as_ref());
+        k
+    }
+
+    /// [`repo::record_failed_login`] for an e-mail with no account.
+    fn record(
+        &mut self,
+        email: &str,
+        now: NaiveDateTime,
+        threshold: i32,
+        lock_until: NaiveDateTime,
+    ) -> Option<NaiveDateTime> {
+        let key = Self::key(email);
+        if !self.entries.contains_key(&key) {
+            while self.entries.len() >= MAX_UNKNOWN_EMAILS {
+                match self.order.pop_front() {
+                    Some(old) => {
+                        self.entries.remove(&old);
+                    }
+                    None => break,
+                }
+            }
+            self.order.push_back(key);
+        }
+        let f = self.entries.entry(key).or_default();
+        if f.locked_until.is_some_and(|u| u > now) {
+            return None;
+        }
+        f.count += 1;
+        if f.count >= threshold {
+            f.count = 0;
+            f.locked_until = Some(lock_until);
+            return Some(lock_until);
+        }
+        None
+    }
+
+    fn locked_until(&self, email: &str, now: NaiveDateTime) -> Option<NaiveDateTime> {
+        self.entries
+            .get(&Self::key(email))
+            .and_then(|f| f.locked_until)
+            .filter(|u| *u > now)
+    }
+}
+
 impl Crm {
-    /// The password rules: long enough and not guessable (zxcvbn score ≥ 3).
+    /// The password rules: long enough, at most [`MAX_PASSWORD_CHARS`], and not
+    /// guessable (zxcvbn score ≥ 3, nothing but the person's name or e-mail; see
+    /// [`password_strength`]).
     pub fn check_password(&self, password: &str, user_inputs: &[&str]) -> Result<(), String> {
         let min = self.config().min_password_len;
-        if password.chars().count() < min {
+        let len = password.chars().count();
+        if len < min {
             return Err(format!("at least {min} characters"));
         }
-        if password.chars().count() > 128 {
-            return Err("at most 128 characters".into());
+        if len > MAX_PASSWORD_CHARS {
+            return Err(format!("at most {MAX_PASSWORD_CHARS} characters"));
         }
         let s = password_strength(password, user_inputs);
         if s.score < 3 {
@@ -75,8 +295,10 @@ impl Crm {
         Ok(())
     }
 
+    /// A hash of `password` at the configured cost: every password stored goes
+    /// through here (see [`password::hash`]).
     pub(crate) fn hash(&self, password: &str) -> Result<String> {
-        Ok(bcrypt::hash(password, self.config().bcrypt_cost)?)
+        password::hash(password, self.config().bcrypt_cost)
     }
 
     /// True on a database with no account yet: the first-run screen is shown.
@@ -164,37 +386,72 @@ impl Crm {
         })
     }
 
-    /// Checks an e-mail and password. Unknown e-mails cost a bcrypt verification too,
-    /// so timing does not tell which addresses exist. Five failures lock the account.
+    /// Checks an e-mail and password. From outside, an e-mail with no account, a
+    /// wrong password, a locked account and a deactivated one all look the same:
+    /// "wrong e-mail or password", after the same work (one bcrypt verification at
+    /// the configured cost, against a dummy hash when there is no account, then one
+    /// write transaction recording the failure). Why a known account cannot log in
+    /// (locked until …, deactivated) is said only to whoever gave its right password.
+    ///
+    /// `lockout_threshold` failures in a row lock the account for
+    /// `lockout_duration`; failures during a lock neither count nor extend it. An
+    /// e-mail with no account is counted and locked the same way, in memory
+    /// ([`UnknownFailures`]).
     pub fn login(&self, email: &str, password: &str) -> Result<Session> {
         let now = self.now();
+        let cfg = self.config();
+        let lock_until = now
+            + Duration::from_std(cfg.lockout_duration).unwrap_or_else(|_| Duration::minutes(15));
         let found = self.db().read(|c| repo::find_by_email(c, email))?;
         let Some(user) = found else {
-            let _ = bcrypt::verify(password, self.dummy_hash());
+            password::verify(password, password::dummy_hash(cfg.bcrypt_cost));
+            self.db().write(repo::record_failed_login_for_nobody)?;
+            let locked =
+                UnknownFailures::get().record(email, now, cfg.lockout_threshold, lock_until);
+            match locked {
+                Some(until) => {
+                    tracing::warn!(%until, "failed login: e-mail with no account, now locked")
+                }
+                None => tracing::warn!("failed login: e-mail with no account"),
+            }
             return Err(Error::InvalidCredentials);
         };
-        if let Some(until) = user.locked_until.filter(|u| *u > now) {
-            return Err(Error::Locked { until });
-        }
-        let ok = bcrypt::verify(password, &user.password_hash).unwrap_or(false);
-        if !ok {
-            let lock_until = now
-                + Duration::from_std(self.config().lockout_duration)
-                    .unwrap_or_else(|_| Duration::minutes(15));
+        if !password::verify(password, &user.password_hash) {
             let locked = self.db().write(|c| {
-                repo::record_failed_login(c, user.id, self.config().lockout_threshold, lock_until)
+                repo::record_failed_login(c, user.id, now, cfg.lockout_threshold, lock_until)
             })?;
-            tracing::warn!(collaborator_id = user.id, "failed login");
-            return match locked {
-                Some(until) => Err(Error::Locked { until }),
-                None => Err(Error::InvalidCredentials),
-            };
+            match locked {
+                Some(until) => tracing::warn!(
+                    collaborator_id = user.id,
+                    %until,
+                    "failed login, account now locked"
+                ),
+                None => tracing::warn!(collaborator_id = user.id, "failed login"),
+            }
+            return Err(Error::InvalidCredentials);
         }
+        // The right password: now the real reason may be told.
         if !user.active {
             return Err(Error::Inactive);
         }
-        self.db()
-            .write(|c| repo::record_successful_login(c, user.id))?;
+        if let Some(until) = user.locked_until.filter(|u| *u > now) {
+            return Err(Error::Locked { until });
+        }
+        let upgraded = if password::needs_rehash(&user.password_hash, cfg.bcrypt_cost) {
+            // Best effort: the old hash keeps working if this fails.
+            self.hash(password)
+                .map_err(|e| tracing::error!(collaborator_id = user.id, "rehash failed: {e}"))
+                .ok()
+        } else {
+            None
+        };
+        self.db().write(|c| {
+            repo::record_successful_login(c, user.id)?;
+            if let Some(h) = &upgraded {
+                repo::upgrade_password_hash(c, user.id, &user.password_hash, h)?;
+            }
+            Ok(())
+        })?;
         tracing::info!(collaborator_id = user.id, "login");
         Ok(Session {
             collaborator_id: user.id,
@@ -206,18 +463,17 @@ impl Crm {
         })
     }
 
-    /// A hash of a random password at the configured cost, made once.
-    fn dummy_hash(&self) -> &'static str {
-        static DUMMY: OnceLock<String> = OnceLock::new();
-        DUMMY.get_or_init(|| {
-            bcrypt::hash("not-a-real-password-0000", self.config().bcrypt_cost).unwrap_or_default()
-        })
+    /// Until when logins for `email`, which has no account, are locked: for tests
+    /// of [`Crm::login`]'s bookkeeping, which nothing outside can see.
+    #[doc(hidden)]
+    pub fn unknown_email_locked_until(&self, email: &str) -> Option<NaiveDateTime> {
+        UnknownFailures::get().locked_until(email, self.now())
     }
 
     /// Changes one's own password after checking the current one.
     pub fn change_own_password(&self, session: &Session, current: &str, new: &str) -> Result<()> {
         let user = self.db().read(|c| repo::get(c, session.collaborator_id))?;
-        if !bcrypt::verify(current, &user.password_hash).unwrap_or(false) {
+        if !password::verify(current, &user.password_hash) {
             return Err(Error::field(
                 "current_password",
                 "this is not your current password",
@@ -297,5 +553,76 @@ impl Crm {
             actor_id: session.collaborator_id,
         });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(h: u32) -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2023, 5, 1)
+            .and_then(|d| d.and_hms_opt(h, 0, 0))
+            .expect("valid date")
+    }
+
+    #[test]
+    fn personal_words_and_glued_forms() {
+        let p = Personal::new(&["Root Admin", "root.admin@x.example"]);
+        assert_eq!(p.words, ["admin", "root"]);
+        assert_eq!(p.glued, ["rootadmin", "adminroot", "rootadmin"]);
+        for guess in [
+            "RootAdmin2026",
+            "rootadmin",
+            "Admin.Root99",
+            "root.admin2026",
+            "ADMIN-admin-1",
+            "tAdmi!!2026",
+        ] {
+            assert!(p.made_of(guess), "{guess}");
+        }
+        for fine in [
+            "Tangerine-Orbit-1987!",
+            "2026-2027",
+            "Rootbeer-Admiral-7",
+            "ro!",
+        ] {
+            assert!(!p.made_of(fine), "{fine}");
+        }
+        // Accents fold; initials do not count as words.
+        let p = Personal::new(&["Aliénor J. Vichum"]);
+        assert!(p.made_of("AlienorVichum!1"));
+        assert!(!p.made_of("jjjjjjjjjjjj"));
+    }
+
+    #[test]
+    fn only_words_is_a_word_break() {
+        let w = ["ab".to_string(), "abc".to_string(), "d".to_string()];
+        assert!(only_words("abcd", &w));
+        assert!(only_words("ababc", &w));
+        assert!(!only_words("abx", &w));
+        assert!(only_words("", &w));
+    }
+
+    #[test]
+    fn unknown_emails_lock_like_accounts_and_the_table_stays_bounded() {
+        let mut u = UnknownFailures::default();
+        for _ in 0..4 {
+            assert_eq!(u.record("a@x.example", t(9), 5, t(10)), None);
+        }
+        assert_eq!(u.record(" A@X.example", t(9), 5, t(10)), Some(t(10)));
+        assert_eq!(u.locked_until("a@x.example", t(9)), Some(t(10)));
+        // Not counted during the lock, nor extended.
+        for _ in 0..10 {
+            assert_eq!(u.record("a@x.example", t(9), 5, t(11)), None);
+        }
+        assert_eq!(u.locked_until("a@x.example", t(9)), Some(t(10)));
+        assert_eq!(u.locked_until("a@x.example", t(10)), None);
+        for i in 0..MAX_UNKNOWN_EMAILS + 5 {
+            u.record(&format!("{i}@x.example"), t(9), 5, t(10));
+        }
+        assert_eq!(u.entries.len(), MAX_UNKNOWN_EMAILS);
+        assert_eq!(u.order.len(), MAX_UNKNOWN_EMAILS);
+        assert_eq!(u.locked_until("a@x.example", t(9)), None, "the oldest went");
     }
 }

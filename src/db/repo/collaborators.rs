@@ -269,17 +269,31 @@ pub fn set_password(
 }
 
 /// Records a failed login; locks the account when the threshold is reached.
-/// Atomic increment, so two failures at once both count.
+/// Atomic increment, so two failures at once both count. While the account is
+/// locked (`locked_until` after `now`) nothing is counted, so guessing during a
+/// lock neither extends it nor counts toward the next one. Returns the new lock,
+/// if this failure set one.
 pub fn record_failed_login(
     conn: &mut DbConnection,
     id: i64,
+    now: NaiveDateTime,
     threshold: i32,
     lock_until: NaiveDateTime,
 ) -> Result<Option<NaiveDateTime>> {
     use collaborators as c;
-    diesel::update(c::table.find(id))
-        .set(c::failed_logins.eq(c::failed_logins + 1))
-        .execute(conn)?;
+    let counted = diesel::update(
+        c::table
+            .find(id)
+            .filter(c::locked_until.is_null().or(c::locked_until.le(now))),
+    )
+    .set(c::failed_logins.eq(c::failed_logins + 1))
+    .execute(conn)?;
+    if counted == 0 {
+        // Locked: nothing to count, but the same write as when counting, so that a
+        // locked account answers in the time an unlocked one does.
+        touch(conn, id)?;
+        return Ok(None);
+    }
     let failures: i32 = c::table.find(id).select(c::failed_logins).first(conn)?;
     if failures >= threshold {
         diesel::update(c::table.find(id))
@@ -290,6 +304,29 @@ pub fn record_failed_login(
     Ok(None)
 }
 
+/// What [`record_failed_login`] costs, without its effect, for an e-mail with no
+/// account: one read and one row written in the same transaction. On PostgreSQL a
+/// transaction that wrote nothing commits without waiting for its log to reach the
+/// disk, and that wait (milliseconds) would otherwise tell known e-mails apart.
+pub fn record_failed_login_for_nobody(conn: &mut DbConnection) -> Result<()> {
+    use collaborators as c;
+    let first: Option<i64> = c::table.select(c::id).order(c::id).first(conn).optional()?;
+    if let Some(id) = first {
+        touch(conn, id)?;
+    }
+    Ok(())
+}
+
+/// Rewrites a row as it is: a real write, no change.
+fn touch(conn: &mut DbConnection, id: i64) -> Result<()> {
+    use collaborators as c;
+    diesel::update(c::table.find(id))
+        .set(c::failed_logins.eq(c::failed_logins))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Clears the failure count and any lock after a successful login.
 pub fn record_successful_login(conn: &mut DbConnection, id: i64) -> Result<()> {
     use collaborators as c;
     diesel::update(c::table.find(id))
@@ -297,6 +334,18 @@ pub fn record_successful_login(conn: &mut DbConnection, id: i64) -> Result<()> {
             c::failed_logins.eq(0),
             c::locked_until.eq(None::<NaiveDateTime>),
         ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Replaces a password hash by a new hash of the same password (a newer scheme or
+/// cost), only if it is still `old`: a password changed meanwhile is kept. Neither
+/// the version nor `updated_at` moves, since nothing anyone sees has changed, and
+/// an edit in progress elsewhere must not meet a conflict for it.
+pub fn upgrade_password_hash(conn: &mut DbConnection, id: i64, old: &str, new: &str) -> Result<()> {
+    use collaborators as c;
+    diesel::update(c::table.find(id).filter(c::password_hash.eq(old)))
+        .set(c::password_hash.eq(new))
         .execute(conn)?;
     Ok(())
 }
