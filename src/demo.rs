@@ -88,16 +88,15 @@ fn session(crm: &Crm, email: &str) -> Result<Session> {
 
 /// Loads the demo on an empty database; a second run adds nothing. `generated`
 /// is how many extra clients to make up (each with contracts and events).
+///
+/// Two processes may run it at once (`--demo` started twice): creating the demo
+/// staff is the claim, checked and done in one serialised transaction (see
+/// [`claim`]), so exactly one of them loads and the other reports it already
+/// loaded (`loaded: false`), even while the first is still filling in records.
 pub fn load(crm: &Crm, generated: usize) -> Result<DemoReport> {
-    if is_loaded(crm)? {
+    if is_loaded(crm)? || !claim(crm)? {
         return Ok(DemoReport::default());
     }
-    if !crm.needs_first_admin()? {
-        return Err(Error::Rule(
-            "demo data loads only into an empty database; this one already has accounts".into(),
-        ));
-    }
-    create_staff(crm)?;
     let mia = session(crm, DEMO_STAFF[1].1)?;
     let bill = session(crm, DEMO_STAFF[2].1)?;
     let anne = session(crm, DEMO_STAFF[3].1)?;
@@ -208,13 +207,23 @@ pub fn load(crm: &Crm, generated: usize) -> Result<DemoReport> {
     Ok(report)
 }
 
-fn create_staff(crm: &Crm) -> Result<()> {
+/// Creates the demo staff unless the demo is already there; true when it did, and
+/// the caller then loads the rest. The check and the inserts share one transaction
+/// under the first-accounts lock, which also orders it against a first admin being
+/// created at the same moment: whichever comes second sees the other's accounts.
+fn claim(crm: &Crm) -> Result<bool> {
     // One hash for all: they share the demo password.
     let hash = crm.hash(DEMO_PASSWORD)?;
     let now = crm.now();
     crm.db().write(|c| {
+        crate::db::migrate::first_accounts_lock(c)?;
+        if staff_repo::find_by_email(c, DEMO_STAFF[0].1)?.is_some() {
+            return Ok(false);
+        }
         if staff_repo::count(c)? > 0 {
-            return Err(Error::Rule("the database is not empty".into()));
+            return Err(Error::Rule(
+                "demo data loads only into an empty database; this one already has accounts".into(),
+            ));
         }
         for (i, (name, email, role)) in DEMO_STAFF.iter().enumerate() {
             let number = format!("EE-{:04}", i + 1);
@@ -242,7 +251,7 @@ fn create_staff(crm: &Crm) -> Result<()> {
                 },
             )?;
         }
-        Ok(())
+        Ok(true)
     })
 }
 

@@ -4,6 +4,14 @@
 //! the right to create tables. On a shared PostgreSQL database the application role
 //! has no such right (README: the owner migrates), so the applied versions are read
 //! first and the harness only runs when something is pending.
+//!
+//! Two processes may start on the same new database at once (two people opening the
+//! CRM, a service and a shell). Left alone, both would see the same pending
+//! migrations and the second would fail on "table already exists". So whoever finds
+//! work to do takes a lock first (PostgreSQL: a session advisory lock; SQLite: the
+//! write lock), reads the applied versions again under it, and runs only what is
+//! still pending. The same module holds the lock that serialises creating the first
+//! accounts ([`first_accounts_lock`]).
 
 use std::collections::HashSet;
 
@@ -13,8 +21,21 @@ use diesel::sql_types::Text;
 use diesel::{QueryableByName, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-use super::{Db, DbConnection};
+use diesel::connection::SimpleConnection;
+
+use super::{Backend, Db, DbConnection};
 use crate::error::{Error, Result};
+
+/// Advisory-lock keys of this application (PostgreSQL has one key space per
+/// database, shared with anything else using it): "EPIC" in the high bytes makes a
+/// clash with another program's keys unlikely.
+const LOCK_MIGRATIONS: i64 = 0x4550_4943_0000_0001;
+const LOCK_FIRST_ACCOUNTS: i64 = 0x4550_4943_0000_0002;
+
+/// How many times to wait `busy_timeout` (5 s) for SQLite's write lock before
+/// giving up: another process may be upgrading a large file (about 40 s at a
+/// million events).
+const SQLITE_LOCK_ATTEMPTS: u32 = 24;
 
 const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -86,39 +107,100 @@ impl Db {
     }
 
     /// [`Db::migrate`], calling `note` first when it upgrades an existing schema.
+    ///
+    /// The first reading, without a lock, keeps the usual start (nothing pending)
+    /// read-only. When something is pending, the reading under the lock decides
+    /// both the note and the run: another process may have migrated meanwhile.
     pub fn migrate_noting(&self, note: impl FnOnce()) -> Result<()> {
         let mut conn = self.conn()?;
         let (done, carried) = versions(&mut conn)?;
         if !pending(&done, &carried) {
             return Ok(());
         }
-        if is_upgrade(&done, &carried) {
+        let mut note = Some(note);
+        match self.backend {
+            Backend::Postgres => {
+                // Session-level, on the connection that migrates: the migrations
+                // run in transactions of their own, and the lock must outlast them.
+                conn.batch_execute(&format!("SELECT pg_advisory_lock({LOCK_MIGRATIONS})"))?;
+                let applied = apply_pending(&mut conn, &mut note);
+                // Released whatever happened: the connection goes back to the pool.
+                let unlocked =
+                    conn.batch_execute(&format!("SELECT pg_advisory_unlock({LOCK_MIGRATIONS})"));
+                applied?;
+                Ok(unlocked?)
+            }
+            // Everything in one `BEGIN IMMEDIATE` transaction (diesel runs each
+            // migration in a savepoint of it): the write lock is held from the
+            // re-reading to the commit, and a failed migration leaves nothing.
+            Backend::Sqlite => {
+                let mut attempt = 0;
+                loop {
+                    match super::immediate(&mut conn, &mut |c| apply_pending(c, &mut note)) {
+                        Err(Error::Database(ref e))
+                            if super::is_busy(e) && attempt < SQLITE_LOCK_ATTEMPTS =>
+                        {
+                            attempt += 1;
+                        }
+                        other => return other,
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Runs what is pending by a fresh reading of the applied versions; the caller
+/// holds the migration lock. `note` is called (once) before upgrading an existing
+/// schema.
+fn apply_pending(conn: &mut DbConnection, note: &mut Option<impl FnOnce()>) -> Result<()> {
+    let (done, carried) = versions(conn)?;
+    if !pending(&done, &carried) {
+        return Ok(());
+    }
+    if is_upgrade(&done, &carried) {
+        if let Some(note) = note.take() {
             note();
         }
-        let ran = match &mut *conn {
-            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE).map(|v| v.len()),
-            DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES).map(|v| v.len()),
-        }
-        .map_err(|e| {
-            let msg = e.to_string();
-            if msg.contains("permission denied") {
-                Error::Migration(format!(
-                    "{msg}: the schema needs migrating and this role may not; run once as the database owner"
-                ))
-            } else {
-                Error::Migration(msg)
-            }
-        })?;
-        if ran > 0 {
-            let filled = fill_sort_names(&mut conn)?;
-            tracing::info!(
-                applied = ran,
-                sort_names_filled = filled,
-                "database migrated"
-            );
-        }
-        Ok(())
     }
+    let ran = match &mut *conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE).map(|v| v.len()),
+        DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES).map(|v| v.len()),
+    }
+    .map_err(|e| {
+        let msg = e.to_string();
+        if msg.contains("permission denied") {
+            Error::Migration(format!(
+                "{msg}: the schema needs migrating and this role may not; run once as the database owner"
+            ))
+        } else {
+            Error::Migration(msg)
+        }
+    })?;
+    if ran > 0 {
+        let filled = fill_sort_names(conn)?;
+        tracing::info!(
+            applied = ran,
+            sort_names_filled = filled,
+            "database migrated"
+        );
+    }
+    Ok(())
+}
+
+/// Serialises creating the first accounts (the first admin, the demo staff) across
+/// processes, until the end of the caller's transaction. Both check "no account
+/// yet" and then insert; under PostgreSQL's READ COMMITTED two transactions could
+/// both see none, so the check runs under a transaction-level advisory lock and the
+/// second one sees the first one's rows. On SQLite the caller's transaction
+/// ([`Db::write`], `BEGIN IMMEDIATE`) already holds the only write lock.
+pub(crate) fn first_accounts_lock(conn: &mut DbConnection) -> Result<()> {
+    if let DbConnection::Postgresql(c) = conn {
+        c.batch_execute(&format!(
+            "SELECT pg_advisory_xact_lock({LOCK_FIRST_ACCOUNTS})"
+        ))?;
+    }
+    Ok(())
 }
 
 /// Fills `sort_name` where it is empty: rows written before the column existed

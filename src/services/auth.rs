@@ -329,6 +329,8 @@ impl Crm {
             .map(str::trim)
             .filter(|p| !p.is_empty());
         let id = self.db().write(|conn| {
+            // Two people on the first-run screen at once: exactly one gets the admin.
+            crate::db::migrate::first_accounts_lock(conn)?;
             if repo::count(conn)? > 0 {
                 return Err(Error::Rule(
                     "an account already exists; log in instead".into(),
