@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use epicevents::config::{env_num, project_dirs, CrmConfig};
 use epicevents::db::Target;
 use epicevents::{app, demo, telemetry, Crm};
@@ -15,7 +15,7 @@ use epicevents::{app, demo, telemetry, Crm};
 struct Args {
     /// An SQLite file path or a postgres:// URL. Default: epicevents.db in the
     /// user's data directory.
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     database: Option<String>,
 
     /// Load the demo data (the brief's examples and a few hundred generated
@@ -35,6 +35,31 @@ struct Args {
     /// Minutes without a key press before the screen locks (0: never).
     #[arg(long, env = "EPICEVENTS_IDLE_MINUTES")]
     idle_minutes: Option<u64>,
+
+    /// Without one, the screen starts.
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Tasks for whoever holds the database itself (its file, or its owner's
+    /// credentials), done without logging in.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Set a new password for an account whose holder forgot it, and unlock the
+    /// account. Asks for the password twice, without echo.
+    ResetPassword {
+        /// The account's e-mail (its login).
+        email: String,
+        /// Read the password once, as one line, from standard input (for scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -67,6 +92,9 @@ fn run(args: Args, started: std::time::Instant) -> epicevents::Result<()> {
     let crm = Crm::open_noting(&target, CrmConfig::from_env()?, |note| {
         eprintln!("epicevents: {note}…");
     })?;
+    if let Some(Command::Admin(cmd)) = &args.command {
+        return admin(&crm, cmd);
+    }
     if args.demo {
         let report = demo::load(&crm, args.demo_clients)?;
         if args.no_ui {
@@ -101,4 +129,67 @@ fn run(args: Args, started: std::time::Instant) -> epicevents::Result<()> {
         started: Some(started),
     };
     app::run(crm, opts).map_err(|e| epicevents::Error::Terminal(e.to_string()))
+}
+
+/// Runs an `admin` subcommand on the opened database.
+fn admin(crm: &Crm, cmd: &AdminCommand) -> epicevents::Result<()> {
+    match cmd {
+        AdminCommand::ResetPassword {
+            email,
+            password_stdin,
+        } => {
+            // Before any password is asked for: a mistyped address is said at once.
+            let who = crm.operator_find_account(email)?;
+            let password = if *password_stdin {
+                password_from_stdin()?
+            } else {
+                password_from_terminal(crm, &who.full_name, &who.email)?
+            };
+            let done = crm.operator_reset_password(&who.email, &password)?;
+            println!("password reset for {} ({})", done.full_name, done.email);
+            Ok(())
+        }
+    }
+}
+
+/// One line of standard input, without its line ending; nothing else is trimmed,
+/// since spaces may be part of a password.
+fn password_from_stdin() -> epicevents::Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| epicevents::Error::Rule(format!("cannot read standard input: {e}")))?;
+    let password = line
+        .strip_suffix('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .unwrap_or(&line);
+    if password.is_empty() {
+        return Err(epicevents::Error::Rule(
+            "no password on standard input".into(),
+        ));
+    }
+    Ok(password.to_string())
+}
+
+/// The new password, typed twice without echo; the rules are checked before the
+/// second entry so a refused password is not typed twice for nothing.
+fn password_from_terminal(crm: &Crm, name: &str, email: &str) -> epicevents::Result<String> {
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt).map_err(|e| {
+            epicevents::Error::Rule(format!(
+                "cannot read a password from the terminal ({e}); use --password-stdin"
+            ))
+        })
+    };
+    let first = ask(&format!("New password for {name} ({email}): "))?;
+    if let Err(m) = crm.check_password(&first, &[name, email]) {
+        return Err(epicevents::Error::field("password", m));
+    }
+    let second = ask("The same password again: ")?;
+    if first != second {
+        return Err(epicevents::Error::Rule(
+            "the two entries differ; the password is unchanged".into(),
+        ));
+    }
+    Ok(first)
 }

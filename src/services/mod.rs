@@ -12,6 +12,7 @@ pub mod collaborators;
 pub mod contracts;
 pub mod events;
 pub mod notifications;
+pub mod operator;
 pub mod password;
 pub mod validate;
 
