@@ -33,7 +33,7 @@ struct Args {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let target = Target::parse(&args.database);
+    let target = Target::parse(&args.database)?;
     let crm = Crm::open(&target, CrmConfig::default())?;
     let started = Instant::now();
     if crm.needs_first_admin()? {

@@ -64,6 +64,11 @@ enum AdminCommand {
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    // Before anything is created: the database, its WAL, the logs are private.
+    epicevents::files::restrict_umask();
+    // OpenSSL initialised up front, without its exit-time clean-up, which otherwise
+    // races a pool thread still opening a TLS connection as the process exits.
+    openssl_sys::init();
     // A missing .env is normal; a malformed one is worth saying.
     if let Err(e) = dotenvy::dotenv() {
         if !e.not_found() {
@@ -84,14 +89,17 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args, started: std::time::Instant) -> epicevents::Result<()> {
-    let target = match args.database.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(s) => Target::parse(s),
-        None => Target::default_sqlite()?,
-    };
+    let target = database_target(args.database.as_deref())?;
     tracing::info!(database = %target.display_safe(), "starting");
     let crm = Crm::open_noting(&target, CrmConfig::from_env()?, |note| {
         eprintln!("epicevents: {note}…");
     })?;
+    if crm.created_new_database() && !target.is_default() {
+        eprintln!(
+            "epicevents: created a new database at {}",
+            target.display_safe()
+        );
+    }
     if let Some(Command::Admin(cmd)) = &args.command {
         return admin(&crm, cmd);
     }
@@ -129,6 +137,26 @@ fn run(args: Args, started: std::time::Instant) -> epicevents::Result<()> {
         started: Some(started),
     };
     app::run(crm, opts).map_err(|e| epicevents::Error::Terminal(e.to_string()))
+}
+
+/// The database named by `--database` / `DATABASE_URL`, or the default file.
+/// A password written on the command line is visible to every user of the machine
+/// (the process list, the shell history): it works, with a warning.
+fn database_target(given: Option<&str>) -> epicevents::Result<Target> {
+    let Some(s) = given.filter(|s| !s.trim().is_empty()) else {
+        return Target::default_sqlite();
+    };
+    let target = Target::parse(s)?;
+    let on_command_line =
+        std::env::args_os().any(|a| a.to_string_lossy().starts_with("--database"));
+    if on_command_line && target.carries_password() {
+        eprintln!(
+            "epicevents: warning: the --database URL carries a password, which other users \
+             of this machine can read in the process list; put it in DATABASE_URL (a .env \
+             file) or a libpq passfile instead"
+        );
+    }
+    Ok(target)
 }
 
 /// Runs an `admin` subcommand on the opened database.

@@ -224,16 +224,19 @@ fn five_wrong_passwords_lock_the_account_for_some_minutes() {
         press(&mut a, KeyCode::Enter);
         assert!(a.workspace().is_none());
     }
+    // From outside, a locked account looks like a wrong password.
     let msg = gate_message(&a);
-    assert!(msg.contains("locked"), "{msg}");
-    // The lock lasts 15 minutes from now.
-    assert!(msg.contains("15 min"), "{msg}");
-    assert!(screen(&a).contains("locked"), "{}", screen(&a));
-    // Even the right password is refused while locked.
+    assert!(msg.contains("wrong e-mail or password"), "{msg}");
+    assert!(!msg.contains("locked"), "{msg}");
+    // The right password is refused while locked, and only then is the reason shown:
+    // the lock lasts 15 minutes from now.
     type_text(&mut a, DEMO_PASSWORD);
     press(&mut a, KeyCode::Enter);
     assert!(a.workspace().is_none());
-    assert!(gate_message(&a).contains("locked"));
+    let msg = gate_message(&a);
+    assert!(msg.contains("locked"), "{msg}");
+    assert!(msg.contains("15 min"), "{msg}");
+    assert!(screen(&a).contains("locked"), "{}", screen(&a));
     // Ten minutes later, five are left.
     db.advance_minutes(10);
     type_text(&mut a, DEMO_PASSWORD);

@@ -26,10 +26,12 @@ pub const WINDOW: i64 = 200;
 /// Where the bench database is.
 pub fn target() -> Target {
     match std::env::var("EPICEVENTS_BENCH_DB") {
-        Ok(s) if !s.trim().is_empty() => Target::parse(&s),
-        _ => Target::SqliteFile(
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/crm-1m.db"),
-        ),
+        Ok(s) if !s.trim().is_empty() => Target::parse(&s).expect("EPICEVENTS_BENCH_DB"),
+        _ => {
+            let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+            std::fs::create_dir_all(&dir).expect("create target/bench-data");
+            Target::SqliteFile(dir.join("crm-1m.db"))
+        }
     }
 }
 

@@ -50,25 +50,85 @@ pub enum Target {
     Postgres(String),
 }
 
+/// What `--database` / `DATABASE_URL` accepts, said whenever something else is given.
+pub const ACCEPTED_TARGETS: &str = "a postgres:// or postgresql:// URL, sqlite://PATH, \
+     or a file path ending in .db, .sqlite or .sqlite3";
+
 impl Target {
-    /// `postgres://` and `postgresql://` URLs are PostgreSQL; anything else is an
-    /// SQLite file path (an optional `sqlite://` or `file:` prefix is dropped).
-    pub fn parse(s: &str) -> Target {
+    /// `postgres://` and `postgresql://` URLs are PostgreSQL; `sqlite://PATH` or a
+    /// path ending in `.db`, `.sqlite` or `.sqlite3` is an SQLite file. Anything else
+    /// (a libpq `key=value` string, a mistyped scheme, a bare word) is refused rather
+    /// than silently becoming a new, empty SQLite file of that name.
+    pub fn parse(s: &str) -> Result<Target> {
         let t = s.trim();
-        if t.starts_with("postgres://") || t.starts_with("postgresql://") {
-            return Target::Postgres(t.to_string());
+        let refuse =
+            |why: &str| Error::Config(format!("{why}; the database must be {ACCEPTED_TARGETS}"));
+        if t.is_empty() {
+            return Err(refuse("the database is empty"));
         }
-        let path = t
-            .strip_prefix("sqlite://")
-            .or_else(|| t.strip_prefix("file:"))
-            .unwrap_or(t);
-        Target::SqliteFile(PathBuf::from(path))
+        if t.starts_with("postgres://") || t.starts_with("postgresql://") {
+            return Ok(Target::Postgres(t.to_string()));
+        }
+        if let Some(path) = t.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(refuse("sqlite:// needs a file path"));
+            }
+            return Ok(Target::SqliteFile(PathBuf::from(path)));
+        }
+        if let Some(scheme) = t.split_once("://").map(|(s, _)| s) {
+            let safe = crate::telemetry::scrub::mask_url_password(t);
+            return Err(refuse(&format!("unknown scheme {scheme:?} in {safe}")));
+        }
+        let key_value = t.split_whitespace().any(|w| {
+            w.split_once('=').is_some_and(|(k, _)| {
+                !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            })
+        });
+        if key_value {
+            return Err(refuse("a key=value connection string is not accepted"));
+        }
+        let path = PathBuf::from(t);
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("db" | "sqlite" | "sqlite3") => Ok(Target::SqliteFile(path)),
+            _ => Err(refuse(&format!(
+                "{:?} is not a database",
+                crate::telemetry::scrub::scrub_text(t)
+            ))),
+        }
     }
 
-    /// The default: `epicevents.db` in the user's data directory.
+    /// The default: `epicevents.db` in the user's data directory, which is created
+    /// here (0700) if needed. Elsewhere a new file goes only into a directory that
+    /// already exists, so a typo never grows a tree of empty directories.
     pub fn default_sqlite() -> Result<Target> {
-        let dirs = crate::config::project_dirs()?;
-        Ok(Target::SqliteFile(dirs.data_dir().join("epicevents.db")))
+        let path = Self::default_sqlite_path()?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        crate::files::private_dir(dir).map_err(|e| {
+            Error::Connection(format!(
+                "cannot create the data directory {}: {e}",
+                dir.display()
+            ))
+        })?;
+        Ok(Target::SqliteFile(path))
+    }
+
+    /// Where the default database lives, without creating anything.
+    pub fn default_sqlite_path() -> Result<PathBuf> {
+        Ok(crate::config::project_dirs()?
+            .data_dir()
+            .join("epicevents.db"))
+    }
+
+    /// True for the default database file.
+    pub fn is_default(&self) -> bool {
+        match self {
+            Target::SqliteFile(p) => Self::default_sqlite_path().is_ok_and(|d| d == *p),
+            Target::Postgres(_) => false,
+        }
     }
 
     /// A description safe to show and log: a PostgreSQL password is masked.
@@ -76,6 +136,15 @@ impl Target {
         match self {
             Target::SqliteFile(p) => p.display().to_string(),
             Target::Postgres(url) => crate::telemetry::scrub::mask_url_password(url),
+        }
+    }
+
+    /// True when the URL itself holds a password (`user:pw@` or `?password=`):
+    /// on a command line, anyone on the machine can read it in the process list.
+    pub fn carries_password(&self) -> bool {
+        match self {
+            Target::SqliteFile(_) => false,
+            Target::Postgres(url) => crate::telemetry::scrub::mask_url_password(url) != *url,
         }
     }
 }
@@ -127,6 +196,7 @@ pub type PooledConn = PooledConnection<ConnectionManager<DbConnection>>;
 pub struct Db {
     pool: Pool<ConnectionManager<DbConnection>>,
     backend: Backend,
+    created: bool,
 }
 
 impl std::fmt::Debug for Db {
@@ -137,8 +207,12 @@ impl std::fmt::Debug for Db {
     }
 }
 
-/// How long to wait for PostgreSQL before saying it is unreachable.
+/// How long to wait for a connection from the pool before giving up.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// libpq's own connect timeout: under [`CONNECT_TIMEOUT`], so that a server that
+/// does not answer is reported within five seconds.
+const PG_CONNECT_TIMEOUT_SECS: u64 = 4;
 
 impl Db {
     /// Opens (creating an SQLite file and its directory if needed) and migrates.
@@ -183,47 +257,54 @@ impl Db {
     }
 
     fn open_sqlite(path: &Path) -> Result<Db> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                Error::Connection(format!(
-                    "cannot create the directory {}: {e}",
-                    dir.display()
-                ))
-            })?;
-        }
+        let created = prepare_sqlite_file(path)?;
         let url = path.to_string_lossy().to_string();
-        // Fail early with the real reason (permissions, not a database) rather than
-        // a pool time-out.
-        DbConnection::establish(&url)
-            .map_err(|e| Error::Connection(format!("cannot open {}: {e}", path.display())))?;
+        // Fail early, within seconds, with the real reason (locked, not a database,
+        // unreadable) rather than a pool time-out.
+        if let Err(e) = probe_sqlite(&url) {
+            if created {
+                // Nothing of ours is in it: leave no empty file behind.
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(sqlite_open_error(path, &e));
+        }
         let pool = Pool::builder()
             .max_size(4)
             .connection_timeout(CONNECT_TIMEOUT)
             .connection_customizer(Box::new(SqlitePragmas))
             .build(ConnectionManager::new(url))
-            .map_err(|e| Error::Connection(format!("cannot open {}: {e}", path.display())))?;
+            .map_err(|e| sqlite_open_error(path, &e.to_string()))?;
         Ok(Db {
             pool,
             backend: Backend::Sqlite,
+            created,
         })
     }
 
     fn open_postgres(url: &str) -> Result<Db> {
         let url = with_connect_timeout(url);
-        let safe = crate::telemetry::scrub::mask_url_password(&url);
-        DbConnection::establish(&url)
-            .map_err(|e| Error::Connection(format!("cannot reach PostgreSQL at {safe}: {e}")))?;
+        // PgConnection itself, not the multi-backend connection: only it keeps
+        // libpq's reason for a failure.
+        diesel::PgConnection::establish(&url)
+            .map_err(|e| postgres_connect_error(&url, &e.to_string()))?;
         let pool = Pool::builder()
             .max_size(8)
             .min_idle(Some(1))
             .connection_timeout(CONNECT_TIMEOUT)
             .connection_customizer(Box::new(PgSession))
-            .build(ConnectionManager::new(url))
-            .map_err(|e| Error::Connection(format!("cannot reach PostgreSQL at {safe}: {e}")))?;
+            .build(ConnectionManager::new(url.clone()))
+            .map_err(|e| postgres_connect_error(&url, &e.to_string()))?;
         Ok(Db {
             pool,
             backend: Backend::Postgres,
+            created: false,
         })
+    }
+
+    /// True when opening created a new SQLite file (the caller says so: a typo in
+    /// a path would otherwise silently start an empty CRM).
+    pub fn created(&self) -> bool {
+        self.created
     }
 
     pub fn backend(&self) -> Backend {
@@ -301,13 +382,16 @@ fn is_busy(e: &diesel::result::Error) -> bool {
     s.contains("database is locked") || s.contains("database table is locked")
 }
 
+mod open_errors;
+use open_errors::{postgres_connect_error, prepare_sqlite_file, probe_sqlite, sqlite_open_error};
+
 /// libpq waits forever for an unreachable host unless told otherwise.
 fn with_connect_timeout(url: &str) -> String {
     if url.contains("connect_timeout=") {
         return url.to_string();
     }
     let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}connect_timeout={}", CONNECT_TIMEOUT.as_secs())
+    format!("{url}{sep}connect_timeout={PG_CONNECT_TIMEOUT_SECS}")
 }
 
 #[cfg(test)]
@@ -316,29 +400,63 @@ mod tests {
 
     #[test]
     fn target_parses_schemes() {
+        let ok = |s: &str| Target::parse(s).expect(s);
         assert_eq!(
-            Target::parse("postgres://u:p@h/db"),
+            ok("postgres://u:p@h/db"),
             Target::Postgres("postgres://u:p@h/db".into())
         );
         assert_eq!(
-            Target::parse("sqlite:///tmp/x.db"),
-            Target::SqliteFile("/tmp/x.db".into())
+            ok("postgresql://h/db"),
+            Target::Postgres("postgresql://h/db".into())
         );
         assert_eq!(
-            Target::parse("data/crm.db"),
-            Target::SqliteFile("data/crm.db".into())
+            ok("sqlite:///tmp/x.db"),
+            Target::SqliteFile("/tmp/x.db".into())
         );
+        assert_eq!(ok("sqlite://crm"), Target::SqliteFile("crm".into()));
+        assert_eq!(ok("data/crm.db"), Target::SqliteFile("data/crm.db".into()));
+        assert_eq!(ok("crm.SQLite3"), Target::SqliteFile("crm.SQLite3".into()));
+        assert_eq!(ok(" crm.sqlite "), Target::SqliteFile("crm.sqlite".into()));
+    }
+
+    #[test]
+    fn anything_else_is_refused_with_what_is_accepted() {
+        for bad in [
+            "host=db user=app password=pw dbname=crm",
+            "postgress://app:pw@db/crm",
+            "mysql://db/crm",
+            "crm",
+            "crm.txt",
+            "",
+            "sqlite://",
+        ] {
+            let e = Target::parse(bad).expect_err(bad).to_string();
+            assert!(e.contains(ACCEPTED_TARGETS), "{bad}: {e}");
+            assert!(!e.contains("pw@"), "no password in {e}");
+            assert!(!e.contains("password=pw"), "no password in {e}");
+        }
+    }
+
+    #[test]
+    fn a_password_in_the_url_is_noticed() {
+        let t = |s: &str| Target::parse(s).expect(s).carries_password();
+        assert!(t("postgres://app:pw@db/crm"));
+        assert!(t("postgres://app@db/crm?password=pw"));
+        assert!(t("postgres://app@db/crm?sslmode=require&sslpassword=pw"));
+        assert!(!t("postgres://app@db/crm?passfile=/home/a/.pgpass"));
+        assert!(!t("postgres://app@db/crm"));
+        assert!(!t("crm.db"));
     }
 
     #[test]
     fn connect_timeout_is_added_once() {
         assert_eq!(
             with_connect_timeout("postgres://h/db"),
-            "postgres://h/db?connect_timeout=5"
+            "postgres://h/db?connect_timeout=4"
         );
         assert_eq!(
             with_connect_timeout("postgres://h/db?sslmode=disable"),
-            "postgres://h/db?sslmode=disable&connect_timeout=5"
+            "postgres://h/db?sslmode=disable&connect_timeout=4"
         );
         assert_eq!(
             with_connect_timeout("postgres://h/db?connect_timeout=2"),

@@ -62,6 +62,11 @@ impl Crm {
         Ok(Crm::new(db, cfg, system_clock()))
     }
 
+    /// True when opening created a new SQLite file.
+    pub fn created_new_database(&self) -> bool {
+        self.db.created()
+    }
+
     pub fn db(&self) -> &Db {
         &self.db
     }

@@ -25,8 +25,18 @@ pub fn sentry_options(dsn: Option<&str>) -> sentry::ClientOptions {
             .into(),
     );
     o.send_default_pii = false;
+    // The machine's host name identifies a person's workstation: sent only when the
+    // operator names the server on purpose.
+    let server_name = std::env::var("SENTRY_SERVER_NAME")
+        .ok()
+        .filter(|s| !s.trim().is_empty());
+    o.server_name = server_name.clone().map(Into::into);
     o.attach_stacktrace = true;
-    o.before_send = Some(std::sync::Arc::new(|e| Some(scrub::scrub_event(e))));
+    o.before_send = Some(std::sync::Arc::new(move |e| {
+        let mut e = scrub::scrub_event(e);
+        e.server_name = server_name.clone().map(Into::into);
+        Some(e)
+    }));
     o
 }
 
@@ -48,7 +58,7 @@ pub fn init(log_dir: Option<&Path>) -> TelemetryGuard {
 
 fn init_log_file(dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     use tracing_subscriber::{fmt, EnvFilter};
-    std::fs::create_dir_all(dir).ok()?;
+    crate::files::private_dir(dir).ok()?;
     let appender = tracing_appender::rolling::daily(dir, "epicevents.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter =

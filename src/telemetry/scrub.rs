@@ -29,13 +29,41 @@ fn is_secret_key(key: &str) -> bool {
     SECRET_KEYS.iter().any(|s| k.contains(s))
 }
 
-/// Masks the password of `scheme://user:password@host/…`.
+/// Masks the password of `scheme://user:password@host/…` and of query parameters
+/// that carry one (`?password=…`, `&sslpassword=…`). `passfile=` names a file, not
+/// a secret, and stays.
 pub fn mask_url_password(url: &str) -> String {
     let Some(scheme_end) = url.find("://") else {
         return url.to_string();
     };
+    let (head, query) = match url.split_once('?') {
+        Some((h, q)) => (h, Some(q)),
+        None => (url, None),
+    };
+    let mut out = mask_userinfo(head, scheme_end);
+    if let Some(q) = query {
+        out.push('?');
+        let pairs: Vec<String> = q
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, _)) if is_secret_param(k) => format!("{k}=***"),
+                _ => pair.to_string(),
+            })
+            .collect();
+        out.push_str(&pairs.join("&"));
+    }
+    out
+}
+
+fn is_secret_param(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    k != "passfile" && (k.contains("password") || is_secret_key(&k))
+}
+
+fn mask_userinfo(url: &str, scheme_end: usize) -> String {
     let rest = &url[scheme_end + 3..];
-    let Some(at) = rest.find('@') else {
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
         return url.to_string();
     };
     let userinfo = &rest[..at];
@@ -79,7 +107,7 @@ pub fn scrub_text(s: &str) -> String {
             } else {
                 Some(format!("{k}={REDACTED}"))
             }
-        } else if core.contains("://") && core.contains('@') {
+        } else if core.contains("://") && (core.contains('@') || core.contains('?')) {
             Some(mask_url_password(core))
         } else if looks_like_email(core) {
             Some("[email]".to_string())
@@ -177,6 +205,18 @@ mod tests {
             "postgres://app:***@db/crm"
         );
         assert_eq!(mask_url_password("postgres://db/crm"), "postgres://db/crm");
+        assert_eq!(
+            mask_url_password("postgres://app@db/crm?sslmode=require&password=s3cr3t"),
+            "postgres://app@db/crm?sslmode=require&password=***"
+        );
+        assert_eq!(
+            mask_url_password("postgresql://app:pw@db/crm?sslpassword=k3y&passfile=/h/.pgpass"),
+            "postgresql://app:***@db/crm?sslpassword=***&passfile=/h/.pgpass"
+        );
+        assert_eq!(
+            mask_url_password("postgres://db/crm?PASSWORD=x"),
+            "postgres://db/crm?PASSWORD=***"
+        );
     }
 
     #[test]
