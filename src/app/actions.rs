@@ -4,7 +4,7 @@
 use super::offer::screen_offered;
 use super::overlays::{ask, confirm, form, open_form, open_picker, picker};
 use super::refresh::{after_write, mark_read, refresh_now, reload_detail};
-use super::state::{Entity, FormKind, Overlay, Pending, PickPurpose, Workspace};
+use super::state::{DetailState, Entity, FormKind, Overlay, Pending, PickPurpose, Workspace};
 use super::App;
 use crate::action::{Action, Screen};
 use crate::controllers::detail;
@@ -198,13 +198,35 @@ pub(super) fn new_for_screen(app: &mut App, screen: Screen) {
     open_form(app, kind);
 }
 
-/// An action on one record (from the table or its detail view).
+/// An action on one record (from the table or its detail view). Fresh facts
+/// (version, archived, owner) are read on the worker first.
 pub(super) fn record_action(app: &mut App, action: Action, entity: Entity, id: i64) {
-    // Fresh facts (version, archived, owner) for the action.
-    let d = match detail::load(&app.crm, entity, id) {
-        Ok(d) => d,
-        Err(e) => return app.fail(e),
-    };
+    if !matches!(
+        action,
+        Action::Edit
+            | Action::Reassign
+            | Action::Archive
+            | Action::Restore
+            | Action::Sign
+            | Action::RecordPayment
+            | Action::AssignSupport
+            | Action::ToggleActive
+            | Action::ResetPassword
+            | Action::History
+    ) {
+        return;
+    }
+    app.call(
+        "loading…",
+        move |crm| detail::load(crm, entity, id),
+        move |app, d| match d {
+            Ok(d) => act_on(app, action, entity, id, d),
+            Err(e) => app.fail(e),
+        },
+    );
+}
+
+fn act_on(app: &mut App, action: Action, entity: Entity, id: i64, d: DetailState) {
     match action {
         Action::Edit => match entity {
             Entity::Client => open_form(
@@ -348,45 +370,36 @@ pub(super) fn open_selected(app: &mut App) {
     let Some(id) = ws.list().selected_id() else {
         return;
     };
+    let session = ws.session.clone();
     match ws.screen {
         Screen::Notifications => {
-            let session = ws.session.clone();
-            let target = app
-                .crm
-                .db()
-                .read(|c| crate::db::repo::notifications::get(c, id));
-            match target {
-                Ok(n) => {
-                    if n.read_at.is_none() {
-                        if let Err(e) = app.crm.mark_notification_read(&session, id) {
-                            app.fail(e);
+            app.call(
+                "opening…",
+                move |crm| crm.open_notification(&session, id),
+                |app, r| match r {
+                    Ok((entity, rid)) => {
+                        after_write(app);
+                        if let Some(e) = Entity::from_name(&entity) {
+                            push_detail(app, e, rid);
                         }
                     }
-                    after_write(app);
-                    if let Some(e) = Entity::from_name(&n.entity) {
-                        push_detail(app, e, n.record_id);
-                    }
-                }
-                Err(e) => app.fail(e),
-            }
+                    Err(e) => app.fail(e),
+                },
+            );
         }
         Screen::Audit => {
-            let entry = app.crm.db().read(|c| {
-                use crate::db::schema::audit_entries as a;
-                use diesel::prelude::*;
-                Ok(a::table
-                    .find(id)
-                    .select((a::entity, a::record_id))
-                    .first::<(String, i64)>(c)?)
-            });
-            match entry {
-                Ok((e, rid)) => {
-                    if let Some(e) = Entity::from_name(&e) {
-                        push_detail(app, e, rid);
+            app.call(
+                "opening…",
+                move |crm| crm.audit_target(&session, id),
+                |app, r| match r {
+                    Ok((entity, rid)) => {
+                        if let Some(e) = Entity::from_name(&entity) {
+                            push_detail(app, e, rid);
+                        }
                     }
-                }
-                Err(e) => app.fail(e),
-            }
+                    Err(e) => app.fail(e),
+                },
+            );
         }
         s => {
             if let Some(e) = Entity::of_screen(s) {
@@ -396,11 +409,17 @@ pub(super) fn open_selected(app: &mut App) {
     }
 }
 
+/// Opens a record's detail view once it is read. Inside another call's answer
+/// (after a save) this is a second call of its own.
 pub(super) fn push_detail(app: &mut App, entity: Entity, id: i64) {
-    match detail::load(&app.crm, entity, id) {
-        Ok(d) => with_ws(app, |ws| ws.overlays.push(Overlay::Detail(d))),
-        Err(e) => app.fail(e),
-    }
+    app.call(
+        "opening…",
+        move |crm| detail::load(crm, entity, id),
+        |app, r| match r {
+            Ok(d) => with_ws(app, |ws| ws.overlays.push(Overlay::Detail(d))),
+            Err(e) => app.fail(e),
+        },
+    );
 }
 
 pub(super) fn detail_action(app: &mut App, action: Action) {

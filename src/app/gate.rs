@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::state::{FormKind, Gate, Overlay, Workspace};
+use super::state::{FormKind, FormState, Gate, Overlay, Workspace};
 use super::{App, Mode};
 use crate::action::Action;
 use crate::error::Error;
@@ -94,74 +94,104 @@ fn submit(app: &mut App) {
     g.form.clear_errors();
     g.message = None;
     let v = |n: &str| g.form.value(n).unwrap_or_default();
-    let result = if g.first_run {
-        if v("password") != v("confirm") {
-            g.form.set_error("confirm", "the two passwords differ");
-            g.form.focus_first_error();
-            return;
-        }
-        let phone = v("phone");
-        app.crm.create_first_admin(&NewAccount {
-            full_name: v("full_name"),
-            email: v("email"),
-            phone: (!phone.trim().is_empty()).then_some(phone),
-            password: v("password"),
-        })
-    } else {
-        app.crm.login(&v("email"), &v("password"))
+    let first_run = g.first_run;
+    if first_run && v("password") != v("confirm") {
+        g.form.set_error("confirm", "the two passwords differ");
+        g.form.focus_first_error();
+        return;
+    }
+    let phone = v("phone");
+    let account = NewAccount {
+        full_name: v("full_name"),
+        email: v("email"),
+        phone: (!phone.trim().is_empty()).then_some(phone),
+        password: v("password"),
     };
-    match result {
-        Ok(session) => open_workspace(app, session),
-        Err(e) => {
-            let Mode::Gate(g) = &mut app.mode else { return };
-            if !e.field_errors().is_empty() {
-                for fe in e.field_errors() {
-                    g.form.set_error(fe.field, fe.message.clone());
-                }
-                g.form.focus_first_error();
-                return;
-            }
-            g.message = Some(match &e {
-                Error::Locked { until } => {
-                    // Whole minutes, rounded up: a 15-minute lock says 15, not 16.
-                    let secs = (*until - app.crm.now()).num_seconds().max(1);
-                    let mins = (secs + 59) / 60;
-                    format!("Account locked after repeated failures: try again in {mins} min.")
-                }
-                other => other.user_message(),
-            });
-            g.form.set_value("password", "");
-            g.form.focus("password");
-            if !e.is_expected() {
-                crate::telemetry::report_error(&e);
-            }
+    let label = if first_run {
+        "creating the account…"
+    } else {
+        "logging in…"
+    };
+    app.call(
+        label,
+        move |crm| {
+            let session = if first_run {
+                crm.create_first_admin(&account)
+            } else {
+                crm.login(&account.email, &account.password)
+            };
+            let now = crm.now();
+            session.map(|s| (start(crm, &s), s)).map_err(|e| (e, now))
+        },
+        |app, result| match result {
+            Ok((started, session)) => open_workspace(app, session, started),
+            Err((e, now)) => refused(app, e, now),
+        },
+    );
+}
+
+fn refused(app: &mut App, e: Error, now: chrono::NaiveDateTime) {
+    let Mode::Gate(g) = &mut app.mode else { return };
+    if !e.field_errors().is_empty() {
+        for fe in e.field_errors() {
+            g.form.set_error(fe.field, fe.message.clone());
         }
+        g.form.focus_first_error();
+        return;
+    }
+    g.message = Some(match &e {
+        Error::Locked { until } => {
+            // Whole minutes, rounded up: a 15-minute lock says 15, not 16.
+            let secs = (*until - now).num_seconds().max(1);
+            let mins = (secs + 59) / 60;
+            format!("Account locked after repeated failures: try again in {mins} min.")
+        }
+        other => other.user_message(),
+    });
+    g.form.set_value("password", "");
+    g.form.focus("password");
+    if !e.is_expected() {
+        crate::telemetry::report_error(&e);
+    }
+}
+
+/// What a new session needs before its first frame, read on the worker: the
+/// reminders are brought up to date, the unread count read, and the password
+/// form built when the account's password was set by someone else.
+pub(crate) struct Started {
+    unread: i64,
+    forced_form: Option<FormState>,
+}
+
+pub(crate) fn start(crm: &Crm, session: &Session) -> Started {
+    if let Err(e) = crm.refresh_reminders(session) {
+        crate::telemetry::report_error(&e);
+    }
+    let forced_form = if session.must_change_password {
+        crate::controllers::forms::open(crm, session, FormKind::ChangePassword { forced: true })
+            .ok()
+    } else {
+        None
+    };
+    Started {
+        unread: crm.unread_notifications(session).unwrap_or(0),
+        forced_form,
     }
 }
 
 /// Opens the workspace for a new session; asks for a new password first when the
 /// account's was set by someone else.
-pub(crate) fn open_workspace(app: &mut App, session: Session) {
+pub(crate) fn open_workspace(app: &mut App, session: Session, started: Started) {
     let actor = session.actor();
-    if let Err(e) = app.crm.refresh_reminders(&session) {
-        crate::telemetry::report_error(&e);
-    }
-    let forced = session.must_change_password;
     let name = session.name.clone();
     let mut ws = Workspace::new(session, actor);
-    ws.unread = app.crm.unread_notifications(&ws.session).unwrap_or(0);
-    if forced {
-        if let Ok(f) = crate::controllers::forms::open(
-            &app.crm,
-            &ws.session,
-            FormKind::ChangePassword { forced: true },
-        ) {
-            ws.overlays.push(Overlay::Form(Box::new(f)));
-        }
+    ws.unread = started.unread;
+    if let Some(f) = started.forced_form {
+        ws.overlays.push(Overlay::Form(Box::new(f)));
     }
     let unread = ws.unread;
+    app.new_epoch();
     app.mode = Mode::Work(Box::new(ws));
-    app.loader.reset();
     if unread > 0 {
         app.info(format!(
             "Welcome, {name}. {unread} unread notification(s): press 5."

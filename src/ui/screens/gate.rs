@@ -51,9 +51,10 @@ pub(super) fn render(app: &App, g: &Gate, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines)
         .wrap(Wrap { trim: true })
         .render(foot, buf);
+    let pending = app.status_toast();
     let hints = app.hints();
     StatusBar::new()
         .hints(&hints)
-        .toast(app.toast.as_ref())
+        .toast(pending.as_ref())
         .render(status, buf, theme);
 }

@@ -81,6 +81,7 @@ pub(super) fn render(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
             )
         })
         .collect();
+    let pending = app.status_toast();
     let filters = ws.list().filters.labels(ws.screen);
     let role = ws.session.role.label();
     StatusBar::new()
@@ -88,7 +89,7 @@ pub(super) fn render(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
         .unread(u32::try_from(ws.unread).unwrap_or(u32::MAX))
         .filters(&filters)
         .hints(&hints)
-        .toast(app.toast.as_ref())
+        .toast(pending.as_ref())
         .render(status, buf, theme);
 }
 
