@@ -236,3 +236,64 @@ fn log_in_filter_open_a_record_and_quit_in_a_real_terminal() {
         "the app's screen is gone: {s}"
     );
 }
+
+/// Escape sequences stored in a record (written past the services, as another
+/// program could) are shown as placeholders: the bytes the app writes to the
+/// pty carry none of them, and the terminal's title is untouched.
+#[test]
+fn stored_escape_sequences_never_reach_the_terminal() {
+    use diesel::{Connection, RunQueryDsl};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("e2e.db");
+    prepare_demo(&db, dir.path());
+    let hostile = "\x1b]0;pwned\x07\x1b[2J\x1b[5m\u{9b}31m\u{202e}";
+    let mut conn =
+        diesel::SqliteConnection::establish(&db.display().to_string()).expect("open the file");
+    diesel::sql_query("UPDATE clients SET full_name = 'A' || ? || ' Evil'")
+        .bind::<diesel::sql_types::Text, _>(hostile)
+        .execute(&mut conn)
+        .expect("poison");
+    drop(conn);
+    let run = script(dir.path(), &db);
+    let tmux = Tmux::start(
+        &env_for(dir.path()),
+        &format!("sh '{}'", run.display()),
+        100,
+        30,
+    );
+    let bytes = dir.path().join("pty.bytes");
+    let out = tmux.tmux(&[
+        "pipe-pane",
+        "-o",
+        "-t",
+        "e2e",
+        &format!("cat >> '{}'", bytes.display()),
+    ]);
+    assert!(out.status.success(), "pipe-pane: {}", text(&out));
+    tmux.wait_for(&["Log in"]);
+    let title = tmux.pane_flag("#{pane_title}");
+    tmux.type_text("bill.boquet@epicevents.example");
+    tmux.keys(&["Tab"]);
+    tmux.type_text("epic-demo-2023");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&["A␛]0;pwned␇␛[2J"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&["Client · A␛]0;pwned"]);
+    assert_eq!(tmux.pane_flag("#{pane_title}"), title, "title unchanged");
+    tmux.keys(&["q"]);
+    tmux.wait_for(&["EXITED:0"]);
+    let written = std::fs::read(&bytes).expect("pty bytes");
+    assert!(written.len() > 1000, "the pipe caught the frames");
+    for bad in [
+        &b"\x1b]0;pwned"[..],
+        &b"\x1b[5m"[..],
+        "\u{9b}".as_bytes(),
+        "\u{202e}".as_bytes(),
+        &b"\x07"[..],
+    ] {
+        assert!(
+            !written.windows(bad.len()).any(|w| w == bad),
+            "{bad:?} was written to the terminal"
+        );
+    }
+}

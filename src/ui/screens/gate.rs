@@ -29,7 +29,10 @@ pub(super) fn render(app: &App, g: &Gate, area: Rect, buf: &mut Buffer) {
     g.form.render(form_area, buf, theme);
     let mut lines = Vec::new();
     if let Some(m) = &g.message {
-        lines.push(Line::from(Span::styled(m.clone(), theme.error)));
+        lines.push(Line::from(Span::styled(
+            crate::ui::sanitize::display(m).into_owned(),
+            theme.error,
+        )));
     }
     if g.first_run {
         if !g.strength.is_empty() {

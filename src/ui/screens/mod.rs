@@ -23,6 +23,7 @@ pub fn render(app: &App, f: &mut Frame<'_>) {
         Mode::Gate(g) => gate::render(app, g, area, buf),
         Mode::Work(ws) => workspace::render(app, ws, area, buf),
     }
+    crate::ui::sanitize::buffer(f.buffer_mut());
 }
 
 /// Lines under the table given to the selected row's whole text (the audit's

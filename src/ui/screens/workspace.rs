@@ -47,9 +47,12 @@ pub(super) fn render(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
                 };
                 ratatui::widgets::Clear.render(band, buf);
                 f.form.render(form_area, buf, theme);
-                Paragraph::new(Span::styled(f.note.clone(), theme.muted))
-                    .style(theme.overlay)
-                    .render(note, buf);
+                Paragraph::new(Span::styled(
+                    crate::ui::sanitize::display(&f.note).into_owned(),
+                    theme.muted,
+                ))
+                .style(theme.overlay)
+                .render(note, buf);
             }
             Overlay::Confirm(c) => c.dialog.render(body, buf, theme),
             Overlay::Picker(p) => p.picker.render(body, buf, theme),
@@ -195,7 +198,12 @@ fn render_preview(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
     let lines: Vec<Line> = if items.len() <= room {
         items
             .iter()
-            .map(|l| Line::from(Span::styled(l.clone(), theme.base)))
+            .map(|l| {
+                Line::from(Span::styled(
+                    crate::ui::sanitize::display(l).into_owned(),
+                    theme.base,
+                ))
+            })
             .collect()
     } else {
         let mut spans = Vec::new();
@@ -203,7 +211,10 @@ fn render_preview(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
             if i > 0 {
                 spans.push(Span::styled("  ·  ", theme.muted));
             }
-            spans.push(Span::styled(l.clone(), theme.base));
+            spans.push(Span::styled(
+                crate::ui::sanitize::display(l).into_owned(),
+                theme.base,
+            ));
         }
         vec![Line::from(spans)]
     };
