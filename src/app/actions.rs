@@ -141,8 +141,8 @@ pub(super) fn table(app: &mut App, action: Action) {
             toggle(l, |f| &mut f.mine);
             // One key for a support person's agenda: their events still to come,
             // soonest first. The title says so; `t` moves on to ongoing, past, all.
-            if l.filters.mine && l.filters.window == crate::db::repo::events::TimeWindow::All {
-                l.filters.window = crate::db::repo::events::TimeWindow::Upcoming;
+            if l.filters.mine && l.filters.window == crate::services::query::TimeWindow::All {
+                l.filters.window = crate::services::query::TimeWindow::Upcoming;
             }
         }
         Action::NotSigned => toggle(l, |f| &mut f.unsigned),

@@ -12,6 +12,7 @@ mod overlays;
 mod refresh;
 mod run;
 pub mod state;
+mod view;
 pub mod worker;
 
 use std::path::PathBuf;
@@ -26,7 +27,8 @@ use crate::ui::Theme;
 use crate::Crm;
 pub use offer::screen_offered;
 pub use run::{drive, run, worker_into, LoopStats, Wake};
-use state::{Gate, Overlay, Workspace};
+pub use state::Mode;
+use state::{Overlay, Workspace};
 
 /// How the program was started.
 #[derive(Debug, Clone, Default)]
@@ -41,13 +43,6 @@ pub struct AppOptions {
     pub database_label: String,
     /// When the process started: the time to the first frame is logged.
     pub started: Option<Instant>,
-}
-
-/// Before login, or logged in.
-#[derive(Debug)]
-pub enum Mode {
-    Gate(Gate),
-    Work(Box<Workspace>),
 }
 
 /// The whole application state.

@@ -100,7 +100,8 @@ pub fn drive<B: Backend>(
     loop {
         changed |= app.tick();
         if changed {
-            term.draw(|f| crate::ui::screens::render(app, f))?;
+            let view = app.view();
+            term.draw(|f| crate::ui::screens::render(&view, f))?;
             stats.draws += 1;
             changed = false;
             if std::mem::take(&mut first) {

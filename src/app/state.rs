@@ -264,6 +264,13 @@ pub fn slot(screen: Screen) -> usize {
     Screen::ALL.iter().position(|s| *s == screen).unwrap_or(0)
 }
 
+/// Before login, or logged in.
+#[derive(Debug)]
+pub enum Mode {
+    Gate(Gate),
+    Work(Box<Workspace>),
+}
+
 /// First run (no account yet) or login.
 #[derive(Debug)]
 pub struct Gate {

@@ -5,15 +5,15 @@ use ratatui::layout::Constraint;
 
 use super::list::{ListQuery, PageData, RowFacts};
 use crate::action::Screen;
-use crate::db::repo::audit::AuditFilter;
-use crate::db::repo::clients::{ClientFilter, ClientSort};
-use crate::db::repo::collaborators::{CollaboratorFilter, CollaboratorSort};
-use crate::db::repo::contracts::{ContractFilter, ContractSort};
-use crate::db::repo::events::{EventFilter, EventSort};
-use crate::db::repo::ListParams;
 use crate::domain::time::show_local;
 use crate::domain::Cents;
 use crate::error::Result;
+use crate::services::query::AuditFilter;
+use crate::services::query::ListParams;
+use crate::services::query::{ClientFilter, ClientSort};
+use crate::services::query::{CollaboratorFilter, CollaboratorSort};
+use crate::services::query::{ContractFilter, ContractSort};
+use crate::services::query::{EventFilter, EventSort};
 use crate::session::Session;
 use crate::Crm;
 

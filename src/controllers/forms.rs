@@ -3,12 +3,12 @@
 
 pub use super::submit::{submit, Saved};
 use crate::app::state::{FormKind, FormState};
-use crate::db::repo::clients::{ClientFilter, ClientSort};
-use crate::db::repo::contracts::{ContractFilter, ContractSort};
-use crate::db::repo::ListParams;
 use crate::domain::time::{show_local, DATETIME_FORMAT_HINT, DATE_FORMAT_HINT};
 use crate::domain::Role;
 use crate::error::Result;
+use crate::services::query::ListParams;
+use crate::services::query::{ClientFilter, ClientSort};
+use crate::services::query::{ContractFilter, ContractSort};
 use crate::session::Session;
 use crate::ui::widgets::{Field, FieldKind, Form};
 use crate::Crm;

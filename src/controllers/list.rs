@@ -4,8 +4,8 @@
 
 pub use super::fetch::{columns, fetch, newest_first, one_line, sort_columns};
 use crate::action::Screen;
-use crate::db::repo::events::TimeWindow;
-use crate::db::repo::group_thousands;
+use crate::services::query::group_thousands;
+use crate::services::query::TimeWindow;
 
 /// How many rows one fetch loads around the selection.
 pub const WINDOW: usize = 200;

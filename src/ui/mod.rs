@@ -4,6 +4,7 @@
 pub mod sanitize;
 pub mod screens;
 pub mod theme;
+pub mod view;
 pub mod widgets;
 
 pub use theme::Theme;

@@ -146,7 +146,7 @@ impl Ui {
     /// The screen as text, as a person would read it.
     pub fn screen_text(&self) -> String {
         let mut term = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
-        term.draw(|f| epicevents::ui::screens::render(&self.app, f))
+        term.draw(|f| epicevents::ui::screens::render(&self.app.view(), f))
             .expect("draw");
         let buf = term.backend().buffer();
         let mut out = String::new();

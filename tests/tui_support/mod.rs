@@ -124,7 +124,7 @@ pub fn logged_in(db: &TestDb, email: &str) -> App {
 pub fn draw(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal
-        .draw(|f| epicevents::ui::screens::render(app, f))
+        .draw(|f| epicevents::ui::screens::render(&app.view(), f))
         .expect("draw");
     terminal
 }

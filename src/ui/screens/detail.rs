@@ -7,11 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use crate::app::state::DetailState;
-use crate::app::App;
 use crate::ui::widgets::truncate;
+use crate::ui::Theme;
 
-pub(super) fn render(app: &App, d: &DetailState, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
+pub(super) fn render(theme: &Theme, d: &DetailState, area: Rect, buf: &mut Buffer) {
     Clear.render(area, buf);
     let title = if d.archived {
         format!(" {} · archived ", display(&d.title))
