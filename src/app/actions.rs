@@ -1,10 +1,11 @@
 //! Actions in the logged-in workspace on tables and detail views: moving, filtering,
 //! sorting, opening records, and the record actions (edit, sign, archive, …).
 
+use super::nav::{push_detail, with_ws};
 use super::offer::screen_offered;
 use super::overlays::{ask, confirm, form, open_form, open_picker, picker};
 use super::refresh::{after_write, mark_read, refresh_now, reload_detail};
-use super::state::{DetailState, Entity, FormKind, Overlay, Pending, PickPurpose, Workspace};
+use super::state::{DetailState, Entity, FormKind, Overlay, Pending, PickPurpose};
 use super::App;
 use crate::action::{Action, Screen};
 use crate::controllers::detail;
@@ -71,12 +72,6 @@ pub(super) fn update(app: &mut App, action: Action) {
             Some(Overlay::Detail(_)) => detail_action(app, action),
             _ => table(app, action),
         },
-    }
-}
-
-pub(super) fn with_ws(app: &mut App, f: impl FnOnce(&mut Workspace)) {
-    if let Some(ws) = app.ws() {
-        f(ws);
     }
 }
 
@@ -407,19 +402,6 @@ pub(super) fn open_selected(app: &mut App) {
             }
         }
     }
-}
-
-/// Opens a record's detail view once it is read. Inside another call's answer
-/// (after a save) this is a second call of its own.
-pub(super) fn push_detail(app: &mut App, entity: Entity, id: i64) {
-    app.call(
-        "opening…",
-        move |crm| detail::load(crm, entity, id),
-        |app, r| match r {
-            Ok(d) => with_ws(app, |ws| ws.overlays.push(Overlay::Detail(d))),
-            Err(e) => app.fail(e),
-        },
-    );
 }
 
 pub(super) fn detail_action(app: &mut App, action: Action) {

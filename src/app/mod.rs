@@ -7,6 +7,7 @@
 mod actions;
 mod calls;
 mod gate;
+mod nav;
 mod offer;
 mod overlays;
 mod refresh;

@@ -1,7 +1,7 @@
 //! Layers over the tables: forms (save, cancel, field errors, conflicts), pickers
 //! and yes/no dialogs, and what their answers do.
 
-use super::actions::{push_detail, with_ws};
+use super::nav::{push_detail, with_ws};
 use super::refresh::after_write;
 use super::state::{ConfirmState, Entity, FormKind, Overlay, Pending, PickPurpose, PickerState};
 use super::App;

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::actions::with_ws;
+use super::nav::with_ws;
 use super::offer::screen_offered;
 use super::state::{slot, Entity, Overlay};
 use super::worker::Tag;

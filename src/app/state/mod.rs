@@ -3,11 +3,13 @@
 
 use std::time::Instant;
 
+pub mod list;
+
 use crate::action::Screen;
-use crate::controllers::list::ListState;
 use crate::policy::Actor;
 use crate::session::Session;
 use crate::ui::widgets::{ConfirmDialog, Form, Picker};
+pub use list::ListState;
 
 /// Which kind of record a detail view, form or confirmation is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
