@@ -3,12 +3,12 @@
 
 use super::nav::{push_detail, with_ws};
 use super::offer::screen_offered;
-use super::overlays::{ask, confirm, form, open_form, open_picker, picker};
+use super::overlays::{ask, confirm, form, open_form, picker};
+use super::records::record_action;
 use super::refresh::{after_write, mark_read, refresh_now, reload_detail};
-use super::state::{DetailState, Entity, FormKind, Overlay, Pending, PickPurpose};
+use super::state::{Entity, FormKind, Overlay, Pending};
 use super::App;
 use crate::action::{Action, Screen};
-use crate::controllers::detail;
 
 pub(super) fn update(app: &mut App, action: Action) {
     let Some(ws) = app.workspace() else { return };
@@ -191,173 +191,6 @@ pub(super) fn new_for_screen(app: &mut App, screen: Screen) {
         _ => return,
     };
     open_form(app, kind);
-}
-
-/// An action on one record (from the table or its detail view). Fresh facts
-/// (version, archived, owner) are read on the worker first.
-pub(super) fn record_action(app: &mut App, action: Action, entity: Entity, id: i64) {
-    if !matches!(
-        action,
-        Action::Edit
-            | Action::Reassign
-            | Action::Archive
-            | Action::Restore
-            | Action::Sign
-            | Action::RecordPayment
-            | Action::AssignSupport
-            | Action::ToggleActive
-            | Action::ResetPassword
-            | Action::History
-    ) {
-        return;
-    }
-    app.call(
-        "loading…",
-        move |crm| detail::load(crm, entity, id),
-        move |app, d| match d {
-            Ok(d) => act_on(app, action, entity, id, d),
-            Err(e) => app.fail(e),
-        },
-    );
-}
-
-fn act_on(app: &mut App, action: Action, entity: Entity, id: i64, d: DetailState) {
-    match action {
-        Action::Edit => match entity {
-            Entity::Client => open_form(
-                app,
-                FormKind::EditClient {
-                    id,
-                    version: d.version,
-                },
-            ),
-            Entity::Contract => open_form(
-                app,
-                FormKind::EditContract {
-                    id,
-                    version: d.version,
-                },
-            ),
-            Entity::Event => open_form(
-                app,
-                FormKind::EditEvent {
-                    id,
-                    version: d.version,
-                },
-            ),
-            Entity::Collaborator => open_form(
-                app,
-                FormKind::EditCollaborator {
-                    id,
-                    version: d.version,
-                },
-            ),
-        },
-        Action::Reassign if entity == Entity::Client => open_picker(
-            app,
-            "Sales contact",
-            "sales_contact",
-            PickPurpose::ReassignClient {
-                client: id,
-                version: d.version,
-            },
-        ),
-        Action::Archive => {
-            let what = format!("Archive {} \"{}\"?", entity.name(), d.title);
-            let more = if entity == Entity::Client {
-                " Its contracts and events are archived with it."
-            } else {
-                ""
-            };
-            ask(
-                app,
-                "Archive",
-                &format!("{what}{more} It can be restored from its detail view."),
-                Pending::Archive {
-                    entity,
-                    id,
-                    version: d.version,
-                    archive: true,
-                },
-            )
-        }
-        Action::Restore => ask(
-            app,
-            "Restore",
-            &format!("Restore {}?", d.title),
-            Pending::Archive {
-                entity,
-                id,
-                version: d.version,
-                archive: false,
-            },
-        ),
-        Action::Sign if entity == Entity::Contract => {
-            if d.signed {
-                return app.info("Already signed");
-            }
-            ask(
-                app,
-                "Sign",
-                &format!(
-                    "Sign contract #{id} ({})? The sales contact and management are told.",
-                    d.title.split(" · ").nth(1).unwrap_or_default()
-                ),
-                Pending::Sign {
-                    id,
-                    version: d.version,
-                },
-            )
-        }
-        Action::RecordPayment if entity == Entity::Contract => {
-            open_form(app, FormKind::Payment { contract: id })
-        }
-        Action::AssignSupport if entity == Entity::Event => open_picker(
-            app,
-            "Support",
-            "support",
-            PickPurpose::AssignSupport {
-                event: id,
-                version: d.version,
-            },
-        ),
-        Action::ToggleActive if entity == Entity::Collaborator => {
-            if d.active {
-                open_form(
-                    app,
-                    FormKind::Deactivate {
-                        id,
-                        version: d.version,
-                    },
-                )
-            } else {
-                ask(
-                    app,
-                    "Reactivate",
-                    &format!("Reactivate {}? They can log in again.", d.title),
-                    Pending::Reactivate {
-                        id,
-                        version: d.version,
-                    },
-                )
-            }
-        }
-        Action::ResetPassword if entity == Entity::Collaborator => {
-            open_form(app, FormKind::ResetPassword { id })
-        }
-        Action::History => {
-            let record = Some((entity.name().to_string(), id));
-            with_ws(app, |ws| {
-                ws.overlays.clear();
-                ws.screen = Screen::Audit;
-                let l = ws.list_mut();
-                l.filters.record = record;
-                l.filter_text.clear();
-                l.requery();
-            });
-        }
-        _ => {}
-    }
 }
 
 pub(super) fn open_selected(app: &mut App) {

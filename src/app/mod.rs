@@ -10,6 +10,7 @@ mod gate;
 mod nav;
 mod offer;
 mod overlays;
+mod records;
 mod refresh;
 mod run;
 pub mod state;
