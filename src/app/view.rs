@@ -13,7 +13,8 @@ impl App {
         let (tabs, help) = match &self.mode {
             Mode::Work(ws) => {
                 let tabs = Screen::ALL
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .filter(|s| screen_offered(ws.actor.role, *s))
                     .collect();
                 let help = if ws
