@@ -15,6 +15,7 @@ pub mod domain;
 pub mod error;
 pub mod keymap;
 pub mod policy;
+pub mod screens;
 pub mod services;
 pub mod session;
 pub mod telemetry;

@@ -22,7 +22,7 @@ pub mod query {
     pub use crate::db::repo::collaborators::{CollaboratorFilter, CollaboratorSort};
     pub use crate::db::repo::contracts::{ContractFilter, ContractSort};
     pub use crate::db::repo::events::{EventFilter, EventSort, TimeWindow};
-    pub use crate::db::repo::{group_thousands, ListParams};
+    pub use crate::db::repo::{group_thousands, ListParams, Page};
 }
 
 use chrono::NaiveDateTime;
