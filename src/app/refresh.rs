@@ -188,27 +188,32 @@ pub(super) fn refresh_now(app: &mut App) {
     app.background(
         move |crm| {
             let actor = crm.actor(&session);
-            if actor.as_ref().is_ok_and(|a| a.active) {
-                if let Err(e) = crm.refresh_reminders(&session) {
-                    crate::telemetry::report_error(&e);
-                }
-            }
-            (actor, crm.unread_notifications(&session))
+            let reminders = match &actor {
+                Ok(a) if a.active => crm.refresh_reminders(&session).err(),
+                _ => None,
+            };
+            (actor, crm.unread_notifications(&session), reminders)
         },
-        |app, (actor, unread)| match actor {
+        |app, (actor, unread, reminders)| match actor {
             Ok(a) if !a.active => {
                 app.lock("Your account was deactivated.");
             }
-            Ok(a) => with_ws(app, |ws| {
-                ws.actor = a;
-                ws.session.role = a.role;
-                if let Ok(n) = unread {
-                    ws.unread = n;
+            Ok(a) => {
+                with_ws(app, |ws| {
+                    ws.actor = a;
+                    ws.session.role = a.role;
+                    if let Ok(n) = unread {
+                        ws.unread = n;
+                    }
+                    if !screen_offered(a.role, ws.screen) {
+                        ws.screen = Screen::Clients;
+                    }
+                });
+                // A busy or unreachable database is said, not only logged.
+                if let Some(e) = reminders {
+                    app.fail(e);
                 }
-                if !screen_offered(a.role, ws.screen) {
-                    ws.screen = Screen::Clients;
-                }
-            }),
+            }
             Err(e) => app.fail(e),
         },
     );

@@ -5,6 +5,7 @@
 //! call given up with Esc, a list query overtaken by a newer one, anything from a
 //! session that was locked) is dropped instead of applied.
 
+use std::collections::VecDeque;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::thread;
 
@@ -107,8 +108,25 @@ impl Worker {
     }
 }
 
+/// Runs jobs in order, except that housekeeping waits while a call or a list
+/// query is queued behind it: what the user is looking at comes first.
 fn work(crm: Crm, jobs: Receiver<Job>, sink: Sink) {
-    while let Ok(job) = jobs.recv() {
+    let mut queue: VecDeque<Job> = VecDeque::new();
+    loop {
+        if queue.is_empty() {
+            match jobs.recv() {
+                Ok(j) => queue.push_back(j),
+                Err(_) => return,
+            }
+        }
+        queue.extend(jobs.try_iter());
+        let next = queue
+            .iter()
+            .position(|j| j.tag != Tag::Session)
+            .unwrap_or(0);
+        let Some(job) = queue.remove(next) else {
+            continue;
+        };
         let apply = (job.task)(&crm);
         let done = Done {
             epoch: job.epoch,
