@@ -297,3 +297,68 @@ fn stored_escape_sequences_never_reach_the_terminal() {
         );
     }
 }
+
+/// With another process holding the SQLite write lock, the screen still
+/// answers: moving, filtering and help act at once, a save says it waits and
+/// can be given up, and Ctrl-C ends the program at once.
+#[test]
+fn a_locked_database_never_freezes_the_screen() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("e2e.db");
+    prepare_demo(&db, dir.path());
+    let run = script(dir.path(), &db);
+    let tmux = Tmux::start(
+        &env_for(dir.path()),
+        &format!("sh '{}'", run.display()),
+        100,
+        30,
+    );
+    tmux.wait_for(&["Log in"]);
+    tmux.type_text("bill.boquet@epicevents.example");
+    tmux.keys(&["Tab"]);
+    tmux.type_text("epic-demo-2023");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&["Bill Boquet · Sales", "Kevin Casey"]);
+
+    let mut other =
+        diesel::SqliteConnection::establish(&db.display().to_string()).expect("open the file");
+    other
+        .batch_execute("BEGIN IMMEDIATE")
+        .expect("take the write lock");
+    let quick = |keys: &[&str], expect: &[&str]| {
+        let t = Instant::now();
+        tmux.keys(keys);
+        let s = tmux.wait_for(expect);
+        assert!(
+            t.elapsed() < Duration::from_millis(500),
+            "{keys:?} took {:?}: {s}",
+            t.elapsed()
+        );
+    };
+    quick(&["?"], &["Keys"]);
+    quick(&["Escape"], &["Clients · 13"]);
+    quick(&["/"], &["Clients"]);
+    tmux.type_text("kevin cas");
+    tmux.wait_for(&["\"kevin cas\" · 1 of 13"]);
+    tmux.keys(&["Enter"]);
+    quick(&["e"], &["Edit client · Kevin Casey"]);
+    tmux.keys(&["End"]);
+    tmux.type_text("x");
+    quick(&["C-s"], &["saving…"]);
+    tmux.wait_for(&["still waiting for the database… (Esc gives up)"]);
+    quick(&["Escape"], &["Gave up waiting"]);
+    let t = Instant::now();
+    tmux.keys(&["C-c"]);
+    tmux.wait_for(&["Discard unsaved changes and quit?"]);
+    tmux.keys(&["y"]);
+    let s = tmux.wait_for(&["EXITED:", "DONE"]);
+    assert!(s.contains("EXITED:0"), "{s}");
+    assert!(
+        t.elapsed() < Duration::from_secs(2),
+        "quitting took {:?} with the database locked",
+        t.elapsed()
+    );
+    other.batch_execute("ROLLBACK").expect("release");
+}
