@@ -7,8 +7,24 @@ use super::overlays::{ask, confirm, form, open_form, picker};
 use super::records::record_action;
 use super::refresh::{after_write, mark_read, refresh_now, reload_detail};
 use super::state::{Entity, FormKind, Overlay, Pending};
+use super::table::{self, Effect};
 use super::App;
 use crate::action::{Action, Screen};
+
+/// Runs what a pure handler asked for: the part of an action that needs the
+/// worker, the status line or another layer.
+pub(super) fn apply(app: &mut App, effects: Vec<Effect>) {
+    for e in effects {
+        match e {
+            Effect::Info(m) => app.info(m),
+            Effect::RefreshNow => refresh_now(app),
+            Effect::OpenSelected => open_selected(app),
+            Effect::MarkRead { all } => mark_read(app, all),
+            Effect::New(screen) => new_for_screen(app, screen),
+            Effect::OnRecord(action, entity, id) => record_action(app, action, entity, id),
+        }
+    }
+}
 
 pub(super) fn update(app: &mut App, action: Action) {
     let Some(ws) = app.workspace() else { return };
@@ -49,7 +65,7 @@ pub(super) fn update(app: &mut App, action: Action) {
                 ws.overlays.push(Overlay::Help { scroll: 0 });
             }
         }),
-        Action::GoScreen(s) => go(app, s),
+        Action::GoScreen(s) => with_ws(app, |ws| table::go(ws, s)),
         Action::NextScreen | Action::PrevScreen => {
             let Some(ws) = app.workspace() else { return };
             let role = ws.actor.role;
@@ -64,122 +80,22 @@ pub(super) fn update(app: &mut App, action: Action) {
                     break;
                 }
             }
-            go(app, s);
+            with_ws(app, |ws| table::go(ws, s));
         }
         Action::ChangePassword => open_form(app, FormKind::ChangePassword { forced: false }),
         _ => match app.workspace().and_then(|w| w.top()) {
-            Some(Overlay::Help { .. }) => help(app, action),
+            Some(Overlay::Help { .. }) => with_ws(app, |ws| table::help(ws, action)),
             Some(Overlay::Detail(_)) => detail_action(app, action),
-            _ => table(app, action),
+            _ => {
+                let height = app.table_height();
+                let effects = app
+                    .ws()
+                    .map(|ws| table::table(ws, action, height))
+                    .unwrap_or_default();
+                apply(app, effects);
+            }
         },
     }
-}
-
-pub(super) fn go(app: &mut App, s: Screen) {
-    with_ws(app, |ws| {
-        ws.overlays.retain(|o| matches!(o, Overlay::Form(_)));
-        if ws.overlays.is_empty() {
-            ws.screen = s;
-            let l = ws.list_mut();
-            l.invalidate();
-        }
-    });
-}
-
-pub(super) fn help(app: &mut App, action: Action) {
-    with_ws(app, |ws| {
-        if let Some(Overlay::Help { scroll }) = ws.overlays.last_mut() {
-            match action {
-                Action::MoveDown => *scroll = scroll.saturating_add(1),
-                Action::MoveUp => *scroll = scroll.saturating_sub(1),
-                Action::PageDown => *scroll = scroll.saturating_add(10),
-                Action::PageUp => *scroll = scroll.saturating_sub(10),
-                _ => {
-                    ws.overlays.pop();
-                }
-            }
-        }
-    });
-}
-
-pub(super) fn table(app: &mut App, action: Action) {
-    let height = app.table_height();
-    let Some(ws) = app.ws() else { return };
-    let screen = ws.screen;
-    let l = ws.list_mut();
-    match action {
-        Action::MoveDown => l.move_by(1),
-        Action::MoveUp => l.move_by(-1),
-        Action::PageDown => l.move_by(height as isize),
-        Action::PageUp => l.move_by(-(height as isize)),
-        Action::Top => l.to_top(),
-        Action::Bottom => l.to_bottom(),
-        Action::StartFilter => l.editing_filter = true,
-        Action::KeepFilter => l.editing_filter = false,
-        Action::ClearFilter => {
-            l.editing_filter = false;
-            l.filter_text.clear();
-            l.requery();
-        }
-        Action::SortNext => {
-            l.sort = (l.sort + 1) % crate::controllers::list::sort_columns(screen).len();
-            l.descending = false;
-            l.requery();
-        }
-        Action::SortReverse => {
-            l.descending = !l.descending;
-            l.requery();
-        }
-        Action::ToggleArchived => toggle(l, |f| &mut f.show_archived),
-        Action::OnlyMine => toggle(l, |f| &mut f.mine),
-        Action::AssignedToMe => {
-            toggle(l, |f| &mut f.mine);
-            // One key for a support person's agenda: their events still to come,
-            // soonest first. The title says so; `t` moves on to ongoing, past, all.
-            if l.filters.mine && l.filters.window == crate::services::query::TimeWindow::All {
-                l.filters.window = crate::services::query::TimeWindow::Upcoming;
-            }
-        }
-        Action::NotSigned => toggle(l, |f| &mut f.unsigned),
-        Action::BalanceDue => toggle(l, |f| &mut f.balance_due),
-        Action::WithoutSupport => toggle(l, |f| &mut f.without_support),
-        Action::TimeWindow => {
-            l.filters.window = l.filters.window.next();
-            l.requery();
-        }
-        Action::Reload => {
-            l.invalidate();
-            refresh_now(app);
-            app.info("Reloaded");
-        }
-        Action::Open => open_selected(app),
-        Action::MarkRead => mark_read(app, false),
-        Action::MarkAllRead => mark_read(app, true),
-        other => {
-            let sel = app.workspace().and_then(|w| w.list().selected_id());
-            let entity = Entity::of_screen(screen);
-            match (other, entity) {
-                (Action::New, _) => new_for_screen(app, screen),
-                (_, Some(e)) => match sel {
-                    Some(id) => record_action(app, other, e, id),
-                    None => app.info("Nothing selected"),
-                },
-                _ => {}
-            }
-        }
-    }
-    if let Some(ws) = app.ws() {
-        ws.list_mut().scroll_into_view(height);
-    }
-}
-
-pub(super) fn toggle(
-    l: &mut crate::controllers::list::ListState,
-    f: impl FnOnce(&mut crate::controllers::list::Filters) -> &mut bool,
-) {
-    let b = f(&mut l.filters);
-    *b = !*b;
-    l.requery();
 }
 
 pub(super) fn new_for_screen(app: &mut App, screen: Screen) {

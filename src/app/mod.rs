@@ -14,6 +14,7 @@ mod records;
 mod refresh;
 mod run;
 pub mod state;
+mod table;
 mod view;
 pub mod worker;
 
