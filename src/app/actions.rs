@@ -22,6 +22,9 @@ pub(super) fn apply(app: &mut App, effects: Vec<Effect>) {
             Effect::MarkRead { all } => mark_read(app, all),
             Effect::New(screen) => new_for_screen(app, screen),
             Effect::OnRecord(action, entity, id) => record_action(app, action, entity, id),
+            Effect::Detail(entity, id) => push_detail(app, entity, id),
+            Effect::ReloadDetail => reload_detail(app),
+            Effect::Form(kind) => open_form(app, kind),
         }
     }
 }
@@ -85,7 +88,13 @@ pub(super) fn update(app: &mut App, action: Action) {
         Action::ChangePassword => open_form(app, FormKind::ChangePassword { forced: false }),
         _ => match app.workspace().and_then(|w| w.top()) {
             Some(Overlay::Help { .. }) => with_ws(app, |ws| table::help(ws, action)),
-            Some(Overlay::Detail(_)) => detail_action(app, action),
+            Some(Overlay::Detail(_)) => {
+                let effects = app
+                    .ws()
+                    .map(|ws| table::detail(ws, action))
+                    .unwrap_or_default();
+                apply(app, effects);
+            }
             _ => {
                 let height = app.table_height();
                 let effects = app
@@ -150,39 +159,5 @@ pub(super) fn open_selected(app: &mut App) {
                 push_detail(app, e, id);
             }
         }
-    }
-}
-
-pub(super) fn detail_action(app: &mut App, action: Action) {
-    let Some(Overlay::Detail(d)) = app.workspace().and_then(|w| w.top()) else {
-        return;
-    };
-    let (entity, id) = (d.entity, d.id);
-    match action {
-        Action::Back => with_ws(app, |ws| {
-            ws.overlays.pop();
-        }),
-        Action::MoveDown | Action::MoveUp => with_ws(app, |ws| {
-            if let Some(Overlay::Detail(d)) = ws.overlays.last_mut() {
-                let last = d.related.len().saturating_sub(1);
-                d.selected = if action == Action::MoveDown {
-                    (d.selected + 1).min(last)
-                } else {
-                    d.selected.saturating_sub(1)
-                };
-            }
-        }),
-        Action::Open => {
-            if let Some((e, rid, _)) = d.related.get(d.selected).cloned() {
-                push_detail(app, e, rid);
-            }
-        }
-        Action::Reload => reload_detail(app),
-        Action::New => match entity {
-            Entity::Client => open_form(app, FormKind::NewContract { client: Some(id) }),
-            Entity::Contract => open_form(app, FormKind::NewEvent { contract: Some(id) }),
-            _ => {}
-        },
-        other => record_action(app, other, entity, id),
     }
 }

@@ -1,10 +1,11 @@
-//! The table, the help overlay and switching screens, as pure handlers: each
-//! changes the workspace and returns the [`Effect`]s it needs (a call on the
-//! worker, a message, another layer), which `actions::apply` runs. No
-//! database, no clock, no `App`: a test can drive them with a bare workspace.
+//! The table, the detail view, the help overlay and switching screens, as pure
+//! handlers: each changes the workspace and returns the [`Effect`]s it needs
+//! (a call on the worker, a message, another layer), which `actions::apply`
+//! runs. No database, no clock, no `App`: a test drives them on a bare
+//! workspace.
 
 use super::state::list::{Filters, ListState};
-use super::state::{Entity, Overlay, Workspace};
+use super::state::{Entity, FormKind, Overlay, Workspace};
 use crate::action::{Action, Screen};
 use crate::services::query::TimeWindow;
 
@@ -24,6 +25,11 @@ pub enum Effect {
     New(Screen),
     /// A record action on one row (edit, sign, archive, …).
     OnRecord(Action, Entity, i64),
+    /// Open a record's detail view over what is there.
+    Detail(Entity, i64),
+    /// Re-read the detail views on show.
+    ReloadDetail,
+    Form(FormKind),
 }
 
 /// To another screen; its rows are read again. Forms stay open on top.
@@ -115,6 +121,41 @@ pub fn table(ws: &mut Workspace, action: Action, height: usize) -> Vec<Effect> {
     }
     l.scroll_into_view(height);
     out
+}
+
+/// An action in the detail view on top: moving among its related records,
+/// opening one, going back; the rest acts on its record.
+pub fn detail(ws: &mut Workspace, action: Action) -> Vec<Effect> {
+    let Some(Overlay::Detail(d)) = ws.overlays.last_mut() else {
+        return Vec::new();
+    };
+    let (entity, id) = (d.entity, d.id);
+    match action {
+        Action::Back => {
+            ws.overlays.pop();
+        }
+        Action::MoveDown => {
+            d.selected = (d.selected + 1).min(d.related.len().saturating_sub(1));
+        }
+        Action::MoveUp => d.selected = d.selected.saturating_sub(1),
+        Action::Open => {
+            if let Some((e, rid, _)) = d.related.get(d.selected) {
+                return vec![Effect::Detail(*e, *rid)];
+            }
+        }
+        Action::Reload => return vec![Effect::ReloadDetail],
+        Action::New => match entity {
+            Entity::Client => {
+                return vec![Effect::Form(FormKind::NewContract { client: Some(id) })]
+            }
+            Entity::Contract => {
+                return vec![Effect::Form(FormKind::NewEvent { contract: Some(id) })]
+            }
+            _ => {}
+        },
+        other => return vec![Effect::OnRecord(other, entity, id)],
+    }
+    Vec::new()
 }
 
 fn toggle(l: &mut ListState, f: impl FnOnce(&mut Filters) -> &mut bool) {
