@@ -1,6 +1,7 @@
 //! Before a session: the first-run form that creates the first admin, and the login
 //! form. A successful login opens the workspace.
 
+use crate::app::state::fields::FieldName as F;
 use ratatui::crossterm::event::KeyEvent;
 
 use super::state::{FormKind, FormState, Gate, Overlay, Workspace};
@@ -25,8 +26,8 @@ fn login_form() -> Form {
     Form::new(
         "Log in",
         vec![
-            Field::new("email", "E-mail", FieldKind::SingleLine).required(),
-            Field::new("password", "Password", FieldKind::Masked).required(),
+            Field::new(F::Email.as_str(), "E-mail", FieldKind::SingleLine).required(),
+            Field::new(F::Password.as_str(), "Password", FieldKind::Masked).required(),
         ],
     )
 }
@@ -35,13 +36,13 @@ fn setup_form() -> Form {
     Form::new(
         "First run: create the administrator account",
         vec![
-            Field::new("full_name", "Full name", FieldKind::SingleLine).required(),
-            Field::new("email", "E-mail", FieldKind::SingleLine).required(),
-            Field::new("phone", "Phone", FieldKind::SingleLine),
-            Field::new("password", "Password", FieldKind::Masked)
+            Field::new(F::FullName.as_str(), "Full name", FieldKind::SingleLine).required(),
+            Field::new(F::Email.as_str(), "E-mail", FieldKind::SingleLine).required(),
+            Field::new(F::Phone.as_str(), "Phone", FieldKind::SingleLine),
+            Field::new(F::Password.as_str(), "Password", FieldKind::Masked)
                 .required()
                 .hint("12+ characters"),
-            Field::new("confirm", "Repeat", FieldKind::Masked).required(),
+            Field::new(F::Confirm.as_str(), "Repeat", FieldKind::Masked).required(),
         ],
     )
 }
@@ -60,7 +61,7 @@ pub(super) fn new(crm: &Crm, _demo: bool) -> Gate {
 pub(super) fn input(g: &mut Gate, key: KeyEvent, _crm: &Crm) -> bool {
     let r = g.form.input(key);
     if g.first_run {
-        let pw = g.form.value("password").unwrap_or_default();
+        let pw = g.form.value(F::Password.as_str()).unwrap_or_default();
         g.strength = if pw.is_empty() {
             String::new()
         } else {
@@ -95,17 +96,18 @@ fn submit(app: &mut App) {
     g.message = None;
     let v = |n: &str| g.form.value(n).unwrap_or_default();
     let first_run = g.first_run;
-    if first_run && v("password") != v("confirm") {
-        g.form.set_error("confirm", "the two passwords differ");
+    if first_run && v(F::Password.as_str()) != v(F::Confirm.as_str()) {
+        g.form
+            .set_error(F::Confirm.as_str(), "the two passwords differ");
         g.form.focus_first_error();
         return;
     }
-    let phone = v("phone");
+    let phone = v(F::Phone.as_str());
     let account = NewAccount {
-        full_name: v("full_name"),
-        email: v("email"),
+        full_name: v(F::FullName.as_str()),
+        email: v(F::Email.as_str()),
         phone: (!phone.trim().is_empty()).then_some(phone),
-        password: v("password"),
+        password: v(F::Password.as_str()),
     };
     let label = if first_run {
         "creating the account…"
@@ -148,8 +150,8 @@ fn refused(app: &mut App, e: Error, now: chrono::NaiveDateTime) {
         }
         other => other.user_message(),
     });
-    g.form.set_value("password", "");
-    g.form.focus("password");
+    g.form.set_value(F::Password.as_str(), "");
+    g.form.focus(F::Password.as_str());
     if !e.is_expected() {
         crate::telemetry::report_error(&e);
     }

@@ -5,6 +5,7 @@
 
 use super::nav::with_ws;
 use super::overlays::{ask, open_form, open_picker};
+use super::state::fields::FieldName;
 use super::state::{DetailState, Entity, FormKind, Pending, PickPurpose};
 use super::App;
 use crate::action::{Action, Screen};
@@ -73,7 +74,7 @@ fn act_on(app: &mut App, action: Action, entity: Entity, id: i64, d: DetailState
         Action::Reassign if entity == Entity::Client => open_picker(
             app,
             "Sales contact",
-            "sales_contact",
+            FieldName::SalesContact.as_str(),
             PickPurpose::ReassignClient {
                 client: id,
                 version: d.version,
@@ -132,7 +133,7 @@ fn act_on(app: &mut App, action: Action, entity: Entity, id: i64, d: DetailState
         Action::AssignSupport if entity == Entity::Event => open_picker(
             app,
             "Support",
-            "support",
+            FieldName::Support.as_str(),
             PickPurpose::AssignSupport {
                 event: id,
                 version: d.version,

@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+pub mod fields;
 pub mod list;
 
 use crate::action::Screen;
