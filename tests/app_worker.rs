@@ -181,3 +181,58 @@ fn an_idle_session_neither_wakes_nor_draws() {
     );
     assert!(stats.draws <= 4, "{stats:?}");
 }
+
+#[test]
+fn the_worker_runs_queued_queries_before_housekeeping() {
+    use epicevents::app::worker::{Job, Tag, Worker};
+    use std::sync::{Arc, Mutex};
+    let db = demo_db();
+    let order = Arc::new(Mutex::new(Vec::<&'static str>::new()));
+    let (release, wait) = channel::<()>();
+    let (done_tx, done_rx) = channel();
+    let worker = Worker::spawn(
+        db.crm.clone(),
+        Box::new(move |d| done_tx.send(d.tag).is_ok()),
+    );
+    let Worker::Thread { jobs } = &worker else {
+        panic!("no worker thread");
+    };
+    let job = |tag: Tag, name: &'static str, gate: Option<std::sync::mpsc::Receiver<()>>| {
+        let order = order.clone();
+        Job {
+            epoch: 0,
+            tag,
+            task: Box::new(move |_| {
+                if let Some(g) = gate {
+                    let _ = g.recv();
+                }
+                order.lock().expect("order").push(name);
+                Box::new(|_: &mut epicevents::app::App| {})
+            }),
+        }
+    };
+    jobs.send(job(Tag::Session, "first", Some(wait)))
+        .expect("send");
+    std::thread::sleep(Duration::from_millis(50));
+    jobs.send(job(Tag::Session, "reminders", None))
+        .expect("send");
+    jobs.send(job(
+        Tag::List {
+            slot: 0,
+            generation: 1,
+        },
+        "list",
+        None,
+    ))
+    .expect("send");
+    release.send(()).expect("release");
+    for _ in 0..3 {
+        done_rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("answer");
+    }
+    assert_eq!(
+        *order.lock().expect("order"),
+        vec!["first", "list", "reminders"]
+    );
+}
