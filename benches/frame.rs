@@ -61,7 +61,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("key_to_frame_move_down", |b| {
         b.iter(|| {
             app.handle_key(key(KeyCode::Char('j')));
-            term.draw(|f| epicevents::ui::screens::render(black_box(&app), f))
+            term.draw(|f| epicevents::ui::screens::render(&black_box(&app).view(), f))
                 .expect("draw");
         })
     });
@@ -78,14 +78,14 @@ fn bench(c: &mut Criterion) {
             }
             flip = !flip;
             app.tick();
-            term.draw(|f| epicevents::ui::screens::render(&app, f))
+            term.draw(|f| epicevents::ui::screens::render(&app.view(), f))
                 .expect("draw");
         })
     });
 
     c.bench_function("render_only", |b| {
         b.iter(|| {
-            term.draw(|f| epicevents::ui::screens::render(black_box(&app), f))
+            term.draw(|f| epicevents::ui::screens::render(&black_box(&app).view(), f))
                 .expect("draw");
         })
     });

@@ -8,8 +8,11 @@
 
 use std::fmt;
 
-/// One of the six top-level screens, reachable with the keys `1` to `6`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+use strum::VariantArray;
+
+/// One of the six top-level screens, reachable with the keys `1` to `6`. The
+/// list of them is derived, so a new screen cannot be left out of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, VariantArray)]
 pub enum Screen {
     Clients,
     Contracts,
@@ -21,14 +24,7 @@ pub enum Screen {
 
 impl Screen {
     /// Every screen in tab order (the order of the number keys).
-    pub const ALL: [Screen; 6] = [
-        Screen::Clients,
-        Screen::Contracts,
-        Screen::Events,
-        Screen::Collaborators,
-        Screen::Notifications,
-        Screen::Audit,
-    ];
+    pub const ALL: &'static [Screen] = Self::VARIANTS;
 
     /// The screen's number key, 1 to 6.
     pub fn number(self) -> u8 {
@@ -44,7 +40,7 @@ impl Screen {
 
     /// The screen for a number key, if any.
     pub fn from_number(n: u8) -> Option<Screen> {
-        Screen::ALL.into_iter().find(|s| s.number() == n)
+        Screen::ALL.iter().copied().find(|s| s.number() == n)
     }
 
     /// Title shown in the tab bar and in hints.
@@ -311,7 +307,7 @@ mod tests {
 
     #[test]
     fn screens_number_and_cycle() {
-        for (i, screen) in Screen::ALL.into_iter().enumerate() {
+        for (i, &screen) in Screen::ALL.iter().enumerate() {
             assert_eq!(usize::from(screen.number()), i + 1);
             assert_eq!(Screen::from_number(screen.number()), Some(screen));
             assert_eq!(screen.next().prev(), screen);

@@ -33,7 +33,7 @@ use crate::action::{Action, Screen};
 pub use combo::KeyCombo;
 
 /// Where a key is pressed. Also the section names of `keys.toml`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray)]
 pub enum Context {
     Global,
     Table,
@@ -53,22 +53,7 @@ pub enum Context {
 
 impl Context {
     /// Every context, in the order the help overlay lists sections.
-    pub const ALL: [Context; 14] = [
-        Context::Clients,
-        Context::Contracts,
-        Context::Events,
-        Context::Collaborators,
-        Context::Notifications,
-        Context::Audit,
-        Context::Table,
-        Context::Detail,
-        Context::Form,
-        Context::Confirm,
-        Context::Picker,
-        Context::FilterInput,
-        Context::Login,
-        Context::Global,
-    ];
+    pub const ALL: &'static [Context] = <Context as strum::VariantArray>::VARIANTS;
 
     /// The `keys.toml` section name (`[events]`, `[filter_input]`, …).
     pub fn name(self) -> &'static str {
@@ -112,7 +97,7 @@ impl Context {
 
     /// The context with this section name.
     pub fn from_name(name: &str) -> Option<Context> {
-        Context::ALL.into_iter().find(|c| c.name() == name)
+        Context::ALL.iter().copied().find(|c| c.name() == name)
     }
 
     /// The screen-specific context of a top-level screen.

@@ -16,6 +16,7 @@ pub mod error;
 pub mod files;
 pub mod keymap;
 pub mod policy;
+pub mod screens;
 pub mod services;
 pub mod session;
 pub mod telemetry;

@@ -287,7 +287,7 @@ mod tests {
     #[test]
     fn operator_reset_is_for_the_operator_only() {
         let reset = Action::OperatorResetPassword { target_id: 2 };
-        for role in Role::ALL {
+        for &role in Role::ALL {
             assert!(authorize(&actor(role), &reset).is_err(), "{role:?}");
         }
         assert_eq!(authorize_operator(&reset).map(|p| p.actor_id()), Ok(2));

@@ -453,7 +453,7 @@ fn roles_outside_the_four_are_refused(db: &TestDb) {
         "CheckViolation",
         "role changed to superuser",
     );
-    for (i, role) in Role::ALL.into_iter().enumerate() {
+    for (i, role) in Role::ALL.iter().copied().enumerate() {
         accepted(
             insert_collaborator(
                 &mut conn,

@@ -236,3 +236,129 @@ fn log_in_filter_open_a_record_and_quit_in_a_real_terminal() {
         "the app's screen is gone: {s}"
     );
 }
+
+/// Escape sequences stored in a record (written past the services, as another
+/// program could) are shown as placeholders: the bytes the app writes to the
+/// pty carry none of them, and the terminal's title is untouched.
+#[test]
+fn stored_escape_sequences_never_reach_the_terminal() {
+    use diesel::{Connection, RunQueryDsl};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("e2e.db");
+    prepare_demo(&db, dir.path());
+    let hostile = "\x1b]0;pwned\x07\x1b[2J\x1b[5m\u{9b}31m\u{202e}";
+    let mut conn =
+        diesel::SqliteConnection::establish(&db.display().to_string()).expect("open the file");
+    diesel::sql_query("UPDATE clients SET full_name = 'A' || ? || ' Evil'")
+        .bind::<diesel::sql_types::Text, _>(hostile)
+        .execute(&mut conn)
+        .expect("poison");
+    drop(conn);
+    let run = script(dir.path(), &db);
+    let tmux = Tmux::start(
+        &env_for(dir.path()),
+        &format!("sh '{}'", run.display()),
+        100,
+        30,
+    );
+    let bytes = dir.path().join("pty.bytes");
+    let out = tmux.tmux(&[
+        "pipe-pane",
+        "-o",
+        "-t",
+        "e2e",
+        &format!("cat >> '{}'", bytes.display()),
+    ]);
+    assert!(out.status.success(), "pipe-pane: {}", text(&out));
+    tmux.wait_for(&["Log in"]);
+    let title = tmux.pane_flag("#{pane_title}");
+    tmux.type_text("bill.boquet@epicevents.example");
+    tmux.keys(&["Tab"]);
+    tmux.type_text("epic-demo-2023");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&["A␛]0;pwned␇␛[2J"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&["Client · A␛]0;pwned"]);
+    assert_eq!(tmux.pane_flag("#{pane_title}"), title, "title unchanged");
+    tmux.keys(&["q"]);
+    tmux.wait_for(&["EXITED:0"]);
+    let written = std::fs::read(&bytes).expect("pty bytes");
+    assert!(written.len() > 1000, "the pipe caught the frames");
+    for bad in [
+        &b"\x1b]0;pwned"[..],
+        &b"\x1b[5m"[..],
+        "\u{9b}".as_bytes(),
+        "\u{202e}".as_bytes(),
+        &b"\x07"[..],
+    ] {
+        assert!(
+            !written.windows(bad.len()).any(|w| w == bad),
+            "{bad:?} was written to the terminal"
+        );
+    }
+}
+
+/// With another process holding the SQLite write lock, the screen still
+/// answers: moving, filtering and help act at once, a save says it waits and
+/// can be given up, and Ctrl-C ends the program at once.
+#[test]
+fn a_locked_database_never_freezes_the_screen() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("e2e.db");
+    prepare_demo(&db, dir.path());
+    let run = script(dir.path(), &db);
+    let tmux = Tmux::start(
+        &env_for(dir.path()),
+        &format!("sh '{}'", run.display()),
+        100,
+        30,
+    );
+    tmux.wait_for(&["Log in"]);
+    tmux.type_text("bill.boquet@epicevents.example");
+    tmux.keys(&["Tab"]);
+    tmux.type_text("epic-demo-2023");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&["Bill Boquet · Sales", "Kevin Casey"]);
+
+    let mut other =
+        diesel::SqliteConnection::establish(&db.display().to_string()).expect("open the file");
+    other
+        .batch_execute("BEGIN IMMEDIATE")
+        .expect("take the write lock");
+    let quick = |keys: &[&str], expect: &[&str]| {
+        let t = Instant::now();
+        tmux.keys(keys);
+        let s = tmux.wait_for(expect);
+        assert!(
+            t.elapsed() < Duration::from_millis(500),
+            "{keys:?} took {:?}: {s}",
+            t.elapsed()
+        );
+    };
+    quick(&["?"], &["Keys"]);
+    quick(&["Escape"], &["Clients · 13"]);
+    quick(&["/"], &["Clients"]);
+    tmux.type_text("kevin cas");
+    tmux.wait_for(&["\"kevin cas\" · 1 of 13"]);
+    tmux.keys(&["Enter"]);
+    quick(&["e"], &["Edit client · Kevin Casey"]);
+    tmux.keys(&["End"]);
+    tmux.type_text("x");
+    quick(&["C-s"], &["saving…"]);
+    tmux.wait_for(&["still waiting for the database… (Esc gives up)"]);
+    quick(&["Escape"], &["Gave up waiting"]);
+    let t = Instant::now();
+    tmux.keys(&["C-c"]);
+    tmux.wait_for(&["Discard unsaved changes and quit?"]);
+    tmux.keys(&["y"]);
+    let s = tmux.wait_for(&["EXITED:", "DONE"]);
+    assert!(s.contains("EXITED:0"), "{s}");
+    assert!(
+        t.elapsed() < Duration::from_secs(2),
+        "quitting took {:?} with the database locked",
+        t.elapsed()
+    );
+    other.batch_execute("ROLLBACK").expect("release");
+}

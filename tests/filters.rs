@@ -506,7 +506,7 @@ fn check_sort<K: Ord + Clone + std::fmt::Debug>(
 fn every_column_sorts_both_ways(db: &TestDb) {
     let d = fixture(db);
     let f = ClientFilter::default();
-    for sort in ClientSort::ALL {
+    for &sort in ClientSort::ALL {
         let rows = |p: ListParams| db.crm.list_clients(&f, sort, &p).expect("list").rows;
         let key = |r: &epicevents::db::repo::clients::ClientRow| {
             let c = &r.client;
@@ -541,7 +541,7 @@ fn every_column_sorts_both_ways(db: &TestDb) {
     );
 
     let f = ContractFilter::default();
-    for sort in ContractSort::ALL {
+    for &sort in ContractSort::ALL {
         let rows = |p: ListParams| db.crm.list_contracts(&f, sort, &p).expect("list").rows;
         let key = |r: &epicevents::db::repo::contracts::ContractRow| {
             let c = &r.contract;
@@ -581,7 +581,7 @@ fn every_column_sorts_both_ways(db: &TestDb) {
     );
 
     let f = EventFilter::default();
-    for sort in EventSort::ALL {
+    for &sort in EventSort::ALL {
         let rows = |p: ListParams| db.crm.list_events(&f, sort, &p).expect("list").rows;
         let key = |r: &epicevents::db::repo::events::EventRow| {
             let e = &r.event;
@@ -642,7 +642,7 @@ fn every_column_sorts_both_ways(db: &TestDb) {
         )
         .expect("deactivate");
     let f = CollaboratorFilter::default();
-    for sort in CollaboratorSort::ALL {
+    for &sort in CollaboratorSort::ALL {
         let rows = |p: ListParams| db.crm.list_collaborators(&f, sort, &p).expect("list").rows;
         let key = |c: &epicevents::db::models::Collaborator| {
             let k = match sort {

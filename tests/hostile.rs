@@ -27,7 +27,7 @@ fn odd_but_fine() -> Vec<(&'static str, String)> {
         ("sql", "'; DROP TABLE clients; --".into()),
         ("sql 2", "Robert'); DELETE FROM events WHERE ('1'='1".into()),
         ("like", r"100% _under_ \back\slash".into()),
-        ("rtl", "\u{202E}gnp.exe\u{202C} Ali\u{200F}".into()),
+        ("rtl mark", "Ali\u{200F} 12\u{200E}".into()),
         ("emoji", "🎉 Fête 👨‍👩‍👧‍👦 🇫🇷".into()),
         (
             "combining",
@@ -35,11 +35,22 @@ fn odd_but_fine() -> Vec<(&'static str, String)> {
         ),
         ("html", "<script>alert(1)</script>".into()),
         ("zero width", "Ka\u{200B}te\u{200D}".into()),
-        ("terminal escape", "\u{1b}[31mred\u{1b}[0m".into()),
-        ("tab", "a\tb".into()),
         ("cjk", "北京 東京".into()),
         ("fts syntax", "NEAR(a b) OR \"x\" * ^col: {c d}".into()),
         ("100 emoji", "😀".repeat(100)),
+    ]
+}
+
+/// Characters a terminal obeys: refused in every text field (newline and tab
+/// are fine in the notes only).
+fn controls() -> Vec<(&'static str, String)> {
+    vec![
+        ("rtl override", "\u{202E}gnp.exe\u{202C}".into()),
+        ("terminal escape", "\u{1b}[31mred\u{1b}[0m".into()),
+        ("osc title", "\u{1b}]0;pwned\u{7}".into()),
+        ("8-bit csi", "\u{9b}2J".into()),
+        ("tab", "a\tb".into()),
+        ("newline", "a\nb".into()),
     ]
 }
 
@@ -146,7 +157,9 @@ fn client_fields(db: &TestDb) {
                 assert_eq!(client_field(db, existing, field), value, "{what} (edit)");
             }
         }
-        for (label, value) in [("NUL", nul()), ("10 kB", ten_kb())] {
+        let mut bad = vec![("NUL", nul()), ("10 kB", ten_kb())];
+        bad.extend(controls());
+        for (label, value) in bad {
             i += 1;
             let what = format!("client {field} {label}");
             let input = with_client_field(base_client(i), field, &value);
@@ -241,6 +254,16 @@ fn event_fields(db: &TestDb) {
             .is_some()
             {
                 assert_eq!(get(existing, field), expected, "{what} (edit)");
+            }
+        }
+        for (label, value) in controls() {
+            let what = format!("event {field} {label}");
+            let r = db.crm.create_event(&s.sales, contract, &set(field, &value));
+            if field == "notes" && matches!(label, "tab" | "newline") {
+                let id = r.expect("notes take tabs and newlines");
+                assert_eq!(get(id, field), value, "{what}");
+            } else {
+                refused(r, field, &what);
             }
         }
         let what = format!("event {field} NUL");

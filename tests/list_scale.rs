@@ -194,7 +194,7 @@ fn events_past_the_cap_match_the_plain_query(db: &TestDb) {
     // "ru" too short for it, "mufflins" in about a tenth (fewer than the cap).
     for terms in ["", "rue", "ru", "rue mufflins", "mufflins"] {
         for (name, f) in &filters {
-            for sort in EventSort::ALL {
+            for &sort in EventSort::ALL {
                 for (descending, offset, archived) in
                     [(false, 0, false), (true, 0, false), (false, 3_000, true)]
                 {
@@ -216,7 +216,7 @@ fn events_past_the_cap_match_the_plain_query(db: &TestDb) {
     }
     // Counting exactly past the cap; with the total known, pages in the second
     // half are read from the end.
-    for sort in EventSort::ALL {
+    for &sort in EventSort::ALL {
         for descending in [false, true] {
             for offset in [0, 7_000, 10_250, 20_000] {
                 let p = ListParams {
@@ -242,7 +242,7 @@ fn clients_and_contracts_past_the_cap_match_the_plain_query(db: &TestDb) {
     let bill = demo_staff(db, 2);
     for terms in ["", "bulk", "sa", "martin"] {
         for mine in [None, Some(bill)] {
-            for sort in ClientSort::ALL {
+            for &sort in ClientSort::ALL {
                 for (descending, offset, archived) in [(false, 0, false), (true, 2_000, true)] {
                     let p = params(terms, descending, offset, archived);
                     let f = ClientFilter {
@@ -321,7 +321,7 @@ fn clients_and_contracts_past_the_cap_match_the_plain_query(db: &TestDb) {
             (true, true, None),
             (false, true, Some(bill)),
         ] {
-            for sort in ContractSort::ALL {
+            for &sort in ContractSort::ALL {
                 for (descending, offset, archived) in [(false, 0, false), (true, 2_000, true)] {
                     let p = params(terms, descending, offset, archived);
                     let f = ContractFilter {

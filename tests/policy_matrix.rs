@@ -284,7 +284,7 @@ fn sales_and_support_manage_no_account(db: &TestDb) {
     let s = db.staff();
     let before = staff_count(db);
     for who in [&s.sales, &s.support] {
-        for role in Role::ALL {
+        for &role in Role::ALL {
             denied(db.crm.create_collaborator(
                 who,
                 &person(&format!("Nobody {}", role.label()), role),
@@ -1131,7 +1131,7 @@ fn authorize_refuses_inactive_actors_everything() {
         ChangeOwnPassword { target_id: ME },
         UpdateEvent { support: Some(ME) },
     ];
-    for role in Role::ALL {
+    for &role in Role::ALL {
         let actor = Actor {
             id: ME,
             role,

@@ -114,7 +114,7 @@ fn clear_field(app: &mut App) {
     for _ in 0..120 {
         app.handle_key(key(KeyCode::Backspace));
     }
-    app.tick();
+    app.settle();
 }
 
 fn session(db: &TestDb, email: &str) -> epicevents::session::Session {
@@ -1112,10 +1112,10 @@ fn an_idle_session_locks_itself() {
     let mut a = app_with(&db, opts, Keymap::defaults(), Theme::colored());
     login(&mut a, MIA);
     a.idle_since(Instant::now() - Duration::from_secs(60));
-    a.tick();
+    a.settle();
     assert!(a.workspace().is_some(), "a minute is not idle");
     a.idle_since(Instant::now() - Duration::from_secs(3600));
-    a.tick();
+    a.settle();
     assert!(a.workspace().is_none());
     assert!(
         gate_message(&a).contains("inactivity"),
@@ -1126,7 +1126,7 @@ fn an_idle_session_locks_itself() {
     // Without a timeout, never.
     let mut b = logged_in(&db, MIA);
     b.idle_since(Instant::now() - Duration::from_secs(24 * 3600));
-    b.tick();
+    b.settle();
     assert!(b.workspace().is_some());
 }
 

@@ -1,13 +1,33 @@
 //! Actions in the logged-in workspace on tables and detail views: moving, filtering,
 //! sorting, opening records, and the record actions (edit, sign, archive, …).
 
+use super::nav::{push_detail, with_ws};
 use super::offer::screen_offered;
-use super::overlays::{ask, confirm, form, open_form, open_picker, picker};
+use super::overlays::{ask, confirm, form, open_form, picker};
+use super::records::record_action;
 use super::refresh::{after_write, mark_read, refresh_now, reload_detail};
-use super::state::{Entity, FormKind, Overlay, Pending, PickPurpose, Workspace};
+use super::state::{Entity, FormKind, Overlay, Pending};
+use super::table::{self, Effect};
 use super::App;
 use crate::action::{Action, Screen};
-use crate::controllers::detail;
+
+/// Runs what a pure handler asked for: the part of an action that needs the
+/// worker, the status line or another layer.
+pub(super) fn apply(app: &mut App, effects: Vec<Effect>) {
+    for e in effects {
+        match e {
+            Effect::Info(m) => app.info(m),
+            Effect::RefreshNow => refresh_now(app),
+            Effect::OpenSelected => open_selected(app),
+            Effect::MarkRead { all } => mark_read(app, all),
+            Effect::New(screen) => new_for_screen(app, screen),
+            Effect::OnRecord(action, entity, id) => record_action(app, action, entity, id),
+            Effect::Detail(entity, id) => push_detail(app, entity, id),
+            Effect::ReloadDetail => reload_detail(app),
+            Effect::Form(kind) => open_form(app, kind),
+        }
+    }
+}
 
 pub(super) fn update(app: &mut App, action: Action) {
     let Some(ws) = app.workspace() else { return };
@@ -48,7 +68,7 @@ pub(super) fn update(app: &mut App, action: Action) {
                 ws.overlays.push(Overlay::Help { scroll: 0 });
             }
         }),
-        Action::GoScreen(s) => go(app, s),
+        Action::GoScreen(s) => with_ws(app, |ws| table::go(ws, s)),
         Action::NextScreen | Action::PrevScreen => {
             let Some(ws) = app.workspace() else { return };
             let role = ws.actor.role;
@@ -63,128 +83,28 @@ pub(super) fn update(app: &mut App, action: Action) {
                     break;
                 }
             }
-            go(app, s);
+            with_ws(app, |ws| table::go(ws, s));
         }
         Action::ChangePassword => open_form(app, FormKind::ChangePassword { forced: false }),
         _ => match app.workspace().and_then(|w| w.top()) {
-            Some(Overlay::Help { .. }) => help(app, action),
-            Some(Overlay::Detail(_)) => detail_action(app, action),
-            _ => table(app, action),
+            Some(Overlay::Help { .. }) => with_ws(app, |ws| table::help(ws, action)),
+            Some(Overlay::Detail(_)) => {
+                let effects = app
+                    .ws()
+                    .map(|ws| table::detail(ws, action))
+                    .unwrap_or_default();
+                apply(app, effects);
+            }
+            _ => {
+                let height = app.table_height();
+                let effects = app
+                    .ws()
+                    .map(|ws| table::table(ws, action, height))
+                    .unwrap_or_default();
+                apply(app, effects);
+            }
         },
     }
-}
-
-pub(super) fn with_ws(app: &mut App, f: impl FnOnce(&mut Workspace)) {
-    if let Some(ws) = app.ws() {
-        f(ws);
-    }
-}
-
-pub(super) fn go(app: &mut App, s: Screen) {
-    with_ws(app, |ws| {
-        ws.overlays.retain(|o| matches!(o, Overlay::Form(_)));
-        if ws.overlays.is_empty() {
-            ws.screen = s;
-            let l = ws.list_mut();
-            l.invalidate();
-        }
-    });
-}
-
-pub(super) fn help(app: &mut App, action: Action) {
-    with_ws(app, |ws| {
-        if let Some(Overlay::Help { scroll }) = ws.overlays.last_mut() {
-            match action {
-                Action::MoveDown => *scroll = scroll.saturating_add(1),
-                Action::MoveUp => *scroll = scroll.saturating_sub(1),
-                Action::PageDown => *scroll = scroll.saturating_add(10),
-                Action::PageUp => *scroll = scroll.saturating_sub(10),
-                _ => {
-                    ws.overlays.pop();
-                }
-            }
-        }
-    });
-}
-
-pub(super) fn table(app: &mut App, action: Action) {
-    let height = app.table_height();
-    let Some(ws) = app.ws() else { return };
-    let screen = ws.screen;
-    let l = ws.list_mut();
-    match action {
-        Action::MoveDown => l.move_by(1),
-        Action::MoveUp => l.move_by(-1),
-        Action::PageDown => l.move_by(height as isize),
-        Action::PageUp => l.move_by(-(height as isize)),
-        Action::Top => l.to_top(),
-        Action::Bottom => l.to_bottom(),
-        Action::StartFilter => l.editing_filter = true,
-        Action::KeepFilter => l.editing_filter = false,
-        Action::ClearFilter => {
-            l.editing_filter = false;
-            l.filter_text.clear();
-            l.requery();
-        }
-        Action::SortNext => {
-            l.sort = (l.sort + 1) % crate::controllers::list::sort_columns(screen).len();
-            l.descending = false;
-            l.requery();
-        }
-        Action::SortReverse => {
-            l.descending = !l.descending;
-            l.requery();
-        }
-        Action::ToggleArchived => toggle(l, |f| &mut f.show_archived),
-        Action::OnlyMine => toggle(l, |f| &mut f.mine),
-        Action::AssignedToMe => {
-            toggle(l, |f| &mut f.mine);
-            // One key for a support person's agenda: their events still to come,
-            // soonest first. The title says so; `t` moves on to ongoing, past, all.
-            if l.filters.mine && l.filters.window == crate::db::repo::events::TimeWindow::All {
-                l.filters.window = crate::db::repo::events::TimeWindow::Upcoming;
-            }
-        }
-        Action::NotSigned => toggle(l, |f| &mut f.unsigned),
-        Action::BalanceDue => toggle(l, |f| &mut f.balance_due),
-        Action::WithoutSupport => toggle(l, |f| &mut f.without_support),
-        Action::TimeWindow => {
-            l.filters.window = l.filters.window.next();
-            l.requery();
-        }
-        Action::Reload => {
-            l.invalidate();
-            refresh_now(app);
-            app.info("Reloaded");
-        }
-        Action::Open => open_selected(app),
-        Action::MarkRead => mark_read(app, false),
-        Action::MarkAllRead => mark_read(app, true),
-        other => {
-            let sel = app.workspace().and_then(|w| w.list().selected_id());
-            let entity = Entity::of_screen(screen);
-            match (other, entity) {
-                (Action::New, _) => new_for_screen(app, screen),
-                (_, Some(e)) => match sel {
-                    Some(id) => record_action(app, other, e, id),
-                    None => app.info("Nothing selected"),
-                },
-                _ => {}
-            }
-        }
-    }
-    if let Some(ws) = app.ws() {
-        ws.list_mut().scroll_into_view(height);
-    }
-}
-
-pub(super) fn toggle(
-    l: &mut crate::controllers::list::ListState,
-    f: impl FnOnce(&mut crate::controllers::list::Filters) -> &mut bool,
-) {
-    let b = f(&mut l.filters);
-    *b = !*b;
-    l.requery();
 }
 
 pub(super) fn new_for_screen(app: &mut App, screen: Screen) {
@@ -198,241 +118,46 @@ pub(super) fn new_for_screen(app: &mut App, screen: Screen) {
     open_form(app, kind);
 }
 
-/// An action on one record (from the table or its detail view).
-pub(super) fn record_action(app: &mut App, action: Action, entity: Entity, id: i64) {
-    // Fresh facts (version, archived, owner) for the action.
-    let d = match detail::load(&app.crm, entity, id) {
-        Ok(d) => d,
-        Err(e) => return app.fail(e),
-    };
-    match action {
-        Action::Edit => match entity {
-            Entity::Client => open_form(
-                app,
-                FormKind::EditClient {
-                    id,
-                    version: d.version,
-                },
-            ),
-            Entity::Contract => open_form(
-                app,
-                FormKind::EditContract {
-                    id,
-                    version: d.version,
-                },
-            ),
-            Entity::Event => open_form(
-                app,
-                FormKind::EditEvent {
-                    id,
-                    version: d.version,
-                },
-            ),
-            Entity::Collaborator => open_form(
-                app,
-                FormKind::EditCollaborator {
-                    id,
-                    version: d.version,
-                },
-            ),
-        },
-        Action::Reassign if entity == Entity::Client => open_picker(
-            app,
-            "Sales contact",
-            "sales_contact",
-            PickPurpose::ReassignClient {
-                client: id,
-                version: d.version,
-            },
-        ),
-        Action::Archive => {
-            let what = format!("Archive {} \"{}\"?", entity.name(), d.title);
-            let more = if entity == Entity::Client {
-                " Its contracts and events are archived with it."
-            } else {
-                ""
-            };
-            ask(
-                app,
-                "Archive",
-                &format!("{what}{more} It can be restored from its detail view."),
-                Pending::Archive {
-                    entity,
-                    id,
-                    version: d.version,
-                    archive: true,
-                },
-            )
-        }
-        Action::Restore => ask(
-            app,
-            "Restore",
-            &format!("Restore {}?", d.title),
-            Pending::Archive {
-                entity,
-                id,
-                version: d.version,
-                archive: false,
-            },
-        ),
-        Action::Sign if entity == Entity::Contract => {
-            if d.signed {
-                return app.info("Already signed");
-            }
-            ask(
-                app,
-                "Sign",
-                &format!(
-                    "Sign contract #{id} ({})? The sales contact and management are told.",
-                    d.title.split(" · ").nth(1).unwrap_or_default()
-                ),
-                Pending::Sign {
-                    id,
-                    version: d.version,
-                },
-            )
-        }
-        Action::RecordPayment if entity == Entity::Contract => {
-            open_form(app, FormKind::Payment { contract: id })
-        }
-        Action::AssignSupport if entity == Entity::Event => open_picker(
-            app,
-            "Support",
-            "support",
-            PickPurpose::AssignSupport {
-                event: id,
-                version: d.version,
-            },
-        ),
-        Action::ToggleActive if entity == Entity::Collaborator => {
-            if d.active {
-                open_form(
-                    app,
-                    FormKind::Deactivate {
-                        id,
-                        version: d.version,
-                    },
-                )
-            } else {
-                ask(
-                    app,
-                    "Reactivate",
-                    &format!("Reactivate {}? They can log in again.", d.title),
-                    Pending::Reactivate {
-                        id,
-                        version: d.version,
-                    },
-                )
-            }
-        }
-        Action::ResetPassword if entity == Entity::Collaborator => {
-            open_form(app, FormKind::ResetPassword { id })
-        }
-        Action::History => {
-            let record = Some((entity.name().to_string(), id));
-            with_ws(app, |ws| {
-                ws.overlays.clear();
-                ws.screen = Screen::Audit;
-                let l = ws.list_mut();
-                l.filters.record = record;
-                l.filter_text.clear();
-                l.requery();
-            });
-        }
-        _ => {}
-    }
-}
-
 pub(super) fn open_selected(app: &mut App) {
     let Some(ws) = app.workspace() else { return };
     let Some(id) = ws.list().selected_id() else {
         return;
     };
+    let session = ws.session.clone();
     match ws.screen {
         Screen::Notifications => {
-            let session = ws.session.clone();
-            let target = app
-                .crm
-                .db()
-                .read(|c| crate::db::repo::notifications::get(c, id));
-            match target {
-                Ok(n) => {
-                    if n.read_at.is_none() {
-                        if let Err(e) = app.crm.mark_notification_read(&session, id) {
-                            app.fail(e);
+            app.call(
+                "opening…",
+                move |crm| crm.open_notification(&session, id),
+                |app, r| match r {
+                    Ok((entity, rid)) => {
+                        after_write(app);
+                        if let Some(e) = Entity::from_name(&entity) {
+                            push_detail(app, e, rid);
                         }
                     }
-                    after_write(app);
-                    if let Some(e) = Entity::from_name(&n.entity) {
-                        push_detail(app, e, n.record_id);
-                    }
-                }
-                Err(e) => app.fail(e),
-            }
+                    Err(e) => app.fail(e),
+                },
+            );
         }
         Screen::Audit => {
-            let entry = app.crm.db().read(|c| {
-                use crate::db::schema::audit_entries as a;
-                use diesel::prelude::*;
-                Ok(a::table
-                    .find(id)
-                    .select((a::entity, a::record_id))
-                    .first::<(String, i64)>(c)?)
-            });
-            match entry {
-                Ok((e, rid)) => {
-                    if let Some(e) = Entity::from_name(&e) {
-                        push_detail(app, e, rid);
+            app.call(
+                "opening…",
+                move |crm| crm.audit_target(&session, id),
+                |app, r| match r {
+                    Ok((entity, rid)) => {
+                        if let Some(e) = Entity::from_name(&entity) {
+                            push_detail(app, e, rid);
+                        }
                     }
-                }
-                Err(e) => app.fail(e),
-            }
+                    Err(e) => app.fail(e),
+                },
+            );
         }
         s => {
             if let Some(e) = Entity::of_screen(s) {
                 push_detail(app, e, id);
             }
         }
-    }
-}
-
-pub(super) fn push_detail(app: &mut App, entity: Entity, id: i64) {
-    match detail::load(&app.crm, entity, id) {
-        Ok(d) => with_ws(app, |ws| ws.overlays.push(Overlay::Detail(d))),
-        Err(e) => app.fail(e),
-    }
-}
-
-pub(super) fn detail_action(app: &mut App, action: Action) {
-    let Some(Overlay::Detail(d)) = app.workspace().and_then(|w| w.top()) else {
-        return;
-    };
-    let (entity, id) = (d.entity, d.id);
-    match action {
-        Action::Back => with_ws(app, |ws| {
-            ws.overlays.pop();
-        }),
-        Action::MoveDown | Action::MoveUp => with_ws(app, |ws| {
-            if let Some(Overlay::Detail(d)) = ws.overlays.last_mut() {
-                let last = d.related.len().saturating_sub(1);
-                d.selected = if action == Action::MoveDown {
-                    (d.selected + 1).min(last)
-                } else {
-                    d.selected.saturating_sub(1)
-                };
-            }
-        }),
-        Action::Open => {
-            if let Some((e, rid, _)) = d.related.get(d.selected).cloned() {
-                push_detail(app, e, rid);
-            }
-        }
-        Action::Reload => reload_detail(app),
-        Action::New => match entity {
-            Entity::Client => open_form(app, FormKind::NewContract { client: Some(id) }),
-            Entity::Contract => open_form(app, FormKind::NewEvent { contract: Some(id) }),
-            _ => {}
-        },
-        other => record_action(app, other, entity, id),
     }
 }

@@ -1,9 +1,10 @@
 //! Before a session: the first-run form that creates the first admin, and the login
 //! form. A successful login opens the workspace.
 
+use crate::app::state::fields::FieldName as F;
 use ratatui::crossterm::event::KeyEvent;
 
-use super::state::{FormKind, Gate, Overlay, Workspace};
+use super::state::{FormKind, FormState, Gate, Overlay, Workspace};
 use super::{App, Mode};
 use crate::action::Action;
 use crate::error::Error;
@@ -25,8 +26,8 @@ fn login_form() -> Form {
     Form::new(
         "Log in",
         vec![
-            Field::new("email", "E-mail", FieldKind::SingleLine).required(),
-            Field::new("password", "Password", FieldKind::Masked).required(),
+            Field::new(F::Email.as_str(), "E-mail", FieldKind::SingleLine).required(),
+            Field::new(F::Password.as_str(), "Password", FieldKind::Masked).required(),
         ],
     )
 }
@@ -35,13 +36,13 @@ fn setup_form() -> Form {
     Form::new(
         "First run: create the administrator account",
         vec![
-            Field::new("full_name", "Full name", FieldKind::SingleLine).required(),
-            Field::new("email", "E-mail", FieldKind::SingleLine).required(),
-            Field::new("phone", "Phone", FieldKind::SingleLine),
-            Field::new("password", "Password", FieldKind::Masked)
+            Field::new(F::FullName.as_str(), "Full name", FieldKind::SingleLine).required(),
+            Field::new(F::Email.as_str(), "E-mail", FieldKind::SingleLine).required(),
+            Field::new(F::Phone.as_str(), "Phone", FieldKind::SingleLine),
+            Field::new(F::Password.as_str(), "Password", FieldKind::Masked)
                 .required()
                 .hint("12+ characters"),
-            Field::new("confirm", "Repeat", FieldKind::Masked).required(),
+            Field::new(F::Confirm.as_str(), "Repeat", FieldKind::Masked).required(),
         ],
     )
 }
@@ -60,7 +61,7 @@ pub(super) fn new(crm: &Crm, _demo: bool) -> Gate {
 pub(super) fn input(g: &mut Gate, key: KeyEvent, _crm: &Crm) -> bool {
     let r = g.form.input(key);
     if g.first_run {
-        let pw = g.form.value("password").unwrap_or_default();
+        let pw = g.form.value(F::Password.as_str()).unwrap_or_default();
         g.strength = if pw.is_empty() {
             String::new()
         } else {
@@ -94,74 +95,105 @@ fn submit(app: &mut App) {
     g.form.clear_errors();
     g.message = None;
     let v = |n: &str| g.form.value(n).unwrap_or_default();
-    let result = if g.first_run {
-        if v("password") != v("confirm") {
-            g.form.set_error("confirm", "the two passwords differ");
-            g.form.focus_first_error();
-            return;
-        }
-        let phone = v("phone");
-        app.crm.create_first_admin(&NewAccount {
-            full_name: v("full_name"),
-            email: v("email"),
-            phone: (!phone.trim().is_empty()).then_some(phone),
-            password: v("password"),
-        })
-    } else {
-        app.crm.login(&v("email"), &v("password"))
+    let first_run = g.first_run;
+    if first_run && v(F::Password.as_str()) != v(F::Confirm.as_str()) {
+        g.form
+            .set_error(F::Confirm.as_str(), "the two passwords differ");
+        g.form.focus_first_error();
+        return;
+    }
+    let phone = v(F::Phone.as_str());
+    let account = NewAccount {
+        full_name: v(F::FullName.as_str()),
+        email: v(F::Email.as_str()),
+        phone: (!phone.trim().is_empty()).then_some(phone),
+        password: v(F::Password.as_str()),
     };
-    match result {
-        Ok(session) => open_workspace(app, session),
-        Err(e) => {
-            let Mode::Gate(g) = &mut app.mode else { return };
-            if !e.field_errors().is_empty() {
-                for fe in e.field_errors() {
-                    g.form.set_error(fe.field, fe.message.clone());
-                }
-                g.form.focus_first_error();
-                return;
-            }
-            g.message = Some(match &e {
-                Error::Locked { until } => {
-                    // Whole minutes, rounded up: a 15-minute lock says 15, not 16.
-                    let secs = (*until - app.crm.now()).num_seconds().max(1);
-                    let mins = (secs + 59) / 60;
-                    format!("Account locked after repeated failures: try again in {mins} min.")
-                }
-                other => other.user_message(),
-            });
-            g.form.set_value("password", "");
-            g.form.focus("password");
-            if !e.is_expected() {
-                crate::telemetry::report_error(&e);
-            }
+    let label = if first_run {
+        "creating the account…"
+    } else {
+        "logging in…"
+    };
+    app.call(
+        label,
+        move |crm| {
+            let session = if first_run {
+                crm.create_first_admin(&account)
+            } else {
+                crm.login(&account.email, &account.password)
+            };
+            let now = crm.now();
+            session.map(|s| (start(crm, &s), s)).map_err(|e| (e, now))
+        },
+        |app, result| match result {
+            Ok((started, session)) => open_workspace(app, session, started),
+            Err((e, now)) => refused(app, e, now),
+        },
+    );
+}
+
+fn refused(app: &mut App, e: Error, now: chrono::NaiveDateTime) {
+    let Mode::Gate(g) = &mut app.mode else { return };
+    if !e.field_errors().is_empty() {
+        for fe in e.field_errors() {
+            g.form.set_error(fe.field, fe.message.clone());
         }
+        g.form.focus_first_error();
+        return;
+    }
+    g.message = Some(match &e {
+        Error::Locked { until } => {
+            // Whole minutes, rounded up: a 15-minute lock says 15, not 16.
+            let secs = (*until - now).num_seconds().max(1);
+            let mins = (secs + 59) / 60;
+            format!("Account locked after repeated failures: try again in {mins} min.")
+        }
+        other => other.user_message(),
+    });
+    g.form.set_value(F::Password.as_str(), "");
+    g.form.focus(F::Password.as_str());
+    if !e.is_expected() {
+        crate::telemetry::report_error(&e);
+    }
+}
+
+/// What a new session needs before its first frame, read on the worker: the
+/// reminders are brought up to date, the unread count read, and the password
+/// form built when the account's password was set by someone else.
+pub(crate) struct Started {
+    unread: i64,
+    forced_form: Option<FormState>,
+}
+
+pub(crate) fn start(crm: &Crm, session: &Session) -> Started {
+    if let Err(e) = crm.refresh_reminders(session) {
+        crate::telemetry::report_error(&e);
+    }
+    let forced_form = if session.must_change_password {
+        crate::controllers::forms::open(crm, session, FormKind::ChangePassword { forced: true })
+            .ok()
+    } else {
+        None
+    };
+    Started {
+        unread: crm.unread_notifications(session).unwrap_or(0),
+        forced_form,
     }
 }
 
 /// Opens the workspace for a new session; asks for a new password first when the
 /// account's was set by someone else.
-pub(crate) fn open_workspace(app: &mut App, session: Session) {
+pub(crate) fn open_workspace(app: &mut App, session: Session, started: Started) {
     let actor = session.actor();
-    if let Err(e) = app.crm.refresh_reminders(&session) {
-        crate::telemetry::report_error(&e);
-    }
-    let forced = session.must_change_password;
     let name = session.name.clone();
     let mut ws = Workspace::new(session, actor);
-    ws.unread = app.crm.unread_notifications(&ws.session).unwrap_or(0);
-    if forced {
-        if let Ok(f) = crate::controllers::forms::open(
-            &app.crm,
-            &ws.session,
-            FormKind::ChangePassword { forced: true },
-        ) {
-            ws.overlays.push(Overlay::Form(Box::new(f)));
-        }
+    ws.unread = started.unread;
+    if let Some(f) = started.forced_form {
+        ws.overlays.push(Overlay::Form(Box::new(f)));
     }
     let unread = ws.unread;
+    app.new_epoch();
     app.mode = Mode::Work(Box::new(ws));
-    app.loader.reset();
     if unread > 0 {
         app.info(format!(
             "Welcome, {name}. {unread} unread notification(s): press 5."

@@ -5,13 +5,18 @@
 //! `App::update`. Rendering (`crate::ui::screens::render`) only reads the state.
 
 mod actions;
+mod calls;
 mod gate;
-pub mod loader;
+mod nav;
 mod offer;
 mod overlays;
+mod records;
 mod refresh;
 mod run;
 pub mod state;
+mod table;
+mod view;
+pub mod worker;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -24,8 +29,9 @@ use crate::ui::widgets::Toast;
 use crate::ui::Theme;
 use crate::Crm;
 pub use offer::screen_offered;
-pub use run::run;
-use state::{Gate, Overlay, Workspace};
+pub use run::{drive, run, worker_into, LoopStats, Wake};
+pub use state::Mode;
+use state::{Overlay, Workspace};
 
 /// How the program was started.
 #[derive(Debug, Clone, Default)]
@@ -42,13 +48,6 @@ pub struct AppOptions {
     pub started: Option<Instant>,
 }
 
-/// Before login, or logged in.
-#[derive(Debug)]
-pub enum Mode {
-    Gate(Gate),
-    Work(Box<Workspace>),
-}
-
 /// The whole application state.
 pub struct App {
     pub crm: Crm,
@@ -61,7 +60,17 @@ pub struct App {
     pub should_quit: bool,
     /// Terminal size, for page sizes (updated on resize).
     pub size: (u16, u16),
-    pub loader: loader::Loader,
+    pub worker: worker::Worker,
+    /// Where a polled worker's answers arrive (tests; the terminal's loop
+    /// receives them on its own channel).
+    answers: Option<std::sync::mpsc::Receiver<worker::Done>>,
+    /// Jobs sent and not yet answered.
+    outstanding: usize,
+    /// Bumped when a session starts or ends: older answers are dropped.
+    epoch: u64,
+    next_call: u64,
+    /// The call the user is waiting for, if any.
+    waiting: Option<calls::Waiting>,
     last_input: Instant,
 }
 
@@ -91,7 +100,12 @@ impl App {
             toast_until: None,
             should_quit: false,
             size: (80, 24),
-            loader: loader::Loader::Inline,
+            worker: worker::Worker::Inline,
+            answers: None,
+            outstanding: 0,
+            epoch: 0,
+            next_call: 0,
+            waiting: None,
             last_input: Instant::now(),
         };
         app.mode = Mode::Gate(gate::new(&app.crm, app.opts.demo_hint));
@@ -189,6 +203,9 @@ impl App {
         self.last_input = Instant::now();
         let contexts = self.contexts();
         let mut action = self.keymap.resolve(&contexts, &key);
+        if self.waiting.is_some() && !self.top_is_confirm() {
+            return self.while_waiting(key, action);
+        }
         // Dialogs and pickers stand alone (so `q` cannot quit from inside one), but
         // the control-key escapes (lock, quit) work from anywhere.
         if action.is_none()
@@ -256,28 +273,88 @@ impl App {
         }
     }
 
-    /// Called often by the loop: expires the toast, locks when idle, runs due
-    /// queries, refreshes the unread count.
-    pub fn tick(&mut self) {
+    /// Called by the loop after each wake-up: expires the toast, locks when
+    /// idle, sends due queries, refreshes the unread count. Returns whether
+    /// anything on screen may have changed (else the loop does not draw).
+    pub fn tick(&mut self) -> bool {
+        let mut changed = false;
         if self.toast_until.is_some_and(|t| Instant::now() >= t) {
             self.toast = None;
             self.toast_until = None;
+            changed = true;
         }
         if let (Some(idle), Mode::Work(_)) = (self.opts.idle_timeout, &self.mode) {
             if self.last_input.elapsed() >= idle {
                 self.lock("Locked after inactivity; log in again.");
-                return;
+                return true;
             }
         }
+        if let Some(w) = &mut self.waiting {
+            if !w.slow && w.since.elapsed() >= calls::SLOW {
+                w.slow = true;
+                changed = true;
+            }
+        }
+        let before = self.outstanding;
         refresh::refresh(self);
+        changed || self.outstanding != before
     }
 
-    /// Drops the session and returns to the login screen.
+    /// The next time [`App::tick`] has something to do on its own.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        let mut at: Vec<Instant> = Vec::new();
+        at.extend(self.toast_until);
+        if let (Some(idle), Mode::Work(_)) = (self.opts.idle_timeout, &self.mode) {
+            at.push(self.last_input + idle);
+        }
+        at.extend(refresh::next_refresh(self));
+        if let Some(w) = self.waiting.as_ref().filter(|w| !w.slow) {
+            at.push(w.since + calls::SLOW);
+        }
+        at.into_iter().min()
+    }
+
+    /// Drops the session and returns to the login screen. There was an account
+    /// to log in with, so no first-run form and no database call.
     pub fn lock(&mut self, message: &str) {
-        let mut g = gate::new(&self.crm, self.opts.demo_hint);
+        let mut g = gate::empty(false, self.opts.demo_hint);
         g.message = Some(message.to_string());
         self.mode = Mode::Gate(g);
-        self.loader.reset();
+        self.new_epoch();
+    }
+
+    /// Whatever was asked in the session that ends is no longer wanted.
+    pub(crate) fn new_epoch(&mut self) {
+        self.epoch += 1;
+        self.waiting = None;
+    }
+
+    fn top_is_confirm(&self) -> bool {
+        matches!(
+            self.workspace().and_then(|w| w.top()),
+            Some(Overlay::Confirm(_))
+        )
+    }
+
+    /// A key while a call is on its way: quitting and locking act at once, Esc
+    /// gives up the call, anything else waits (so a second Ctrl-S is not sent).
+    fn while_waiting(&mut self, key: KeyEvent, action: Option<Action>) {
+        let ctrl = key
+            .modifiers
+            .contains(ratatui::crossterm::event::KeyModifiers::CONTROL);
+        let escape = if ctrl {
+            self.keymap
+                .resolve(&[Context::Global], &key)
+                .filter(|a| matches!(a, Action::Lock | Action::Quit))
+        } else {
+            action.filter(|a| matches!(a, Action::Quit | Action::Lock))
+        };
+        match escape {
+            Some(Action::Quit) => self.should_quit = true,
+            Some(Action::Lock) => self.lock("Locked. Log in to continue."),
+            _ if key.code == KeyCode::Esc => self.give_up(),
+            _ => {}
+        }
     }
 
     /// Pretend the last key was just now (tests drive the idle lock with this).
@@ -292,13 +369,6 @@ impl App {
 
     fn form_input_result(&mut self, r: crate::ui::widgets::FormInput) {
         overlays::form_input(self, r);
-    }
-
-    /// True while a list query is on its way: the loop then polls more often so the
-    /// result is drawn as soon as it lands.
-    pub fn busy(&self) -> bool {
-        self.workspace()
-            .is_some_and(|w| w.lists.iter().any(|l| l.loading || l.dirty))
     }
 
     /// The screen on show, when logged in.

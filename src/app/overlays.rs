@@ -1,7 +1,7 @@
 //! Layers over the tables: forms (save, cancel, field errors, conflicts), pickers
 //! and yes/no dialogs, and what their answers do.
 
-use super::actions::{push_detail, with_ws};
+use super::nav::{push_detail, with_ws};
 use super::refresh::after_write;
 use super::state::{ConfirmState, Entity, FormKind, Overlay, Pending, PickPurpose, PickerState};
 use super::App;
@@ -14,10 +14,14 @@ pub(super) fn open_form(app: &mut App, kind: FormKind) {
     let Some(session) = app.workspace().map(|w| w.session.clone()) else {
         return;
     };
-    match forms::open(&app.crm, &session, kind) {
-        Ok(f) => with_ws(app, |ws| ws.overlays.push(Overlay::Form(Box::new(f)))),
-        Err(e) => app.fail(e),
-    }
+    app.call(
+        "opening the form…",
+        move |crm| forms::open(crm, &session, kind),
+        |app, r| match r {
+            Ok(f) => with_ws(app, |ws| ws.overlays.push(Overlay::Form(Box::new(f)))),
+            Err(e) => app.fail(e),
+        },
+    );
 }
 
 pub(super) fn open_picker(app: &mut App, title: &str, field: &str, purpose: PickPurpose) {
@@ -27,18 +31,24 @@ pub(super) fn open_picker(app: &mut App, title: &str, field: &str, purpose: Pick
         .form()
         .map(|f| f.kind.clone())
         .unwrap_or(FormKind::NewClient);
-    match forms::choices(&app.crm, &session, &kind, field) {
-        Ok(items) if items.is_empty() => {
-            app.info(format!("No {} to choose from", title.to_lowercase()))
-        }
-        Ok(items) => with_ws(app, |ws| {
-            ws.overlays.push(Overlay::Picker(PickerState {
-                picker: Picker::new(title, items),
-                purpose,
-            }))
-        }),
-        Err(e) => app.fail(e),
-    }
+    let field = field.to_string();
+    let title = title.to_string();
+    app.call(
+        "loading the choices…",
+        move |crm| forms::choices(crm, &session, &kind, &field),
+        move |app, r| match r {
+            Ok(items) if items.is_empty() => {
+                app.info(format!("No {} to choose from", title.to_lowercase()))
+            }
+            Ok(items) => with_ws(app, |ws| {
+                ws.overlays.push(Overlay::Picker(PickerState {
+                    picker: Picker::new(&title, items),
+                    purpose,
+                }))
+            }),
+            Err(e) => app.fail(e),
+        },
+    );
 }
 
 pub(super) fn ask(app: &mut App, title: &str, message: &str, pending: Pending) {
@@ -91,12 +101,23 @@ pub(super) fn form(app: &mut App, action: Action) {
     }
 }
 
+/// Sends the form to the worker; it stays on screen, filled, until the answer.
 pub(super) fn save(app: &mut App) {
     let Some(ws) = app.workspace() else { return };
     let Some(st) = ws.form() else { return };
     let session = ws.session.clone();
-    let result = forms::submit(&app.crm, &session, st);
-    let kind = st.kind.clone();
+    let st = st.clone();
+    app.call(
+        "saving…",
+        move |crm| {
+            let r = forms::submit(crm, &session, &st);
+            (st.kind, r)
+        },
+        |app, (kind, r)| saved(app, kind, r),
+    );
+}
+
+fn saved(app: &mut App, kind: FormKind, result: crate::error::Result<forms::Saved>) {
     match result {
         Ok(saved) => {
             with_ws(app, |ws| {
@@ -163,30 +184,37 @@ pub(super) fn picker(app: &mut App, action: Action) {
         return;
     };
     let session = ws.session.clone();
-    let result = match purpose {
-        PickPurpose::FormField(field) => {
-            if let Some(f) = ws.form_mut() {
-                f.form.set_choice(&field, Some((id, label)));
-                f.form.focus_next();
-            }
-            return;
+    if let PickPurpose::FormField(field) = &purpose {
+        if let Some(f) = ws.form_mut() {
+            f.form.set_choice(field, Some((id, label)));
+            f.form.focus_next();
         }
-        PickPurpose::AssignSupport { event, version } => app
-            .crm
+        return;
+    }
+    write(app, move |crm| match purpose {
+        PickPurpose::FormField(_) => Ok(String::new()),
+        PickPurpose::AssignSupport { event, version } => crm
             .assign_support(&session, event, version, Some(id))
             .map(|_| format!("{label} assigned")),
-        PickPurpose::ReassignClient { client, version } => app
-            .crm
+        PickPurpose::ReassignClient { client, version } => crm
             .reassign_client(&session, client, version, id)
             .map(|_| format!("Client given to {label}")),
-    };
-    match result {
+    });
+}
+
+/// A write on the worker: on success its message and a re-read of what it
+/// changed, on failure the reason.
+fn write(
+    app: &mut App,
+    run: impl FnOnce(&crate::Crm) -> crate::error::Result<String> + Send + 'static,
+) {
+    app.call("saving…", run, |app, r| match r {
         Ok(m) => {
             app.success(m);
             after_write(app);
         }
         Err(e) => app.fail(e),
-    }
+    });
 }
 
 pub(super) fn confirm(app: &mut App, action: Action) {
@@ -199,14 +227,51 @@ pub(super) fn confirm(app: &mut App, action: Action) {
     };
     let pending = c.pending.clone();
     ws.overlays.pop();
-    if !yes {
+    if !yes || local_answer(app, &pending) {
         return;
     }
+    let Some(session) = app.workspace().map(|w| w.session.clone()) else {
+        return;
+    };
+    write(app, move |crm| match pending {
+        Pending::Quit | Pending::DiscardForm | Pending::ReloadForm => Ok(String::new()),
+        Pending::Archive {
+            entity,
+            id,
+            version,
+            archive,
+        } => {
+            let r = match entity {
+                Entity::Client => crm.set_client_archived(&session, id, version, archive),
+                Entity::Contract => crm.set_contract_archived(&session, id, version, archive),
+                Entity::Event => crm.set_event_archived(&session, id, version, archive),
+                Entity::Collaborator => Ok(()),
+            };
+            r.map(|_| {
+                format!(
+                    "{} {}",
+                    entity.name(),
+                    if archive { "archived" } else { "restored" }
+                )
+            })
+        }
+        Pending::Sign { id, version } => crm
+            .sign_contract(&session, id, version)
+            .map(|_| format!("Contract #{id} signed")),
+        Pending::Reactivate { id, version } => crm
+            .set_collaborator_active(&session, id, version, true, Default::default())
+            .map(|_| "Collaborator reactivated".to_string()),
+    });
+}
+
+/// The answers a dialog gives without the database.
+fn local_answer(app: &mut App, pending: &Pending) -> bool {
+    let Some(ws) = app.ws() else { return true };
     let session = ws.session.clone();
-    let result = match pending {
+    match pending.clone() {
         Pending::Quit => {
             app.should_quit = true;
-            return;
+            true
         }
         Pending::DiscardForm => {
             if let Some(i) = ws
@@ -218,59 +283,29 @@ pub(super) fn confirm(app: &mut App, action: Action) {
             }
             // The form's error message goes with it.
             app.toast = None;
-            return;
+            true
         }
         Pending::ReloadForm => {
             let Some(kind) = ws.form().map(|f| f.kind.clone()) else {
-                return;
+                return true;
             };
-            match forms::open(&app.crm, &session, kind) {
-                Ok(fresh) => with_ws(app, |ws| {
-                    if let Some(f) = ws.form_mut() {
-                        *f = fresh;
+            app.call(
+                "loading…",
+                move |crm| forms::open(crm, &session, kind),
+                |app, r| match r {
+                    Ok(fresh) => {
+                        with_ws(app, |ws| {
+                            if let Some(f) = ws.form_mut() {
+                                *f = fresh;
+                            }
+                        });
+                        app.info("Reloaded their version");
                     }
-                }),
-                Err(e) => app.fail(e),
-            }
-            app.info("Reloaded their version");
-            return;
+                    Err(e) => app.fail(e),
+                },
+            );
+            true
         }
-        Pending::Archive {
-            entity,
-            id,
-            version,
-            archive,
-        } => {
-            let r = match entity {
-                Entity::Client => app.crm.set_client_archived(&session, id, version, archive),
-                Entity::Contract => app
-                    .crm
-                    .set_contract_archived(&session, id, version, archive),
-                Entity::Event => app.crm.set_event_archived(&session, id, version, archive),
-                Entity::Collaborator => Ok(()),
-            };
-            r.map(|_| {
-                format!(
-                    "{} {}",
-                    entity.name(),
-                    if archive { "archived" } else { "restored" }
-                )
-            })
-        }
-        Pending::Sign { id, version } => app
-            .crm
-            .sign_contract(&session, id, version)
-            .map(|_| format!("Contract #{id} signed")),
-        Pending::Reactivate { id, version } => app
-            .crm
-            .set_collaborator_active(&session, id, version, true, Default::default())
-            .map(|_| "Collaborator reactivated".to_string()),
-    };
-    match result {
-        Ok(m) => {
-            app.success(m);
-            after_write(app);
-        }
-        Err(e) => app.fail(e),
+        _ => false,
     }
 }

@@ -1,15 +1,18 @@
-//! Keeping the screen true to the database: running due list queries (inline or on
-//! the loader thread), taking their results, and re-reading what a write changed.
+//! Keeping the screen true to the database: sending due list queries to the
+//! worker, taking their answers, and re-reading what a write changed.
 
 use std::time::{Duration, Instant};
 
-use super::actions::with_ws;
-use super::loader::{self, Job, Loader};
+use super::nav::with_ws;
 use super::offer::screen_offered;
-use super::state::{slot, Overlay};
+use super::state::{slot, Entity, Overlay};
+use super::worker::Tag;
 use super::{App, Mode};
 use crate::action::Screen;
 use crate::controllers::detail;
+use crate::controllers::list::{fetch, Filters, ListQuery, PageData};
+use crate::session::Session;
+use crate::Crm;
 
 /// How often the unread count and the actor's rights are re-read.
 const REFRESH: Duration = Duration::from_secs(20);
@@ -26,87 +29,98 @@ pub(super) fn after_write(app: &mut App) {
     refresh_now(app);
 }
 
-/// Re-reads every detail view on the stack (after a write).
+/// Re-reads every detail view on the stack (after a write), in the background:
+/// the views stay as they are until the fresh ones arrive.
 pub(super) fn reload_detail(app: &mut App) {
-    let crm = app.crm.clone();
-    let mut failed = None;
-    with_ws(app, |ws| {
-        for o in ws.overlays.iter_mut() {
-            if let Overlay::Detail(d) = o {
-                match detail::load(&crm, d.entity, d.id) {
-                    Ok(mut fresh) => {
-                        fresh.selected = d.selected.min(fresh.related.len().saturating_sub(1));
-                        *d = fresh;
-                    }
-                    Err(e) => failed = Some(e),
-                }
-            }
-        }
-    });
-    if let Some(e) = failed {
-        app.fail(e);
+    let Some(ws) = app.workspace() else { return };
+    let wanted: Vec<(Entity, i64)> = ws
+        .overlays
+        .iter()
+        .filter_map(|o| match o {
+            Overlay::Detail(d) => Some((d.entity, d.id)),
+            _ => None,
+        })
+        .collect();
+    if wanted.is_empty() {
+        return;
     }
+    app.background(
+        move |crm| {
+            wanted
+                .into_iter()
+                .map(|(e, id)| detail::load(crm, e, id))
+                .collect::<Vec<_>>()
+        },
+        |app, fresh| {
+            let mut failed = None;
+            with_ws(app, |ws| {
+                let mut fresh = fresh.into_iter();
+                for o in ws.overlays.iter_mut() {
+                    if let Overlay::Detail(d) = o {
+                        match fresh.next() {
+                            Some(Ok(mut f)) if (f.entity, f.id) == (d.entity, d.id) => {
+                                f.selected = d.selected.min(f.related.len().saturating_sub(1));
+                                *d = f;
+                            }
+                            Some(Err(e)) => failed = Some(e),
+                            _ => {}
+                        }
+                    }
+                }
+            });
+            if let Some(e) = failed {
+                app.fail(e);
+            }
+        },
+    );
 }
 
 pub(super) fn mark_read(app: &mut App, all: bool) {
     let Some(ws) = app.workspace() else { return };
     let session = ws.session.clone();
-    let ids: Vec<i64> = if all {
-        match app.crm.list_notifications(
-            &session,
-            true,
-            &crate::db::repo::ListParams {
-                limit: 10_000,
-                ..Default::default()
-            },
-        ) {
-            Ok(p) => p.rows.iter().map(|n| n.id).collect(),
-            Err(e) => return app.fail(e),
-        }
-    } else {
-        ws.list().selected_id().into_iter().collect()
-    };
-    for id in ids {
-        if let Err(e) = app.crm.mark_notification_read(&session, id) {
-            return app.fail(e);
-        }
+    let one = ws.list().selected_id();
+    if !all && one.is_none() {
+        return;
     }
-    after_write(app);
+    app.call(
+        "marking read…",
+        move |crm| match one.filter(|_| !all) {
+            Some(id) => crm.mark_notification_read(&session, id),
+            None => crm.mark_all_notifications_read(&session),
+        },
+        |app, r| match r {
+            Ok(()) => after_write(app),
+            Err(e) => app.fail(e),
+        },
+    );
 }
 
-/// Runs the visible table's query if due, takes finished results, and every few
-/// seconds re-reads the unread count and the actor's rights.
+/// Sends the visible table's query if due, and every few seconds re-reads the
+/// unread count and the actor's rights.
 pub(super) fn refresh(app: &mut App) {
-    poll(app);
-    let height = app.table_height();
-    let worker = matches!(app.loader, Loader::Worker { .. });
     let Some(ws) = app.ws() else { return };
     let i = slot(ws.screen);
     let session = ws.session.clone();
     let l = &mut ws.lists[i];
-    if l.dirty && !(l.loading && worker) {
+    // One query per table at a time: keys typed meanwhile only bump the
+    // generation, and the newest query goes out when the answer lands.
+    if l.dirty && !l.loading {
         l.dirty = false;
         l.loading = true;
         let count_all = ws.all_totals[i].is_none()
             && (!l.filter_text.trim().is_empty() || !l.filters.labels(l.screen).is_empty());
-        let job = Job {
-            slot: i,
-            generation: l.generation,
-            query: l.query(session.collaborator_id),
-            session,
-            count_all,
-        };
-        match &app.loader {
-            Loader::Inline => {
-                let done = loader::run(&app.crm, &job);
-                take(app, done, height);
-            }
-            Loader::Worker { jobs, .. } => {
-                if jobs.send(job).is_err() {
-                    app.loader = Loader::Inline;
-                }
-            }
-        }
+        let generation = l.generation;
+        let query = l.query(session.collaborator_id);
+        app.send(
+            Tag::List {
+                slot: i,
+                generation,
+            },
+            Box::new(move |crm| {
+                let answer = fetch_page(crm, &session, &query, count_all);
+                Box::new(move |app: &mut App| take(app, i, generation, answer))
+            }),
+        );
     }
     let due = app
         .workspace()
@@ -116,77 +130,98 @@ pub(super) fn refresh(app: &mut App) {
     }
 }
 
-pub(super) fn poll(app: &mut App) {
-    let height = app.table_height();
-    let mut done = Vec::new();
-    if let Loader::Worker { done: rx, .. } = &app.loader {
-        while let Ok(d) = rx.try_recv() {
-            done.push(d);
-        }
-    }
-    for d in done {
-        take(app, d, height);
-    }
+/// A page and, when filtered, the unfiltered count.
+type Answer = (Result<PageData, crate::Error>, Option<String>);
+
+fn fetch_page(crm: &Crm, session: &Session, query: &ListQuery, count_all: bool) -> Answer {
+    let result = fetch(crm, session, query);
+    let all_total = if count_all {
+        let mut q = query.clone();
+        q.filter_text.clear();
+        q.filters = Filters::default();
+        q.offset = 0;
+        q.limit = 0;
+        q.exact_count = false;
+        fetch(crm, session, &q).ok().map(|p| p.total_label())
+    } else {
+        None
+    };
+    (result, all_total)
 }
 
-pub(super) fn take(app: &mut App, d: loader::Done, height: usize) {
+fn take(app: &mut App, slot: usize, generation: u64, (result, all_total): Answer) {
+    let height = app.table_height();
     let Some(ws) = app.ws() else { return };
-    let Some(l) = ws.lists.get_mut(d.slot) else {
+    let Some(l) = ws.lists.get_mut(slot) else {
         return;
     };
-    match d.result {
+    // Whatever it answers, the query is no longer on its way; a stale answer
+    // leaves the list dirty, so the newest query is sent next.
+    l.loading = false;
+    match result {
         Ok(page) => {
-            if l.accept(d.generation, page) {
+            if l.accept(generation, page) {
                 l.scroll_into_view(height);
                 if l.needs_window() {
                     l.invalidate();
                 }
-                if let Some(t) = d.all_total {
-                    ws.all_totals[d.slot] = Some(t);
+                if let Some(t) = all_total {
+                    ws.all_totals[slot] = Some(t);
                 }
             }
         }
         Err(e) => {
-            if d.generation == l.generation {
-                l.loading = false;
+            if generation == l.generation {
+                app.fail(e);
             }
-            app.fail(e);
         }
     }
 }
 
-/// Re-reads the unread count and the actor: a deactivated account is locked out,
-/// a changed role changes what is offered at once.
+/// Re-reads the unread count and the actor on the worker: a deactivated account
+/// is locked out, a changed role changes what is offered at once.
 pub(super) fn refresh_now(app: &mut App) {
-    let Some(ws) = app.workspace() else { return };
+    let Some(ws) = app.ws() else { return };
+    // Not again before this answer (or the next period).
+    ws.last_refresh = Instant::now();
     let session = ws.session.clone();
-    let actor = app.crm.actor(&session);
-    if actor.as_ref().is_ok_and(|a| a.active) {
-        if let Err(e) = app.crm.refresh_reminders(&session) {
-            crate::telemetry::report_error(&e);
-        }
-    }
-    let unread = app.crm.unread_notifications(&session);
-    match actor {
-        Ok(a) if !a.active => {
-            app.lock("Your account was deactivated.");
-        }
-        Ok(a) => with_ws(app, |ws| {
-            ws.actor = a;
-            ws.session.role = a.role;
-            if let Ok(n) = unread {
-                ws.unread = n;
+    app.background(
+        move |crm| {
+            let actor = crm.actor(&session);
+            let reminders = match &actor {
+                Ok(a) if a.active => crm.refresh_reminders(&session).err(),
+                _ => None,
+            };
+            (actor, crm.unread_notifications(&session), reminders)
+        },
+        |app, (actor, unread, reminders)| match actor {
+            Ok(a) if !a.active => {
+                app.lock("Your account was deactivated.");
             }
-            ws.last_refresh = Instant::now();
-            if !screen_offered(a.role, ws.screen) {
-                ws.screen = Screen::Clients;
+            Ok(a) => {
+                with_ws(app, |ws| {
+                    ws.actor = a;
+                    ws.session.role = a.role;
+                    if let Ok(n) = unread {
+                        ws.unread = n;
+                    }
+                    if !screen_offered(a.role, ws.screen) {
+                        ws.screen = Screen::Clients;
+                    }
+                });
+                // A busy or unreachable database is said, not only logged.
+                if let Some(e) = reminders {
+                    app.fail(e);
+                }
             }
-        }),
-        Err(e) => {
-            with_ws(app, |ws| ws.last_refresh = Instant::now());
-            app.fail(e);
-        }
-    }
+            Err(e) => app.fail(e),
+        },
+    );
+}
+
+/// When [`refresh`] next wants to run on its own (the loop sleeps until then).
+pub(super) fn next_refresh(app: &App) -> Option<Instant> {
+    app.workspace().map(|w| w.last_refresh + REFRESH)
 }
 
 impl Mode {

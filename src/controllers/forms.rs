@@ -2,13 +2,14 @@
 //! choices of its pickers. Saving is [`super::submit`].
 
 pub use super::submit::{submit, Saved};
+use crate::app::state::fields::FieldName as F;
 use crate::app::state::{FormKind, FormState};
-use crate::db::repo::clients::{ClientFilter, ClientSort};
-use crate::db::repo::contracts::{ContractFilter, ContractSort};
-use crate::db::repo::ListParams;
 use crate::domain::time::{show_local, DATETIME_FORMAT_HINT, DATE_FORMAT_HINT};
 use crate::domain::Role;
 use crate::error::Result;
+use crate::services::query::ListParams;
+use crate::services::query::{ClientFilter, ClientSort};
+use crate::services::query::{ContractFilter, ContractSort};
 use crate::session::Session;
 use crate::ui::widgets::{Field, FieldKind, Form};
 use crate::Crm;
@@ -33,15 +34,15 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
             kind,
             "New client",
             vec![
-                line("full_name", "Full name").required(),
-                line("email", "E-mail").required(),
-                line("phone", "Phone").hint("e.g. +33 6 12 34 56 78"),
-                line("company_name", "Company"),
-                line("first_contact", "First contact")
+                line(F::FullName.as_str(), "Full name").required(),
+                line(F::Email.as_str(), "E-mail").required(),
+                line(F::Phone.as_str(), "Phone").hint("e.g. +33 6 12 34 56 78"),
+                line(F::CompanyName.as_str(), "Company"),
+                line(F::FirstContact.as_str(), "First contact")
                     .required()
                     .hint(DATE_FORMAT_HINT)
                     .with_value(&today),
-                line("last_contact", "Last contact")
+                line(F::LastContact.as_str(), "Last contact")
                     .required()
                     .hint(DATE_FORMAT_HINT)
                     .with_value(&today),
@@ -57,19 +58,21 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                 kind,
                 &format!("Edit client · {}", c.full_name),
                 vec![
-                    line("full_name", "Full name")
+                    line(F::FullName.as_str(), "Full name")
                         .required()
                         .with_value(&c.full_name),
-                    line("email", "E-mail").required().with_value(&c.email),
-                    line("phone", "Phone")
+                    line(F::Email.as_str(), "E-mail")
+                        .required()
+                        .with_value(&c.email),
+                    line(F::Phone.as_str(), "Phone")
                         .hint("e.g. +33 6 12 34 56 78")
                         .with_value(&c.phone),
-                    line("company_name", "Company").with_value(&c.company_name),
-                    line("first_contact", "First contact")
+                    line(F::CompanyName.as_str(), "Company").with_value(&c.company_name),
+                    line(F::FirstContact.as_str(), "First contact")
                         .required()
                         .hint(DATE_FORMAT_HINT)
                         .with_value(&c.first_contact.to_string()),
-                    line("last_contact", "Last contact")
+                    line(F::LastContact.as_str(), "Last contact")
                         .required()
                         .hint(DATE_FORMAT_HINT)
                         .with_value(&c.last_contact.to_string()),
@@ -77,7 +80,7 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
             )
         }
         FormKind::NewContract { client } => {
-            let mut client_field = Field::new("client", "Client", FieldKind::Picker)
+            let mut client_field = Field::new(F::Client.as_str(), "Client", FieldKind::Picker)
                 .required()
                 .hint("Enter: choose");
             if let Some(id) = client {
@@ -89,7 +92,7 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                 "New contract",
                 vec![
                     client_field,
-                    line("total", "Total (€)")
+                    line(F::Total.as_str(), "Total (€)")
                         .required()
                         .hint("1234.56 or 1 234,56"),
                 ],
@@ -104,7 +107,7 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
             let mut s = state(
                 kind,
                 &format!("Edit contract #{id} · {}", d.client.full_name),
-                vec![line("total", "Total (€)")
+                vec![line(F::Total.as_str(), "Total (€)")
                     .required()
                     .hint("1234.56 or 1 234,56")
                     .with_value(&d.contract.total().plain())],
@@ -118,10 +121,10 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                 kind,
                 &format!("Payment on contract #{contract} · {}", d.client.full_name),
                 vec![
-                    line("amount", "Amount (€)")
+                    line(F::Amount.as_str(), "Amount (€)")
                         .required()
                         .hint("1234.56 or 1 234,56"),
-                    line("received_on", "Received on")
+                    line(F::ReceivedOn.as_str(), "Received on")
                         .required()
                         .hint(DATE_FORMAT_HINT)
                         .with_value(&today),
@@ -131,9 +134,10 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
             s
         }
         FormKind::NewEvent { contract } => {
-            let mut contract_field = Field::new("contract", "Contract", FieldKind::Picker)
-                .required()
-                .hint("Enter: choose (signed, of your clients)");
+            let mut contract_field =
+                Field::new(F::Contract.as_str(), "Contract", FieldKind::Picker)
+                    .required()
+                    .hint("Enter: choose (signed, of your clients)");
             if let Some(id) = contract {
                 let d = crm.get_contract(id)?;
                 contract_field =
@@ -147,7 +151,7 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                 id,
                 version: d.event.version,
             };
-            let contract = Field::new("contract", "Contract", FieldKind::Picker)
+            let contract = Field::new(F::Contract.as_str(), "Contract", FieldKind::Picker)
                 .with_choice(
                     d.contract.id,
                     format!("#{} · {}", d.contract.id, d.client.full_name),
@@ -164,11 +168,11 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                 kind,
                 "New collaborator",
                 vec![
-                    line("full_name", "Full name").required(),
-                    line("email", "E-mail").required(),
-                    line("phone", "Phone"),
+                    line(F::FullName.as_str(), "Full name").required(),
+                    line(F::Email.as_str(), "E-mail").required(),
+                    line(F::Phone.as_str(), "Phone"),
                     role_field(session, None),
-                    Field::new("password", "Initial password", FieldKind::Masked)
+                    Field::new(F::Password.as_str(), "Initial password", FieldKind::Masked)
                         .required()
                         .hint("12+ characters; changed at first login"),
                 ],
@@ -189,11 +193,13 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                     c.full_name, c.employee_number
                 ),
                 vec![
-                    line("full_name", "Full name")
+                    line(F::FullName.as_str(), "Full name")
                         .required()
                         .with_value(&c.full_name),
-                    line("email", "E-mail").required().with_value(&c.email),
-                    line("phone", "Phone").with_value(c.phone.as_deref().unwrap_or("")),
+                    line(F::Email.as_str(), "E-mail")
+                        .required()
+                        .with_value(&c.email),
+                    line(F::Phone.as_str(), "Phone").with_value(c.phone.as_deref().unwrap_or("")),
                     role_field(session, Some(c.role())),
                 ],
             )
@@ -204,8 +210,8 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                 kind,
                 &format!("Reset password · {}", c.full_name),
                 vec![
-                    Field::new("password", "New password", FieldKind::Masked).required(),
-                    Field::new("confirm", "Repeat", FieldKind::Masked).required(),
+                    Field::new(F::Password.as_str(), "New password", FieldKind::Masked).required(),
+                    Field::new(F::Confirm.as_str(), "Repeat", FieldKind::Masked).required(),
                 ],
             );
             s.note = "They will have to change it at their next login.".into();
@@ -216,12 +222,16 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                 kind,
                 "Change your password",
                 vec![
-                    Field::new("current_password", "Current password", FieldKind::Masked)
-                        .required(),
-                    Field::new("new_password", "New password", FieldKind::Masked)
+                    Field::new(
+                        F::CurrentPassword.as_str(),
+                        "Current password",
+                        FieldKind::Masked,
+                    )
+                    .required(),
+                    Field::new(F::NewPassword.as_str(), "New password", FieldKind::Masked)
                         .required()
                         .hint("12+ characters"),
-                    Field::new("confirm", "Repeat", FieldKind::Masked).required(),
+                    Field::new(F::Confirm.as_str(), "Repeat", FieldKind::Masked).required(),
                 ],
             );
             if forced {
@@ -241,7 +251,7 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
             if h.clients > 0 {
                 fields.push(
                     Field::new(
-                        "clients_to",
+                        F::ClientsTo,
                         format!("{} client(s) go to", h.clients),
                         FieldKind::Picker,
                     )
@@ -251,7 +261,7 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
             if h.upcoming_events > 0 {
                 fields.push(
                     Field::new(
-                        "events_to",
+                        F::EventsTo,
                         format!("{} event(s) go to", h.upcoming_events),
                         FieldKind::Picker,
                     )
@@ -259,7 +269,8 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                 );
             }
             fields.push(
-                line("leave", "Leave unassigned").hint("type yes to leave them without anyone"),
+                line(F::Leave.as_str(), "Leave unassigned")
+                    .hint("type yes to leave them without anyone"),
             );
             let mut s = state(
                 kind,
@@ -276,25 +287,26 @@ fn event_fields(contract: Field, e: Option<&crate::db::models::Event>) -> Vec<Fi
     let v = |f: fn(&crate::db::models::Event) -> String| e.map(f).unwrap_or_default();
     vec![
         contract,
-        line("name", "Name")
+        line(F::Name.as_str(), "Name")
             .required()
             .with_value(&v(|e| e.name.clone())),
-        line("starts_at", "Start")
+        line(F::StartsAt.as_str(), "Start")
             .required()
             .hint(DATETIME_FORMAT_HINT)
             .with_value(&v(|e| show_local(e.starts_at))),
-        line("ends_at", "End")
+        line(F::EndsAt.as_str(), "End")
             .required()
             .hint(DATETIME_FORMAT_HINT)
             .with_value(&v(|e| show_local(e.ends_at))),
-        line("location", "Location").with_value(&v(|e| e.location.clone())),
-        line("attendees", "Attendees").with_value(&v(|e| e.attendees.to_string())),
-        Field::new("notes", "Notes", FieldKind::MultiLine(5)).with_value(&v(|e| e.notes.clone())),
+        line(F::Location.as_str(), "Location").with_value(&v(|e| e.location.clone())),
+        line(F::Attendees.as_str(), "Attendees").with_value(&v(|e| e.attendees.to_string())),
+        Field::new(F::Notes.as_str(), "Notes", FieldKind::MultiLine(5))
+            .with_value(&v(|e| e.notes.clone())),
     ]
 }
 
 fn role_field(session: &Session, current: Option<Role>) -> Field {
-    let f = Field::new("role", "Role", FieldKind::Picker)
+    let f = Field::new(F::Role.as_str(), "Role", FieldKind::Picker)
         .required()
         .hint("Enter: choose");
     let _ = session;
@@ -320,8 +332,8 @@ pub fn choices(
     kind: &FormKind,
     field: &str,
 ) -> Result<Vec<(i64, String)>> {
-    Ok(match field {
-        "client" => crm
+    Ok(match field.parse::<F>() {
+        Ok(F::Client) => crm
             .list_clients(
                 &ClientFilter::default(),
                 ClientSort::Name,
@@ -339,7 +351,7 @@ pub fn choices(
                 )
             })
             .collect(),
-        "contract" => {
+        Ok(F::Contract) => {
             let mine = if session.role == Role::Sales {
                 Some(session.collaborator_id)
             } else {
@@ -372,13 +384,13 @@ pub fn choices(
             })
             .collect()
         }
-        "role" => Role::ALL
+        Ok(F::Role) => Role::ALL
             .iter()
             .filter(|r| session.role == Role::Admin || **r != Role::Admin)
             .map(|r| (role_id(*r), r.label().to_string()))
             .collect(),
-        "clients_to" | "sales_contact" => staff(crm, Role::Sales, kind)?,
-        "events_to" | "support" => staff(crm, Role::Support, kind)?,
+        Ok(F::ClientsTo | F::SalesContact) => staff(crm, Role::Sales, kind)?,
+        Ok(F::EventsTo | F::Support) => staff(crm, Role::Support, kind)?,
         _ => Vec::new(),
     })
 }

@@ -1,6 +1,7 @@
 //! Saving a form: its text is parsed (dates, money, numbers) and becomes a service
 //! call. Parse errors and the services' refusals come back as messages at fields.
 
+use crate::app::state::fields::FieldName as F;
 use chrono::NaiveDate;
 
 use super::forms::role_from_id;
@@ -35,14 +36,14 @@ pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
     let saved = |m: String, open: Option<(Entity, i64)>| Ok(Saved { message: m, open });
     match &st.kind {
         FormKind::NewClient | FormKind::EditClient { .. } => {
-            let first_contact = date_field(f, "first_contact", &mut errs);
-            let last_contact = date_field(f, "last_contact", &mut errs);
+            let first_contact = date_field(f, F::FirstContact.as_str(), &mut errs);
+            let last_contact = date_field(f, F::LastContact.as_str(), &mut errs);
             finish(errs)?;
             let input = ClientInput {
-                full_name: text(f, "full_name"),
-                email: text(f, "email"),
-                phone: text(f, "phone"),
-                company_name: text(f, "company_name"),
+                full_name: text(f, F::FullName.as_str()),
+                email: text(f, F::Email.as_str()),
+                phone: text(f, F::Phone.as_str()),
+                company_name: text(f, F::CompanyName.as_str()),
                 first_contact,
                 last_contact,
             };
@@ -61,11 +62,11 @@ pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
             }
         }
         FormKind::NewContract { .. } => {
-            let client = f.choice("client").map(|(id, _)| id);
-            let total = money(f, "total", &mut errs);
+            let client = f.choice(F::Client.as_str()).map(|(id, _)| id);
+            let total = money(f, F::Total.as_str(), &mut errs);
             if client.is_none() {
                 errs.push(FieldError {
-                    field: "client",
+                    field: F::Client.as_str(),
                     message: "choose a client".into(),
                 });
             }
@@ -77,14 +78,14 @@ pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
             )
         }
         FormKind::EditContract { id, version } => {
-            let total = money(f, "total", &mut errs);
+            let total = money(f, F::Total.as_str(), &mut errs);
             finish(errs)?;
             crm.update_contract(session, *id, *version, total)?;
             saved(format!("Contract #{id} saved"), None)
         }
         FormKind::Payment { contract } => {
-            let amount = money(f, "amount", &mut errs);
-            let received = date_field(f, "received_on", &mut errs);
+            let amount = money(f, F::Amount.as_str(), &mut errs);
+            let received = date_field(f, F::ReceivedOn.as_str(), &mut errs);
             finish(errs)?;
             crm.record_payment(session, *contract, amount, received)?;
             let due = crm.get_contract(*contract)?.contract.due();
@@ -95,10 +96,10 @@ pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
         }
         FormKind::NewEvent { .. } | FormKind::EditEvent { .. } => {
             let input = event_input(f, &mut errs);
-            let contract = f.choice("contract").map(|(id, _)| id);
+            let contract = f.choice(F::Contract.as_str()).map(|(id, _)| id);
             if contract.is_none() {
                 errs.push(FieldError {
-                    field: "contract",
+                    field: F::Contract.as_str(),
                     message: "choose a signed contract".into(),
                 });
             }
@@ -118,18 +119,20 @@ pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
             }
         }
         FormKind::NewCollaborator | FormKind::EditCollaborator { .. } => {
-            let role = f.choice("role").and_then(|(id, _)| role_from_id(id));
+            let role = f
+                .choice(F::Role.as_str())
+                .and_then(|(id, _)| role_from_id(id));
             if role.is_none() {
                 errs.push(FieldError {
-                    field: "role",
+                    field: F::Role.as_str(),
                     message: "choose a role".into(),
                 });
             }
             finish(errs)?;
-            let phone = text(f, "phone");
+            let phone = text(f, F::Phone.as_str());
             let input = CollaboratorInput {
-                full_name: text(f, "full_name"),
-                email: text(f, "email"),
+                full_name: text(f, F::FullName.as_str()),
+                email: text(f, F::Email.as_str()),
                 phone: (!phone.trim().is_empty()).then_some(phone),
                 role: role.unwrap_or(Role::Support),
             };
@@ -139,7 +142,8 @@ pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
                     saved(format!("{} saved", input.full_name.trim()), None)
                 }
                 _ => {
-                    let id = crm.create_collaborator(session, &input, &text(f, "password"))?;
+                    let id =
+                        crm.create_collaborator(session, &input, &text(f, F::Password.as_str()))?;
                     let no = crm.get_collaborator(id)?.employee_number;
                     saved(
                         format!("{} created as {no}", input.full_name.trim()),
@@ -149,9 +153,12 @@ pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
             }
         }
         FormKind::ResetPassword { id } => {
-            let (p, c) = (text(f, "password"), text(f, "confirm"));
+            let (p, c) = (text(f, F::Password.as_str()), text(f, F::Confirm.as_str()));
             if p != c {
-                return Err(Error::field("confirm", "the two passwords differ"));
+                return Err(Error::field(
+                    F::Confirm.as_str(),
+                    "the two passwords differ",
+                ));
             }
             crm.reset_password(session, *id, &p)?;
             saved(
@@ -160,18 +167,26 @@ pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
             )
         }
         FormKind::ChangePassword { .. } => {
-            let (p, c) = (text(f, "new_password"), text(f, "confirm"));
+            let (p, c) = (
+                text(f, F::NewPassword.as_str()),
+                text(f, F::Confirm.as_str()),
+            );
             if p != c {
-                return Err(Error::field("confirm", "the two passwords differ"));
+                return Err(Error::field(
+                    F::Confirm.as_str(),
+                    "the two passwords differ",
+                ));
             }
-            crm.change_own_password(session, &text(f, "current_password"), &p)?;
+            crm.change_own_password(session, &text(f, F::CurrentPassword.as_str()), &p)?;
             saved("Password changed".into(), None)
         }
         FormKind::Deactivate { id, version } => {
-            let leave = text(f, "leave").trim().eq_ignore_ascii_case("yes");
+            let leave = text(f, F::Leave.as_str())
+                .trim()
+                .eq_ignore_ascii_case("yes");
             let handover = Handover {
-                clients_to: f.choice("clients_to").map(|(id, _)| id),
-                events_to: f.choice("events_to").map(|(id, _)| id),
+                clients_to: f.choice(F::ClientsTo.as_str()).map(|(id, _)| id),
+                events_to: f.choice(F::EventsTo.as_str()).map(|(id, _)| id),
                 leave_unassigned: leave,
             };
             crm.set_collaborator_active(session, *id, *version, false, handover)?;
@@ -226,9 +241,9 @@ fn event_input(f: &Form, errs: &mut Vec<FieldError>) -> EventInput {
             chrono::NaiveDateTime::default()
         }
     };
-    let starts_at = when("starts_at");
-    let ends_at = when("ends_at");
-    let att = text(f, "attendees");
+    let starts_at = when(F::StartsAt.as_str());
+    let ends_at = when(F::EndsAt.as_str());
+    let att = text(f, F::Attendees.as_str());
     let attendees = if att.trim().is_empty() {
         0
     } else {
@@ -236,7 +251,7 @@ fn event_input(f: &Form, errs: &mut Vec<FieldError>) -> EventInput {
             Ok(n) if n >= 0 => n,
             _ => {
                 errs.push(FieldError {
-                    field: "attendees",
+                    field: F::Attendees.as_str(),
                     message: "a whole number, 0 or more".into(),
                 });
                 0
@@ -244,12 +259,12 @@ fn event_input(f: &Form, errs: &mut Vec<FieldError>) -> EventInput {
         }
     };
     EventInput {
-        name: text(f, "name"),
+        name: text(f, F::Name.as_str()),
         starts_at,
         ends_at,
-        location: text(f, "location"),
+        location: text(f, F::Location.as_str()),
         attendees,
-        notes: text(f, "notes"),
+        notes: text(f, F::Notes.as_str()),
     }
 }
 

@@ -32,6 +32,40 @@ pub fn terms(filter: &str) -> Vec<String> {
         .collect()
 }
 
+/// Characters a terminal obeys rather than shows: C0 and C1 controls, DEL, and
+/// the bidi embedding, override and isolate controls. Stored text must not hold
+/// them (they are refused on input) and the screen never prints them raw.
+pub fn is_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Refuses control characters in a field; `multiline` lets newlines, tabs and
+/// the carriage returns of pasted Windows text through (notes).
+pub fn check_no_controls(
+    field: &'static str,
+    value: &str,
+    multiline: bool,
+) -> Result<(), crate::error::FieldError> {
+    let bad = value
+        .chars()
+        .find(|c| is_control(*c) && !(multiline && matches!(c, '\n' | '\r' | '\t')));
+    match bad {
+        None => Ok(()),
+        Some(c) => Err(crate::error::FieldError {
+            field,
+            message: format!(
+                "must not contain control characters (found U+{:04X}){}",
+                c as u32,
+                if multiline {
+                    ""
+                } else {
+                    "; this field is one line"
+                }
+            ),
+        }),
+    }
+}
+
 /// Rejects text that storage or the terminal cannot carry faithfully.
 pub fn check_plain(
     field: &'static str,

@@ -43,4 +43,11 @@ impl Crm {
             }))
         })
     }
+
+    /// The record an audit entry is about, to open it from the trail.
+    pub fn audit_target(&self, session: &Session, id: i64) -> Result<(String, i64)> {
+        let actor = self.actor(session)?;
+        crate::policy::authorize(&actor, &Action::ViewAudit)?;
+        self.db().read(|c| repo::target(c, id))
+    }
 }

@@ -44,7 +44,7 @@ fn check(i: &EventInput) -> Result<()> {
     let mut c = Checks::default();
     c.text("name", &i.name, true, 200);
     c.text("location", &i.location, false, 500);
-    c.text("notes", &i.notes, false, 20_000);
+    c.multiline("notes", &i.notes, false, 20_000);
     if i.ends_at <= i.starts_at {
         c.push("ends_at", "must be after the start");
     }

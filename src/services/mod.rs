@@ -16,6 +16,17 @@ pub mod operator;
 pub mod password;
 pub mod validate;
 
+/// The parameters, filters and sort orders of the list services, for callers
+/// above the services (the UI, scripts): they name them here, never `db::repo`.
+pub mod query {
+    pub use crate::db::repo::audit::AuditFilter;
+    pub use crate::db::repo::clients::{ClientFilter, ClientSort};
+    pub use crate::db::repo::collaborators::{CollaboratorFilter, CollaboratorSort};
+    pub use crate::db::repo::contracts::{ContractFilter, ContractSort};
+    pub use crate::db::repo::events::{EventFilter, EventSort, TimeWindow};
+    pub use crate::db::repo::{group_thousands, ListParams, Page};
+}
+
 use chrono::NaiveDateTime;
 
 use crate::config::CrmConfig;

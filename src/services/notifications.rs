@@ -90,6 +90,46 @@ impl Crm {
         })
     }
 
+    /// Opens one of my notifications: marks it read and says which record it is
+    /// about (entity name, id).
+    pub fn open_notification(&self, session: &Session, id: i64) -> Result<(String, i64)> {
+        let now = self.now();
+        self.write(session, |c, actor| {
+            let n = repo::get(c, id)?;
+            let p = permit(
+                actor,
+                Action::ReadNotification {
+                    recipient: n.recipient_id,
+                },
+            )?;
+            if n.read_at.is_none() {
+                repo::mark_read(c, &p, id, now)?;
+            }
+            Ok((n.entity, n.record_id))
+        })
+    }
+
+    /// Marks every unread notification of mine read, in one transaction.
+    pub fn mark_all_notifications_read(&self, session: &Session) -> Result<()> {
+        let now = self.now();
+        let all = ListParams {
+            limit: 10_000,
+            ..Default::default()
+        };
+        self.write(session, |c, actor| {
+            let p = permit(
+                actor,
+                Action::ReadNotification {
+                    recipient: actor.id,
+                },
+            )?;
+            for n in repo::list(c, actor.id, true, &all)?.rows {
+                repo::mark_read(c, &p, n.id, now)?;
+            }
+            Ok(())
+        })
+    }
+
     /// Adds a reminder for each of my events starting within 7 days, once per event.
     /// Called at login and on the periodic refresh; returns how many were added.
     pub fn refresh_reminders(&self, session: &Session) -> Result<usize> {

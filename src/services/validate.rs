@@ -2,7 +2,7 @@
 
 use email_address::EmailAddress;
 
-use crate::domain::text::check_plain;
+use crate::domain::text::{check_no_controls, check_plain};
 use crate::error::{Error, FieldError, Result};
 
 /// Gathers field errors so a form shows all of them at once.
@@ -17,13 +17,32 @@ impl Checks {
         });
     }
 
-    /// Required text, trimmed, at most `max` characters, no NUL.
+    /// Required text, trimmed, at most `max` characters, one line, no control
+    /// character (a stored escape sequence would drive the terminal that shows it).
     pub fn text(&mut self, field: &'static str, value: &str, required: bool, max: usize) {
+        self.checked(field, value, required, max, false);
+    }
+
+    /// The same for text of several lines (notes): newlines and tabs allowed.
+    pub fn multiline(&mut self, field: &'static str, value: &str, required: bool, max: usize) {
+        self.checked(field, value, required, max, true);
+    }
+
+    fn checked(
+        &mut self,
+        field: &'static str,
+        value: &str,
+        required: bool,
+        max: usize,
+        multiline: bool,
+    ) {
         if required && value.trim().is_empty() {
             self.push(field, "required");
             return;
         }
-        if let Err(e) = check_plain(field, value, max) {
+        if let Err(e) =
+            check_plain(field, value, max).and_then(|()| check_no_controls(field, value, multiline))
+        {
             self.0.push(e);
         }
     }
@@ -93,6 +112,16 @@ mod tests {
         c.phone("phone", "+1 234 567 8901");
         c.email("email", "kevin@startup.io");
         assert!(c.0.is_empty(), "{:?}", c.0);
+        c.text("name", "Kevin Casey", true, 100);
+        c.multiline("notes", "line one\n\tline two", false, 100);
+        assert!(c.0.is_empty(), "{:?}", c.0);
+        c.text("name", "a\x1b]0;pwned\x07", true, 100);
+        c.text("name", "two\nlines", true, 100);
+        c.multiline("notes", "\x1b[2J", false, 100);
+        c.multiline("notes", "\u{9b}5m", false, 100);
+        c.text("name", "abc\u{202E}", true, 100);
+        assert_eq!(c.0.len(), 5, "{:?}", c.0);
+        c.0.clear();
         c.phone("phone", "call me");
         c.email("email", "kevin@");
         assert_eq!(c.0.len(), 2);

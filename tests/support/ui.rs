@@ -1,5 +1,6 @@
 //! Drives the real App with keys, as a person at the keyboard would, on any
-//! backend's database. Queries run inline, so every key's effect is visible at once.
+//! backend's database. Calls run on the worker as in the terminal; each
+//! key waits for the answers it asked for, so its effect is visible at once.
 
 #![allow(dead_code)]
 
@@ -24,14 +25,15 @@ impl Ui {
             Keymap::defaults(),
             Theme::monochrome(),
         );
+        app.use_worker();
         app.size = (120, 40);
-        app.tick();
+        app.settle();
         Ui { app }
     }
 
     pub fn key(&mut self, code: KeyCode) -> &mut Self {
         self.app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-        self.app.tick();
+        self.app.settle();
         self
     }
 
@@ -42,7 +44,7 @@ impl Ui {
     pub fn ctrl(&mut self, c: char) -> &mut Self {
         self.app
             .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-        self.app.tick();
+        self.app.settle();
         self
     }
 
@@ -51,7 +53,7 @@ impl Ui {
             self.app
                 .handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
         }
-        self.app.tick();
+        self.app.settle();
         self
     }
 
@@ -144,7 +146,7 @@ impl Ui {
     /// The screen as text, as a person would read it.
     pub fn screen_text(&self) -> String {
         let mut term = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
-        term.draw(|f| epicevents::ui::screens::render(&self.app, f))
+        term.draw(|f| epicevents::ui::screens::render(&self.app.view(), f))
             .expect("draw");
         let buf = term.backend().buffer();
         let mut out = String::new();

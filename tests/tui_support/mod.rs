@@ -1,5 +1,5 @@
 //! Driving the real terminal app in tests: a demo database with a fixed clock, an
-//! `App` on it with the inline loader, keys typed one by one, frames drawn on
+//! `App` on it with the database worker (each key settles), keys typed one by one, frames drawn on
 //! ratatui's in-memory backend.
 
 #![allow(dead_code)]
@@ -59,7 +59,8 @@ pub fn app(db: &TestDb) -> App {
 
 pub fn app_with(db: &TestDb, opts: AppOptions, keymap: Keymap, theme: Theme) -> App {
     let mut app = App::new(db.crm.clone(), opts, keymap, theme);
-    app.tick();
+    app.use_worker();
+    app.settle();
     app
 }
 
@@ -74,12 +75,12 @@ pub fn ctrl(c: char) -> KeyEvent {
 /// One key, then a tick so whatever query it asked for runs.
 pub fn press(app: &mut App, code: KeyCode) {
     app.handle_key(key(code));
-    app.tick();
+    app.settle();
 }
 
 pub fn press_ctrl(app: &mut App, c: char) {
     app.handle_key(ctrl(c));
-    app.tick();
+    app.settle();
 }
 
 /// A character key (`press_char(app, 'u')`).
@@ -123,7 +124,7 @@ pub fn logged_in(db: &TestDb, email: &str) -> App {
 pub fn draw(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal
-        .draw(|f| epicevents::ui::screens::render(app, f))
+        .draw(|f| epicevents::ui::screens::render(&app.view(), f))
         .expect("draw");
     terminal
 }

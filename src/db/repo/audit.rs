@@ -131,6 +131,19 @@ pub fn list(conn: &mut DbConnection, f: &AuditFilter, p: &ListParams) -> Result<
     })
 }
 
+/// The record an entry is about (entity name, id).
+pub fn target(conn: &mut DbConnection, id: i64) -> Result<(String, i64)> {
+    audit_entries::table
+        .find(id)
+        .select((audit_entries::entity, audit_entries::record_id))
+        .first::<(String, i64)>(conn)
+        .optional()?
+        .ok_or(crate::error::Error::NotFound {
+            entity: "audit entry",
+            id,
+        })
+}
+
 /// Decodes the JSON `changes` column.
 pub fn changes_of(entry: &AuditEntry) -> Vec<FieldChange> {
     serde_json::from_str(&entry.changes).unwrap_or_default()

@@ -10,7 +10,7 @@ use crate::db::{Backend, DbConnection};
 use crate::error::{unique_violation_to_field, Error, Result};
 use crate::policy::Permit;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::VariantArray)]
 pub enum ClientSort {
     #[default]
     Name,
@@ -21,13 +21,7 @@ pub enum ClientSort {
 }
 
 impl ClientSort {
-    pub const ALL: [ClientSort; 5] = [
-        ClientSort::Name,
-        ClientSort::Company,
-        ClientSort::Email,
-        ClientSort::LastContact,
-        ClientSort::Id,
-    ];
+    pub const ALL: &'static [ClientSort] = <ClientSort as strum::VariantArray>::VARIANTS;
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

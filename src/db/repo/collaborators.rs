@@ -13,7 +13,7 @@ use crate::domain::Role;
 use crate::error::{unique_violation_to_field, Error, Result};
 use crate::policy::{Actor, Permit};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::VariantArray)]
 pub enum CollaboratorSort {
     #[default]
     Name,
@@ -24,13 +24,8 @@ pub enum CollaboratorSort {
 }
 
 impl CollaboratorSort {
-    pub const ALL: [CollaboratorSort; 5] = [
-        CollaboratorSort::Name,
-        CollaboratorSort::EmployeeNumber,
-        CollaboratorSort::Email,
-        CollaboratorSort::Role,
-        CollaboratorSort::Active,
-    ];
+    pub const ALL: &'static [CollaboratorSort] =
+        <CollaboratorSort as strum::VariantArray>::VARIANTS;
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

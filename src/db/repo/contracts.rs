@@ -11,7 +11,7 @@ use crate::db::{Backend, DbConnection};
 use crate::error::{Error, Result};
 use crate::policy::Permit;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::VariantArray)]
 pub enum ContractSort {
     #[default]
     Id,
@@ -23,14 +23,7 @@ pub enum ContractSort {
 }
 
 impl ContractSort {
-    pub const ALL: [ContractSort; 6] = [
-        ContractSort::Id,
-        ContractSort::Client,
-        ContractSort::Total,
-        ContractSort::Due,
-        ContractSort::Signed,
-        ContractSort::Created,
-    ];
+    pub const ALL: &'static [ContractSort] = <ContractSort as strum::VariantArray>::VARIANTS;
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use crate::db::{Backend, DbConnection};
 use crate::error::{Error, Result};
 use crate::policy::Permit;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::VariantArray)]
 pub enum EventSort {
     #[default]
     Start,
@@ -23,14 +23,7 @@ pub enum EventSort {
 }
 
 impl EventSort {
-    pub const ALL: [EventSort; 6] = [
-        EventSort::Start,
-        EventSort::End,
-        EventSort::Name,
-        EventSort::Client,
-        EventSort::Attendees,
-        EventSort::Id,
-    ];
+    pub const ALL: &'static [EventSort] = <EventSort as strum::VariantArray>::VARIANTS;
 }
 
 /// Which events by time, relative to now. The `t` key cycles through them.

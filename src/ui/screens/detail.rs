@@ -1,21 +1,21 @@
 //! A record's detail view: every field, then its related records.
 
+use crate::ui::sanitize::display;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use crate::app::state::DetailState;
-use crate::app::App;
 use crate::ui::widgets::truncate;
+use crate::ui::Theme;
 
-pub(super) fn render(app: &App, d: &DetailState, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
+pub(super) fn render(theme: &Theme, d: &DetailState, area: Rect, buf: &mut Buffer) {
     Clear.render(area, buf);
     let title = if d.archived {
-        format!(" {} · archived ", d.title)
+        format!(" {} · archived ", display(&d.title))
     } else {
-        format!(" {} ", d.title)
+        format!(" {} ", display(&d.title))
     };
     let block = Block::bordered()
         .border_style(theme.border)
@@ -43,7 +43,7 @@ pub(super) fn render(app: &App, d: &DetailState, area: Rect, buf: &mut Buffer) {
         .map(|(l, v)| {
             Line::from(vec![
                 Span::styled(format!(" {l:>label_w$}  "), theme.field_label),
-                Span::styled(v.clone(), theme.base),
+                Span::styled(display(v).into_owned(), theme.base),
             ])
         })
         .collect();

@@ -6,11 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::app::state::Gate;
-use crate::app::App;
+use crate::ui::view::View;
 use crate::ui::widgets::{centered, StatusBar};
 
-pub(super) fn render(app: &App, g: &Gate, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
+pub(super) fn render(view: &View<'_>, g: &Gate, area: Rect, buf: &mut Buffer) {
+    let theme = view.theme;
     let [body, status] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(StatusBar::HEIGHT)]).areas(area);
     let form_h = g.form.content_height() + 2;
@@ -23,13 +23,16 @@ pub(super) fn render(app: &App, g: &Gate, area: Rect, buf: &mut Buffer) {
     .areas(box_area);
     let title = vec![
         Line::from(Span::styled("Epic Events CRM", theme.title)),
-        Line::from(Span::styled(app.opts.database_label.clone(), theme.muted)),
+        Line::from(Span::styled(view.database_label.to_string(), theme.muted)),
     ];
     Paragraph::new(title).centered().render(head, buf);
     g.form.render(form_area, buf, theme);
     let mut lines = Vec::new();
     if let Some(m) = &g.message {
-        lines.push(Line::from(Span::styled(m.clone(), theme.error)));
+        lines.push(Line::from(Span::styled(
+            crate::ui::sanitize::display(m).into_owned(),
+            theme.error,
+        )));
     }
     if g.first_run {
         if !g.strength.is_empty() {
@@ -39,7 +42,7 @@ pub(super) fn render(app: &App, g: &Gate, area: Rect, buf: &mut Buffer) {
             "No account exists yet: this one will be the administrator.",
             theme.muted,
         )));
-    } else if app.opts.demo_hint {
+    } else if view.demo_hint {
         lines.push(Line::from(Span::styled(
             format!(
                 "Demo data loaded: log in as e.g. mia.martin@epicevents.example, password {}",
@@ -51,9 +54,10 @@ pub(super) fn render(app: &App, g: &Gate, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines)
         .wrap(Wrap { trim: true })
         .render(foot, buf);
-    let hints = app.hints();
+    let pending = view.status.clone();
+    let hints = &view.hints;
     StatusBar::new()
-        .hints(&hints)
-        .toast(app.toast.as_ref())
+        .hints(hints)
+        .toast(pending.as_ref())
         .render(status, buf, theme);
 }

@@ -1,4 +1,4 @@
-//! Screens: pure functions from the app state to a frame. No database call, no
+//! Screens: pure functions from a [`View`] to a frame. No database call, no
 //! clock read; everything drawn was put in the state by the controllers.
 
 mod detail;
@@ -8,21 +8,23 @@ mod workspace;
 use ratatui::Frame;
 
 use crate::action::Screen;
-use crate::app::{App, Mode};
+use crate::app::state::Mode;
+use crate::ui::view::View;
 use crate::ui::widgets::{fits, TooSmall};
 
 /// Draws the whole screen.
-pub fn render(app: &App, f: &mut Frame<'_>) {
+pub fn render(view: &View<'_>, f: &mut Frame<'_>) {
     let area = f.area();
     let buf = f.buffer_mut();
     if !fits(area) {
-        TooSmall.render(area, buf, &app.theme);
+        TooSmall.render(area, buf, view.theme);
         return;
     }
-    match &app.mode {
-        Mode::Gate(g) => gate::render(app, g, area, buf),
-        Mode::Work(ws) => workspace::render(app, ws, area, buf),
+    match view.mode {
+        Mode::Gate(g) => gate::render(view, g, area, buf),
+        Mode::Work(ws) => workspace::render(view, ws, area, buf),
     }
+    crate::ui::sanitize::buffer(f.buffer_mut());
 }
 
 /// Lines under the table given to the selected row's whole text (the audit's

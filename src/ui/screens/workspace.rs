@@ -6,31 +6,30 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use crate::action::{Action, Screen};
-use crate::app::screen_offered;
 use crate::app::state::{Overlay, Workspace};
-use crate::app::App;
 use crate::controllers::list::{columns, newest_first, sort_columns};
+use crate::ui::view::View;
 use crate::ui::widgets::{centered, Column, DataTable, HelpOverlay, SortDirection, StatusBar};
 
-pub(super) fn render(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
+pub(super) fn render(view: &View<'_>, ws: &Workspace, area: Rect, buf: &mut Buffer) {
+    let theme = view.theme;
     let [tabs, body, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(StatusBar::HEIGHT),
     ])
     .areas(area);
-    render_tabs(app, ws, tabs, buf);
+    render_tabs(view, ws, tabs, buf);
     let [table, preview] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(super::preview_height(ws.screen, body.height)),
     ])
     .areas(body);
-    render_table(app, ws, table, buf);
-    render_preview(app, ws, preview, buf);
+    render_table(view, ws, table, buf);
+    render_preview(view, ws, preview, buf);
     for o in &ws.overlays {
         match o {
-            Overlay::Detail(d) => super::detail::render(app, d, body, buf),
+            Overlay::Detail(d) => super::detail::render(theme, d, body, buf),
             Overlay::Form(f) => {
                 let h = (f.form.content_height() + 2).min(body.height.saturating_sub(2));
                 let w = body.width.saturating_sub(4).min(100);
@@ -47,17 +46,17 @@ pub(super) fn render(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
                 };
                 ratatui::widgets::Clear.render(band, buf);
                 f.form.render(form_area, buf, theme);
-                Paragraph::new(Span::styled(f.note.clone(), theme.muted))
-                    .style(theme.overlay)
-                    .render(note, buf);
+                Paragraph::new(Span::styled(
+                    crate::ui::sanitize::display(&f.note).into_owned(),
+                    theme.muted,
+                ))
+                .style(theme.overlay)
+                .render(note, buf);
             }
             Overlay::Confirm(c) => c.dialog.render(body, buf, theme),
             Overlay::Picker(p) => p.picker.render(body, buf, theme),
             Overlay::Help { scroll } => {
-                let hints = app
-                    .keymap
-                    .hints(&help_contexts(app, ws), |a| app.offered(*a));
-                HelpOverlay::new(&hints)
+                HelpOverlay::new(&view.help)
                     .title("Keys")
                     .scroll(*scroll)
                     .render(body, buf, theme);
@@ -66,9 +65,9 @@ pub(super) fn render(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
     }
     // Moving the selection is obvious and listed under `?`; the status bar keeps
     // its room for what differs per screen and role (filters, open, edit, sign…).
-    let hints: Vec<_> = app
-        .hints()
-        .into_iter()
+    let hints: Vec<_> = view
+        .hints
+        .iter()
         .filter(|h| {
             !matches!(
                 h.action,
@@ -80,7 +79,9 @@ pub(super) fn render(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
                     | Action::Bottom
             )
         })
+        .cloned()
         .collect();
+    let pending = view.status.clone();
     let filters = ws.list().filters.labels(ws.screen);
     let role = ws.session.role.label();
     StatusBar::new()
@@ -88,38 +89,14 @@ pub(super) fn render(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
         .unread(u32::try_from(ws.unread).unwrap_or(u32::MAX))
         .filters(&filters)
         .hints(&hints)
-        .toast(app.toast.as_ref())
+        .toast(pending.as_ref())
         .render(status, buf, theme);
 }
 
-/// The help overlay lists the keys of what is under it.
-fn help_contexts(app: &App, ws: &Workspace) -> Vec<crate::keymap::Context> {
-    use crate::keymap::Context;
-    match ws
-        .overlays
-        .iter()
-        .rev()
-        .find(|o| !matches!(o, Overlay::Help { .. }))
-    {
-        Some(Overlay::Detail(_)) => vec![Context::Detail, Context::Global],
-        _ => {
-            let _ = app;
-            vec![
-                Context::for_screen(ws.screen),
-                Context::Table,
-                Context::Global,
-            ]
-        }
-    }
-}
-
-fn render_tabs(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
+fn render_tabs(view: &View<'_>, ws: &Workspace, area: Rect, buf: &mut Buffer) {
+    let theme = view.theme;
     let mut spans = Vec::new();
-    for s in Screen::ALL {
-        if !screen_offered(ws.actor.role, s) {
-            continue;
-        }
+    for &s in &view.tabs {
         let label = if s == Screen::Notifications && ws.unread > 0 {
             format!(" {} {} ({}) ", s.number(), s.title(), ws.unread)
         } else {
@@ -139,7 +116,7 @@ fn render_tabs(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
-fn render_table(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
+fn render_table(view: &View<'_>, ws: &Workspace, area: Rect, buf: &mut Buffer) {
     let list = ws.list();
     let cols: Vec<Column> = columns(ws.screen)
         .into_iter()
@@ -173,15 +150,15 @@ fn render_table(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
         .sort(sort_col, dir)
         .empty_message(&empty)
         .filter_input(list.editing_filter.then_some(list.filter_text.as_str()))
-        .render(area, buf, &app.theme);
+        .render(area, buf, view.theme);
 }
 
 /// The selected row's whole text under the table, one item a line, wrapped.
-fn render_preview(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
+fn render_preview(view: &View<'_>, ws: &Workspace, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
-    let theme = &app.theme;
+    let theme = view.theme;
     let block = Block::bordered()
         .border_style(theme.border)
         .title(Span::styled(" Changes ", theme.header))
@@ -194,7 +171,12 @@ fn render_preview(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
     let lines: Vec<Line> = if items.len() <= room {
         items
             .iter()
-            .map(|l| Line::from(Span::styled(l.clone(), theme.base)))
+            .map(|l| {
+                Line::from(Span::styled(
+                    crate::ui::sanitize::display(l).into_owned(),
+                    theme.base,
+                ))
+            })
             .collect()
     } else {
         let mut spans = Vec::new();
@@ -202,7 +184,10 @@ fn render_preview(app: &App, ws: &Workspace, area: Rect, buf: &mut Buffer) {
             if i > 0 {
                 spans.push(Span::styled("  ·  ", theme.muted));
             }
-            spans.push(Span::styled(l.clone(), theme.base));
+            spans.push(Span::styled(
+                crate::ui::sanitize::display(l).into_owned(),
+                theme.base,
+            ));
         }
         vec![Line::from(spans)]
     };

@@ -85,7 +85,10 @@ impl ConfirmDialog {
         let inner = block.inner(popup).inner(ratatui::layout::Margin::new(1, 0));
         block.render(popup, buf);
 
-        let lines = vec![Line::from(""), Line::from(self.message.as_str())];
+        let lines = vec![
+            Line::from(""),
+            Line::from(crate::ui::sanitize::display(&self.message)),
+        ];
         Paragraph::new(lines)
             .alignment(Alignment::Center)
             .wrap(Wrap { trim: true })

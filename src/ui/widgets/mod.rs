@@ -33,7 +33,10 @@ fn char_width(c: char) -> usize {
 }
 
 /// `text` cut to at most `width` columns, ending in `…` when something was cut.
+/// Control characters are shown as placeholders first ([`crate::ui::sanitize`]),
+/// so what is cut is what is seen.
 pub fn truncate(text: &str, width: usize) -> String {
+    let text = &*crate::ui::sanitize::display(text);
     if display_width(text) <= width {
         return text.to_string();
     }

@@ -177,7 +177,10 @@ impl Picker {
 
         let prompt = Line::from(vec![
             Span::styled("› ", theme.key_hint),
-            Span::styled(self.query.clone(), theme.base),
+            Span::styled(
+                crate::ui::sanitize::display(&self.query).into_owned(),
+                theme.base,
+            ),
             Span::styled("█", theme.base),
         ]);
         buf.set_line(inner.x, inner.y, &prompt, inner.width);

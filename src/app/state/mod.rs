@@ -3,11 +3,14 @@
 
 use std::time::Instant;
 
+pub mod fields;
+pub mod list;
+
 use crate::action::Screen;
-use crate::controllers::list::ListState;
 use crate::policy::Actor;
 use crate::session::Session;
 use crate::ui::widgets::{ConfirmDialog, Form, Picker};
+pub use list::ListState;
 
 /// Which kind of record a detail view, form or confirmation is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -262,6 +265,13 @@ impl Workspace {
 /// Index of a screen in [`Workspace::lists`].
 pub fn slot(screen: Screen) -> usize {
     Screen::ALL.iter().position(|s| *s == screen).unwrap_or(0)
+}
+
+/// Before login, or logged in.
+#[derive(Debug)]
+pub enum Mode {
+    Gate(Gate),
+    Work(Box<Workspace>),
 }
 
 /// First run (no account yet) or login.

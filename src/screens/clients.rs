@@ -1,0 +1,63 @@
+//! `1 Clients`.
+
+use ratatui::layout::Constraint::{Fill, Length};
+
+use super::{archived_mark, page, ColumnDef, TableScreen};
+use crate::action::Screen;
+use crate::app::state::list::{ListQuery, PageData, RowFacts};
+use crate::error::Result;
+use crate::services::query::{ClientFilter, ClientSort, ListParams};
+use crate::session::Session;
+use crate::Crm;
+
+pub struct Clients;
+
+impl TableScreen for Clients {
+    fn screen(&self) -> Screen {
+        Screen::Clients
+    }
+
+    fn columns(&self) -> Vec<ColumnDef> {
+        vec![
+            ("Name", Fill(3), false),
+            ("Company", Fill(3), false),
+            ("E-mail", Fill(3), false),
+            ("Last contact", Length(12), false),
+            ("Sales contact", Fill(2), false),
+        ]
+    }
+
+    fn sort_columns(&self) -> &'static [usize] {
+        &[0, 1, 2, 3]
+    }
+
+    fn fetch(&self, crm: &Crm, _: &Session, q: &ListQuery, p: &ListParams) -> Result<PageData> {
+        let f = ClientFilter {
+            sales_contact: q.filters.mine.then_some(q.me),
+        };
+        let sort = [
+            ClientSort::Name,
+            ClientSort::Company,
+            ClientSort::Email,
+            ClientSort::LastContact,
+        ][q.sort.min(3)];
+        Ok(page(
+            q,
+            &crm.list_clients(&f, sort, p)?,
+            |r| r.client.id,
+            |r| RowFacts {
+                owner: r.client.sales_contact_id,
+                ..RowFacts::default()
+            },
+            |r| {
+                vec![
+                    archived_mark(&r.client.full_name, r.client.archived_at.is_some()),
+                    r.client.company_name.clone(),
+                    r.client.email.clone(),
+                    r.client.last_contact.to_string(),
+                    r.sales_contact_name.clone().unwrap_or_else(|| "—".into()),
+                ]
+            },
+        ))
+    }
+}

@@ -1,0 +1,74 @@
+//! `2 Contracts`.
+
+use ratatui::layout::Constraint::{Fill, Length};
+
+use super::{archived_mark, page, yes_no, ColumnDef, TableScreen};
+use crate::action::Screen;
+use crate::app::state::list::{ListQuery, PageData, RowFacts};
+use crate::domain::Cents;
+use crate::error::Result;
+use crate::services::query::{ContractFilter, ContractSort, ListParams};
+use crate::session::Session;
+use crate::Crm;
+
+pub struct Contracts;
+
+impl TableScreen for Contracts {
+    fn screen(&self) -> Screen {
+        Screen::Contracts
+    }
+
+    fn columns(&self) -> Vec<ColumnDef> {
+        vec![
+            ("#", Length(7), true),
+            ("Client", Fill(3), false),
+            ("Total", Length(13), true),
+            ("Due", Length(13), true),
+            ("Signed", Length(6), false),
+            ("Sales contact", Fill(2), false),
+        ]
+    }
+
+    fn sort_columns(&self) -> &'static [usize] {
+        &[0, 1, 2, 3, 4]
+    }
+
+    fn fetch(&self, crm: &Crm, _: &Session, q: &ListQuery, p: &ListParams) -> Result<PageData> {
+        let f = ContractFilter {
+            unsigned: q.filters.unsigned,
+            balance_due: q.filters.balance_due,
+            sales_contact: q.filters.mine.then_some(q.me),
+            client: None,
+        };
+        let sort = [
+            ContractSort::Id,
+            ContractSort::Client,
+            ContractSort::Total,
+            ContractSort::Due,
+            ContractSort::Signed,
+        ][q.sort.min(4)];
+        Ok(page(
+            q,
+            &crm.list_contracts(&f, sort, p)?,
+            |r| r.contract.id,
+            |r| RowFacts {
+                owner: r.client.sales_contact_id,
+                signed: r.contract.signed,
+                ..RowFacts::default()
+            },
+            |r| {
+                vec![
+                    archived_mark(
+                        &format!("#{}", r.contract.id),
+                        r.contract.archived_at.is_some(),
+                    ),
+                    r.client.full_name.clone(),
+                    Cents(r.contract.total_cents).display(),
+                    Cents(r.contract.due_cents).display(),
+                    yes_no(r.contract.signed),
+                    r.sales_contact_name.clone().unwrap_or_else(|| "—".into()),
+                ]
+            },
+        ))
+    }
+}

@@ -1,0 +1,127 @@
+//! The table screens, one module each: its columns, its sort orders and how it
+//! fetches its rows (which service, which filters). The [`REGISTRY`] lists
+//! them once; the rest of the app asks it rather than matching on the screen,
+//! so a new screen is a new module and a line here.
+
+mod audit;
+mod clients;
+mod collaborators;
+mod contracts;
+mod events;
+mod notifications;
+
+use ratatui::layout::Constraint;
+
+use crate::action::Screen;
+use crate::app::state::list::{ListQuery, PageData, RowFacts};
+use crate::error::Result;
+use crate::services::query::{ListParams, Page};
+use crate::session::Session;
+use crate::Crm;
+
+/// A column: header, width, right-aligned.
+pub type ColumnDef = (&'static str, Constraint, bool);
+
+/// What a table screen is.
+pub trait TableScreen: Sync {
+    fn screen(&self) -> Screen;
+    /// Headers, widths and alignment: fixed widths for dates, ids and money,
+    /// the rest shares what is left.
+    fn columns(&self) -> Vec<ColumnDef>;
+    /// Which column each sort key orders by (`o` cycles through these).
+    fn sort_columns(&self) -> &'static [usize] {
+        &[0]
+    }
+    /// Whether the natural order is newest first (its "ascending" is newest first).
+    fn newest_first(&self) -> bool {
+        false
+    }
+    /// One window of rows, through the services, as text.
+    fn fetch(
+        &self,
+        crm: &Crm,
+        session: &Session,
+        q: &ListQuery,
+        p: &ListParams,
+    ) -> Result<PageData>;
+}
+
+/// Every table screen, once.
+pub static REGISTRY: [&dyn TableScreen; 6] = [
+    &clients::Clients,
+    &contracts::Contracts,
+    &events::Events,
+    &collaborators::Collaborators,
+    &notifications::Notifications,
+    &audit::Audit,
+];
+
+/// The module of `screen`.
+pub fn of(screen: Screen) -> &'static dyn TableScreen {
+    REGISTRY
+        .iter()
+        .copied()
+        .find(|s| s.screen() == screen)
+        .unwrap_or(REGISTRY[0])
+}
+
+/// The service parameters of a list query.
+pub fn params(q: &ListQuery) -> ListParams {
+    ListParams {
+        terms: crate::domain::text::terms(&q.filter_text),
+        descending: q.descending,
+        offset: q.offset as i64,
+        limit: q.limit as i64,
+        include_archived: q.filters.show_archived,
+        exact_count: q.exact_count,
+    }
+}
+
+/// A service page as rows of text with their ids and policy facts.
+fn page<T>(
+    q: &ListQuery,
+    page: &Page<T>,
+    id: impl Fn(&T) -> i64,
+    facts: impl Fn(&T) -> RowFacts,
+    cells: impl Fn(&T) -> Vec<String>,
+) -> PageData {
+    PageData {
+        offset: q.offset,
+        ids: page.rows.iter().map(id).collect(),
+        facts: page.rows.iter().map(facts).collect(),
+        rows: page.rows.iter().map(cells).collect(),
+        previews: Vec::new(),
+        total: page.total as usize,
+        capped: page.total_capped,
+    }
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+fn archived_mark(s: &str, archived: bool) -> String {
+    if archived {
+        format!("{s} [archived]")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Multi-line values (notes) on one table line.
+pub fn one_line(s: &str) -> String {
+    s.replace(['\n', '\r'], " ⏎ ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_screen_is_registered_once() {
+        for &s in Screen::ALL {
+            assert_eq!(REGISTRY.iter().filter(|r| r.screen() == s).count(), 1);
+            assert!(of(s).sort_columns().len() <= of(s).columns().len());
+        }
+    }
+}

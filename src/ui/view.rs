@@ -1,0 +1,27 @@
+//! What one frame shows, gathered by the app ([`crate::app::App::view`]) so
+//! that drawing is a pure function of it: the screens read this, never the
+//! application with its worker, clock and database handle.
+
+use crate::action::Screen;
+use crate::app::state::Mode;
+use crate::keymap::Hint;
+use crate::ui::widgets::Toast;
+use crate::ui::Theme;
+
+#[derive(Debug)]
+pub struct View<'a> {
+    pub mode: &'a Mode,
+    pub theme: &'a Theme,
+    /// The status line: the pending call's progress, else the last message.
+    pub status: Option<Toast>,
+    /// The key hints of the status bar, only what this role may use here.
+    pub hints: Vec<Hint>,
+    /// The keys of what is under the help overlay, when it is open.
+    pub help: Vec<Hint>,
+    /// The screens this role has, in tab order.
+    pub tabs: Vec<Screen>,
+    /// Where the data is (login screen).
+    pub database_label: &'a str,
+    /// Demo data is loaded: the login screen gives the password.
+    pub demo_hint: bool,
+}
