@@ -10,15 +10,37 @@ use std::fmt;
 
 use strum::VariantArray;
 
-/// One of the six top-level screens, reachable with the keys `1` to `6`. The
-/// list of them is derived, so a new screen cannot be left out of it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, VariantArray)]
+/// The top-level screens, reachable with their number keys. Everything the rest
+/// of the program needs to know about a screen's name is here, on its variant
+/// (number key, title, the `keys.toml` names of its action and section), so a
+/// new screen is one variant, not an edit of every `match`. The list of them is
+/// derived, so a new screen cannot be left out of it.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    VariantArray,
+    strum::IntoStaticStr,
+    strum::EnumProperty,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Screen {
+    #[strum(props(key = "1", title = "Clients", go = "go_clients"))]
     Clients,
+    #[strum(props(key = "2", title = "Contracts", go = "go_contracts"))]
     Contracts,
+    #[strum(props(key = "3", title = "Events", go = "go_events"))]
     Events,
+    #[strum(props(key = "4", title = "Collaborators", go = "go_collaborators"))]
     Collaborators,
+    #[strum(props(key = "5", title = "Notifications", go = "go_notifications"))]
     Notifications,
+    #[strum(props(key = "6", title = "Audit", go = "go_audit"))]
     Audit,
 }
 
@@ -26,16 +48,13 @@ impl Screen {
     /// Every screen in tab order (the order of the number keys).
     pub const ALL: &'static [Screen] = Self::VARIANTS;
 
-    /// The screen's number key, 1 to 6.
+    fn prop(self, name: &str) -> &'static str {
+        strum::EnumProperty::get_str(&self, name).unwrap_or("")
+    }
+
+    /// The screen's number key.
     pub fn number(self) -> u8 {
-        match self {
-            Screen::Clients => 1,
-            Screen::Contracts => 2,
-            Screen::Events => 3,
-            Screen::Collaborators => 4,
-            Screen::Notifications => 5,
-            Screen::Audit => 6,
-        }
+        self.prop("key").parse().unwrap_or(0)
     }
 
     /// The screen for a number key, if any.
@@ -45,27 +64,32 @@ impl Screen {
 
     /// Title shown in the tab bar and in hints.
     pub fn title(self) -> &'static str {
-        match self {
-            Screen::Clients => "Clients",
-            Screen::Contracts => "Contracts",
-            Screen::Events => "Events",
-            Screen::Collaborators => "Collaborators",
-            Screen::Notifications => "Notifications",
-            Screen::Audit => "Audit",
-        }
+        self.prop("title")
+    }
+
+    /// The snake_case name: the screen's section in `keys.toml`.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    /// The `keys.toml` name of the action that shows this screen.
+    fn go_name(self) -> &'static str {
+        self.prop("go")
+    }
+
+    fn index(self) -> usize {
+        Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
     }
 
     /// The next screen in tab order, wrapping around.
     pub fn next(self) -> Screen {
-        let i = usize::from(self.number()) % Screen::ALL.len();
-        Screen::ALL[i]
+        Screen::ALL[(self.index() + 1) % Screen::ALL.len()]
     }
 
     /// The previous screen in tab order, wrapping around.
     pub fn prev(self) -> Screen {
         let len = Screen::ALL.len();
-        let i = (usize::from(self.number()) + len - 2) % len;
-        Screen::ALL[i]
+        Screen::ALL[(self.index() + len - 1) % len]
     }
 }
 
@@ -140,81 +164,79 @@ pub enum Action {
     KeepFilter,
     /// `Esc` on the filter line: clear the filter.
     ClearFilter,
+    /// On a board screen (the dashboard): the full list behind its section
+    /// number `n` (1 to [`Action::SECTIONS`]), filtered as the section is.
+    Section(u8),
 }
 
 impl Action {
+    /// How many sections a board screen may have keys for.
+    pub const SECTIONS: u8 = 6;
+
     /// Every action, in the order the help overlay would list them.
-    pub const ALL: [Action; 55] = [
-        Action::Help,
-        Action::Quit,
-        Action::GoScreen(Screen::Clients),
-        Action::GoScreen(Screen::Contracts),
-        Action::GoScreen(Screen::Events),
-        Action::GoScreen(Screen::Collaborators),
-        Action::GoScreen(Screen::Notifications),
-        Action::GoScreen(Screen::Audit),
-        Action::NextScreen,
-        Action::PrevScreen,
-        Action::Lock,
-        Action::MoveUp,
-        Action::MoveDown,
-        Action::PageUp,
-        Action::PageDown,
-        Action::Top,
-        Action::Bottom,
-        Action::StartFilter,
-        Action::SortNext,
-        Action::SortReverse,
-        Action::Open,
-        Action::New,
-        Action::Edit,
-        Action::Archive,
-        Action::ToggleArchived,
-        Action::Reload,
-        Action::OnlyMine,
-        Action::NotSigned,
-        Action::BalanceDue,
-        Action::Sign,
-        Action::RecordPayment,
-        Action::WithoutSupport,
-        Action::AssignedToMe,
-        Action::TimeWindow,
-        Action::AssignSupport,
-        Action::ToggleActive,
-        Action::MarkRead,
-        Action::MarkAllRead,
-        Action::Reassign,
-        Action::ResetPassword,
-        Action::ChangePassword,
-        Action::Back,
-        Action::History,
-        Action::Restore,
-        Action::Save,
-        Action::Cancel,
-        Action::NextField,
-        Action::PrevField,
-        Action::SignIn,
-        Action::Confirm(true),
-        Action::Confirm(false),
-        Action::ToggleChoice,
-        Action::Select,
-        Action::KeepFilter,
-        Action::ClearFilter,
-    ];
+    pub fn all() -> Vec<Action> {
+        let mut all = vec![Action::Help, Action::Quit];
+        all.extend(Screen::ALL.iter().map(|s| Action::GoScreen(*s)));
+        all.extend([
+            Action::NextScreen,
+            Action::PrevScreen,
+            Action::Lock,
+            Action::MoveUp,
+            Action::MoveDown,
+            Action::PageUp,
+            Action::PageDown,
+            Action::Top,
+            Action::Bottom,
+            Action::StartFilter,
+            Action::SortNext,
+            Action::SortReverse,
+            Action::Open,
+            Action::New,
+            Action::Edit,
+            Action::Archive,
+            Action::ToggleArchived,
+            Action::Reload,
+            Action::OnlyMine,
+            Action::NotSigned,
+            Action::BalanceDue,
+            Action::Sign,
+            Action::RecordPayment,
+            Action::WithoutSupport,
+            Action::AssignedToMe,
+            Action::TimeWindow,
+            Action::AssignSupport,
+            Action::ToggleActive,
+            Action::MarkRead,
+            Action::MarkAllRead,
+            Action::Reassign,
+            Action::ResetPassword,
+            Action::ChangePassword,
+            Action::Back,
+            Action::History,
+            Action::Restore,
+            Action::Save,
+            Action::Cancel,
+            Action::NextField,
+            Action::PrevField,
+            Action::SignIn,
+            Action::Confirm(true),
+            Action::Confirm(false),
+            Action::ToggleChoice,
+            Action::Select,
+            Action::KeepFilter,
+            Action::ClearFilter,
+        ]);
+        all.extend((1..=Action::SECTIONS).map(Action::Section));
+        all
+    }
 
     /// Stable snake_case name and short description, in one exhaustive match so a new
     /// variant cannot be added without both.
     fn info(self) -> (&'static str, &'static str) {
-        use Screen as S;
         match self {
+            Action::GoScreen(s) => (s.go_name(), s.title()),
             Action::Help => ("help", "help"),
             Action::Quit => ("quit", "quit"),
-            Action::GoScreen(S::Clients) => ("go_clients", "Clients"),
-            Action::GoScreen(S::Contracts) => ("go_contracts", "Contracts"),
-            Action::GoScreen(S::Events) => ("go_events", "Events"),
-            Action::GoScreen(S::Collaborators) => ("go_collaborators", "Collaborators"),
-            Action::GoScreen(S::Notifications) => ("go_notifications", "Notifications"),
-            Action::GoScreen(S::Audit) => ("go_audit", "Audit"),
             Action::NextScreen => ("next_screen", "next screen"),
             Action::PrevScreen => ("prev_screen", "previous screen"),
             Action::Lock => ("lock", "lock"),
@@ -262,6 +284,17 @@ impl Action {
             Action::Select => ("select", "choose"),
             Action::KeepFilter => ("keep_filter", "keep filter"),
             Action::ClearFilter => ("clear_filter", "clear filter"),
+            Action::Section(n) => (
+                match n {
+                    1 => "section_1",
+                    2 => "section_2",
+                    3 => "section_3",
+                    4 => "section_4",
+                    5 => "section_5",
+                    _ => "section_6",
+                },
+                "full list",
+            ),
         }
     }
 
@@ -277,7 +310,7 @@ impl Action {
 
     /// The action with this `keys.toml` name, if any.
     pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.name() == name)
+        Action::all().into_iter().find(|a| a.name() == name)
     }
 }
 
@@ -295,11 +328,13 @@ mod tests {
     #[test]
     fn names_are_unique_and_round_trip() {
         let mut seen = HashSet::new();
-        for action in Action::ALL {
+        for action in Action::all() {
             let name = action.name();
             assert!(seen.insert(name), "{name} listed twice");
             assert_eq!(Action::from_name(name), Some(action));
-            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+            assert!(name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'));
             assert!(!action.description().is_empty());
         }
         assert_eq!(Action::from_name("no_such_action"), None);
@@ -307,13 +342,21 @@ mod tests {
 
     #[test]
     fn screens_number_and_cycle() {
-        for (i, &screen) in Screen::ALL.iter().enumerate() {
-            assert_eq!(usize::from(screen.number()), i + 1);
+        let mut last = None;
+        for &screen in Screen::ALL {
+            assert!(Some(screen.number()) > last, "number keys in tab order");
+            last = Some(screen.number());
             assert_eq!(Screen::from_number(screen.number()), Some(screen));
             assert_eq!(screen.next().prev(), screen);
+            assert!(!screen.title().is_empty());
+            assert_eq!(
+                Action::GoScreen(screen).name(),
+                format!("go_{}", screen.name())
+            );
         }
-        assert_eq!(Screen::Audit.next(), Screen::Clients);
-        assert_eq!(Screen::Clients.prev(), Screen::Audit);
+        let (first, end) = (Screen::ALL[0], Screen::ALL[Screen::ALL.len() - 1]);
+        assert_eq!(end.next(), first);
+        assert_eq!(first.prev(), end);
         assert_eq!(Screen::from_number(7), None);
         assert_eq!(Action::GoScreen(Screen::Events).description(), "Events");
     }

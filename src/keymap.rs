@@ -32,17 +32,14 @@ use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 use crate::action::{Action, Screen};
 pub use combo::KeyCombo;
 
-/// Where a key is pressed. Also the section names of `keys.toml`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray)]
+/// Where a key is pressed. Also the section names of `keys.toml`. Each
+/// top-level screen is a context of its own ([`Context::Screen`]), named after
+/// the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Context {
     Global,
     Table,
-    Clients,
-    Contracts,
-    Events,
-    Collaborators,
-    Notifications,
-    Audit,
+    Screen(Screen),
     Detail,
     Form,
     Confirm,
@@ -53,19 +50,26 @@ pub enum Context {
 
 impl Context {
     /// Every context, in the order the help overlay lists sections.
-    pub const ALL: &'static [Context] = <Context as strum::VariantArray>::VARIANTS;
+    pub fn all() -> Vec<Context> {
+        let mut all = vec![Context::Global, Context::Table];
+        all.extend(Screen::ALL.iter().map(|s| Context::Screen(*s)));
+        all.extend([
+            Context::Detail,
+            Context::Form,
+            Context::Confirm,
+            Context::Picker,
+            Context::FilterInput,
+            Context::Login,
+        ]);
+        all
+    }
 
     /// The `keys.toml` section name (`[events]`, `[filter_input]`, …).
     pub fn name(self) -> &'static str {
         match self {
             Context::Global => "global",
             Context::Table => "table",
-            Context::Clients => "clients",
-            Context::Contracts => "contracts",
-            Context::Events => "events",
-            Context::Collaborators => "collaborators",
-            Context::Notifications => "notifications",
-            Context::Audit => "audit",
+            Context::Screen(s) => s.name(),
             Context::Detail => "detail",
             Context::Form => "form",
             Context::Confirm => "confirm",
@@ -80,12 +84,7 @@ impl Context {
         match self {
             Context::Global => "Everywhere",
             Context::Table => "Tables",
-            Context::Clients => "Clients",
-            Context::Contracts => "Contracts",
-            Context::Events => "Events",
-            Context::Collaborators => "Collaborators",
-            Context::Notifications => "Notifications",
-            Context::Audit => "Audit",
+            Context::Screen(s) => s.title(),
             Context::Detail => "Record",
             Context::Form => "Form",
             Context::Confirm => "Confirm",
@@ -97,19 +96,12 @@ impl Context {
 
     /// The context with this section name.
     pub fn from_name(name: &str) -> Option<Context> {
-        Context::ALL.iter().copied().find(|c| c.name() == name)
+        Context::all().into_iter().find(|c| c.name() == name)
     }
 
     /// The screen-specific context of a top-level screen.
     pub fn for_screen(screen: Screen) -> Context {
-        match screen {
-            Screen::Clients => Context::Clients,
-            Screen::Contracts => Context::Contracts,
-            Screen::Events => Context::Events,
-            Screen::Collaborators => Context::Collaborators,
-            Screen::Notifications => Context::Notifications,
-            Screen::Audit => Context::Audit,
-        }
+        Context::Screen(screen)
     }
 
     /// Contexts where the user is typing text, which therefore keep text-editing keys.

@@ -2,7 +2,7 @@
 //! 80×24 the product must work at. Review changed snapshots by reading the `.snap`
 //! files: they are plain text pictures of the screen.
 
-use epicevents::action::Action;
+use epicevents::action::{Action, Screen};
 use epicevents::keymap::{Context, Keymap};
 use epicevents::ui::widgets::{
     Column, ConfirmDialog, DataTable, Field, FieldKind, Form, HelpOverlay, Picker, SortDirection,
@@ -63,7 +63,11 @@ fn event_rows() -> Vec<Vec<String>> {
     ]
 }
 
-const EVENTS: &[Context] = &[Context::Events, Context::Table, Context::Global];
+const EVENTS: &[Context] = &[
+    Context::Screen(Screen::Events),
+    Context::Table,
+    Context::Global,
+];
 
 #[test]
 fn table_with_sort_indicator_and_title() {

@@ -8,6 +8,7 @@ use ratatui::crossterm::event::KeyCode;
 
 use super::{Binding, Context, KeyCombo};
 use crate::action::{Action, Screen};
+use Screen as S;
 
 const fn k(code: KeyCode) -> KeyCombo {
     KeyCombo::plain(code)
@@ -30,12 +31,6 @@ const DEFAULTS: &[(Context, &[KeyCombo], Action)] = &[
     // everywhere
     (C::Global, &[c('?')], A::Help),
     (C::Global, &[c('q'), ctrl('c')], A::Quit),
-    (C::Global, &[c('1')], A::GoScreen(Screen::Clients)),
-    (C::Global, &[c('2')], A::GoScreen(Screen::Contracts)),
-    (C::Global, &[c('3')], A::GoScreen(Screen::Events)),
-    (C::Global, &[c('4')], A::GoScreen(Screen::Collaborators)),
-    (C::Global, &[c('5')], A::GoScreen(Screen::Notifications)),
-    (C::Global, &[c('6')], A::GoScreen(Screen::Audit)),
     (C::Global, &[k(K::Tab)], A::NextScreen),
     (C::Global, &[k(K::BackTab)], A::PrevScreen),
     (C::Global, &[ctrl('l')], A::Lock),
@@ -57,21 +52,21 @@ const DEFAULTS: &[(Context, &[KeyCombo], Action)] = &[
     (C::Table, &[c('A')], A::ToggleArchived),
     (C::Table, &[c('r')], A::Reload),
     // per screen
-    (C::Clients, &[c('m')], A::OnlyMine),
-    (C::Clients, &[c('c')], A::Reassign),
-    (C::Contracts, &[c('u')], A::NotSigned),
-    (C::Contracts, &[c('b')], A::BalanceDue),
-    (C::Contracts, &[c('m')], A::OnlyMine),
-    (C::Contracts, &[c('s')], A::Sign),
-    (C::Contracts, &[c('p')], A::RecordPayment),
-    (C::Events, &[c('u')], A::WithoutSupport),
-    (C::Events, &[c('m')], A::AssignedToMe),
-    (C::Events, &[c('t')], A::TimeWindow),
-    (C::Events, &[c('a')], A::AssignSupport),
-    (C::Collaborators, &[c('x')], A::ToggleActive),
-    (C::Collaborators, &[c('w')], A::ResetPassword),
-    (C::Notifications, &[c(' ')], A::MarkRead),
-    (C::Notifications, &[c('M')], A::MarkAllRead),
+    (C::Screen(S::Clients), &[c('m')], A::OnlyMine),
+    (C::Screen(S::Clients), &[c('c')], A::Reassign),
+    (C::Screen(S::Contracts), &[c('u')], A::NotSigned),
+    (C::Screen(S::Contracts), &[c('b')], A::BalanceDue),
+    (C::Screen(S::Contracts), &[c('m')], A::OnlyMine),
+    (C::Screen(S::Contracts), &[c('s')], A::Sign),
+    (C::Screen(S::Contracts), &[c('p')], A::RecordPayment),
+    (C::Screen(S::Events), &[c('u')], A::WithoutSupport),
+    (C::Screen(S::Events), &[c('m')], A::AssignedToMe),
+    (C::Screen(S::Events), &[c('t')], A::TimeWindow),
+    (C::Screen(S::Events), &[c('a')], A::AssignSupport),
+    (C::Screen(S::Collaborators), &[c('x')], A::ToggleActive),
+    (C::Screen(S::Collaborators), &[c('w')], A::ResetPassword),
+    (C::Screen(S::Notifications), &[c(' ')], A::MarkRead),
+    (C::Screen(S::Notifications), &[c('M')], A::MarkAllRead),
     // one record
     (C::Detail, &[k(K::Esc)], A::Back),
     (C::Detail, &[c('j'), k(K::Down)], A::MoveDown),
@@ -126,16 +121,23 @@ const DEFAULTS: &[(Context, &[KeyCombo], Action)] = &[
     (C::Login, &[k(K::BackTab), k(K::Up)], A::PrevField),
 ];
 
-/// The default bindings, flattened.
+/// The default bindings, flattened. Each screen's number key comes from the
+/// screen itself, right after quit.
 pub(super) fn default_bindings() -> Vec<Binding> {
-    DEFAULTS
-        .iter()
-        .flat_map(|(context, keys, action)| {
-            keys.iter().map(move |key| Binding {
-                context: *context,
-                key: *key,
-                action: *action,
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (context, keys, action) in DEFAULTS {
+        out.extend(keys.iter().map(|key| Binding {
+            context: *context,
+            key: *key,
+            action: *action,
+        }));
+        if *action == A::Quit {
+            out.extend(Screen::ALL.iter().map(|s| Binding {
+                context: C::Global,
+                key: c(char::from(b'0' + s.number() % 10)),
+                action: A::GoScreen(*s),
+            }));
+        }
+    }
+    out
 }

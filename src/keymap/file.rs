@@ -63,7 +63,7 @@ impl Keymap {
         let mut keymap = Keymap::defaults();
         for (section, entries) in &sections {
             let context = Context::from_name(section).ok_or_else(|| {
-                let known: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
+                let known: Vec<&str> = Context::all().iter().map(|c| c.name()).collect();
                 format!(
                     "{}unknown section [{section}] (known: {})",
                     section_line(text, section),

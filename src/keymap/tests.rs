@@ -17,8 +17,16 @@ fn ctrl(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
 }
 
-const EVENTS: &[Context] = &[Context::Events, Context::Table, Context::Global];
-const CONTRACTS: &[Context] = &[Context::Contracts, Context::Table, Context::Global];
+const EVENTS: &[Context] = &[
+    Context::Screen(Screen::Events),
+    Context::Table,
+    Context::Global,
+];
+const CONTRACTS: &[Context] = &[
+    Context::Screen(Screen::Contracts),
+    Context::Table,
+    Context::Global,
+];
 
 #[test]
 fn defaults_follow_the_spec() {
@@ -93,7 +101,7 @@ fn text_entry_keeps_typed_characters() {
     let km = Keymap::defaults();
     let filtering = [
         Context::FilterInput,
-        Context::Events,
+        Context::Screen(Screen::Events),
         Context::Table,
         Context::Global,
     ];
