@@ -193,6 +193,8 @@ fn log_in_filter_open_a_record_and_quit_in_a_real_terminal() {
     tmux.keys(&["Tab"]);
     tmux.type_text("epic-demo-2023");
     tmux.keys(&["Enter"]);
+    tmux.wait_for(&["Bill Boquet · Sales"]);
+    tmux.keys(&["1"]);
     let s = tmux.wait_for(&["Bill Boquet · Sales", "Clients · 13", "Kevin Casey"]);
     assert!(s.contains("Welcome, Bill Boquet"), "{s}");
 
@@ -276,6 +278,8 @@ fn stored_escape_sequences_never_reach_the_terminal() {
     tmux.keys(&["Tab"]);
     tmux.type_text("epic-demo-2023");
     tmux.keys(&["Enter"]);
+    tmux.wait_for(&["Bill Boquet · Sales"]);
+    tmux.keys(&["1"]);
     tmux.wait_for(&["A␛]0;pwned␇␛[2J"]);
     tmux.keys(&["Enter"]);
     tmux.wait_for(&["Client · A␛]0;pwned"]);
@@ -320,6 +324,8 @@ fn a_locked_database_never_freezes_the_screen() {
     tmux.keys(&["Tab"]);
     tmux.type_text("epic-demo-2023");
     tmux.keys(&["Enter"]);
+    tmux.wait_for(&["Bill Boquet · Sales"]);
+    tmux.keys(&["1"]);
     tmux.wait_for(&["Bill Boquet · Sales", "Kevin Casey"]);
 
     let mut other =

@@ -154,7 +154,7 @@ fn every_demo_role_logs_in_through_the_form() {
         login_as(&mut a, email, DEMO_PASSWORD);
         let w = ws(&a);
         assert_eq!(w.session.role, role, "{email}");
-        assert_eq!(w.screen, first, "{email}");
+        assert_eq!(w.screen, epicevents::screens::home(role), "{email}");
         assert!(
             toast(&a).contains(&format!("Welcome, {name}")),
             "{}",
@@ -162,6 +162,8 @@ fn every_demo_role_logs_in_through_the_form() {
         );
         let s = screen(&a);
         assert!(s.contains(&format!("{name} · {}", role.label())), "{s}");
+        ch(&mut a, char::from(b'0' + first.number()));
+        assert_eq!(ws(&a).screen, first, "{email}");
         assert!(total(&a) > 0, "{email} sees rows");
     }
 }

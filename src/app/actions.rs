@@ -1,6 +1,7 @@
 //! Actions in the logged-in workspace on tables and detail views: moving, filtering,
 //! sorting, opening records, and the record actions (edit, sign, archive, …).
 
+use super::board;
 use super::nav::{push_detail, with_ws};
 use super::offer::screen_offered;
 use super::overlays::{ask, confirm, form, open_form, picker};
@@ -19,6 +20,7 @@ pub(super) fn apply(app: &mut App, effects: Vec<Effect>) {
             Effect::Info(m) => app.info(m),
             Effect::RefreshNow => refresh_now(app),
             Effect::OpenSelected => open_selected(app),
+            Effect::OpenNotification(id) => open_notification(app, id),
             Effect::MarkRead { all } => mark_read(app, all),
             Effect::New(screen) => new_for_screen(app, screen),
             Effect::OnRecord(action, entity, id) => record_action(app, action, entity, id),
@@ -99,7 +101,13 @@ pub(super) fn update(app: &mut App, action: Action) {
                 let height = app.table_height();
                 let effects = app
                     .ws()
-                    .map(|ws| table::table(ws, action, height))
+                    .map(|ws| {
+                        if crate::screens::board(ws.screen).is_some() {
+                            board::board(ws, action, height)
+                        } else {
+                            table::table(ws, action, height)
+                        }
+                    })
                     .unwrap_or_default();
                 apply(app, effects);
             }
@@ -125,21 +133,7 @@ pub(super) fn open_selected(app: &mut App) {
     };
     let session = ws.session.clone();
     match ws.screen {
-        Screen::Notifications => {
-            app.call(
-                "opening…",
-                move |crm| crm.open_notification(&session, id),
-                |app, r| match r {
-                    Ok((entity, rid)) => {
-                        after_write(app);
-                        if let Some(e) = Entity::from_name(&entity) {
-                            push_detail(app, e, rid);
-                        }
-                    }
-                    Err(e) => app.fail(e),
-                },
-            );
-        }
+        Screen::Notifications => open_notification(app, id),
         Screen::Audit => {
             app.call(
                 "opening…",
@@ -160,4 +154,23 @@ pub(super) fn open_selected(app: &mut App) {
             }
         }
     }
+}
+
+/// Marks a notification read and opens what it is about.
+fn open_notification(app: &mut App, id: i64) {
+    let Some(ws) = app.workspace() else { return };
+    let session = ws.session.clone();
+    app.call(
+        "opening…",
+        move |crm| crm.open_notification(&session, id),
+        |app, r| match r {
+            Ok((entity, rid)) => {
+                after_write(app);
+                if let Some(e) = Entity::from_name(&entity) {
+                    push_detail(app, e, rid);
+                }
+            }
+            Err(e) => app.fail(e),
+        },
+    );
 }

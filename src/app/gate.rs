@@ -187,6 +187,7 @@ pub(crate) fn open_workspace(app: &mut App, session: Session, started: Started) 
     let actor = session.actor();
     let name = session.name.clone();
     let mut ws = Workspace::new(session, actor);
+    ws.screen = crate::screens::home(actor.role);
     ws.unread = started.unread;
     if let Some(f) = started.forced_form {
         ws.overlays.push(Overlay::Form(Box::new(f)));

@@ -5,6 +5,7 @@
 //! `App::update`. Rendering (`crate::ui::screens::render`) only reads the state.
 
 mod actions;
+mod board;
 mod calls;
 mod gate;
 mod nav;
@@ -175,7 +176,9 @@ impl App {
                 Some(Overlay::Help { .. }) => vec![Context::Table, Context::Global],
                 None => {
                     let screen = Context::for_screen(w.screen);
-                    if w.list().editing_filter {
+                    if crate::screens::board(w.screen).is_some() {
+                        vec![screen, Context::Global]
+                    } else if w.list().editing_filter {
                         vec![
                             Context::FilterInput,
                             screen,

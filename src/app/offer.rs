@@ -104,6 +104,13 @@ pub(super) fn offered(app: &App, action: Action) -> bool {
         }
         Action::History => d.is_some() && allow(P::ViewAudit),
         Action::MarkRead | Action::MarkAllRead => screen == Screen::Notifications,
+        // A board's section key, where the board shows that section and its list
+        // is one this role has.
+        Action::Section(n) => ws
+            .board()
+            .section(n)
+            .and_then(|s| s.jump.as_ref())
+            .is_some_and(|j| screen_offered(a.role, j.screen)),
         _ => true,
     }
 }

@@ -11,6 +11,7 @@ use super::{App, Mode};
 use crate::action::Screen;
 use crate::controllers::detail;
 use crate::controllers::list::{fetch, Filters, ListQuery, PageData};
+use crate::screens::BoardScreen;
 use crate::session::Session;
 use crate::Crm;
 
@@ -22,6 +23,9 @@ pub(super) fn after_write(app: &mut App) {
     with_ws(app, |ws| {
         for l in ws.lists.iter_mut() {
             l.invalidate();
+        }
+        for b in ws.boards.iter_mut() {
+            b.invalidate();
         }
         ws.all_totals.iter_mut().for_each(|t| *t = None);
     });
@@ -99,6 +103,11 @@ pub(super) fn mark_read(app: &mut App, all: bool) {
 /// unread count and the actor's rights.
 pub(super) fn refresh(app: &mut App) {
     let Some(ws) = app.ws() else { return };
+    if let Some(board) = crate::screens::board(ws.screen) {
+        refresh_board(app, board);
+        return refresh_due(app);
+    }
+    let Some(ws) = app.ws() else { return };
     let i = slot(ws.screen);
     let session = ws.session.clone();
     let l = &mut ws.lists[i];
@@ -122,12 +131,58 @@ pub(super) fn refresh(app: &mut App) {
             }),
         );
     }
+    refresh_due(app);
+}
+
+/// Every few seconds: the unread count and the actor's rights.
+fn refresh_due(app: &mut App) {
     let due = app
         .workspace()
         .is_some_and(|w| w.last_refresh.elapsed() >= REFRESH);
     if due {
         refresh_now(app);
     }
+}
+
+/// Sends the board's read if due; as with tables, one at a time, and only the
+/// answer to the newest one is taken.
+fn refresh_board(app: &mut App, board: &'static dyn BoardScreen) {
+    let Some(ws) = app.ws() else { return };
+    let i = slot(ws.screen);
+    let session = ws.session.clone();
+    let b = &mut ws.boards[i];
+    if !b.dirty || b.loading {
+        return;
+    }
+    b.dirty = false;
+    b.loading = true;
+    let generation = b.generation;
+    app.send(
+        Tag::List {
+            slot: i,
+            generation,
+        },
+        Box::new(move |crm| {
+            let answer = board.fetch(crm, &session);
+            Box::new(move |app: &mut App| {
+                let Some(ws) = app.ws() else { return };
+                let Some(b) = ws.boards.get_mut(i) else {
+                    return;
+                };
+                b.loading = false;
+                match answer {
+                    Ok(data) => {
+                        b.accept(generation, data);
+                    }
+                    Err(e) => {
+                        if generation == b.generation {
+                            app.fail(e);
+                        }
+                    }
+                }
+            })
+        }),
+    );
 }
 
 /// A page and, when filtered, the unfiltered count.

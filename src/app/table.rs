@@ -18,6 +18,8 @@ pub enum Effect {
     RefreshNow,
     /// Open the selected row (its detail view, or what it points at).
     OpenSelected,
+    /// Open a notification: mark it read, show what it is about.
+    OpenNotification(i64),
     MarkRead {
         all: bool,
     },
@@ -38,6 +40,7 @@ pub fn go(ws: &mut Workspace, s: Screen) {
     if ws.overlays.is_empty() {
         ws.screen = s;
         ws.list_mut().invalidate();
+        ws.board_mut().invalidate();
     }
 }
 

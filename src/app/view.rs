@@ -3,7 +3,7 @@
 use super::offer::screen_offered;
 use super::state::{Mode, Overlay, Workspace};
 use super::App;
-use crate::action::Screen;
+use crate::action::{Action, Screen};
 use crate::keymap::Context;
 use crate::ui::view::View;
 
@@ -30,8 +30,31 @@ impl App {
             }
             Mode::Gate(_) => (Vec::new(), Vec::new()),
         };
+        let board = match &self.mode {
+            Mode::Work(ws) if crate::screens::board(ws.screen).is_some() => Some(ws.board()),
+            _ => None,
+        };
+        let section_keys = match (&self.mode, board) {
+            (Mode::Work(ws), Some(b)) => b
+                .data
+                .sections
+                .iter()
+                .filter(|s| self.offered(Action::Section(s.number)))
+                .map(|s| {
+                    let keys = self
+                        .keymap
+                        .keys_for(Context::for_screen(ws.screen), Action::Section(s.number));
+                    let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+                    (s.number, keys.join("/"))
+                })
+                .filter(|(_, k)| !k.is_empty())
+                .collect(),
+            _ => Vec::new(),
+        };
         View {
             mode: &self.mode,
+            board,
+            section_keys,
             theme: &self.theme,
             status: self.status_toast(),
             hints: self.hints(),
@@ -52,6 +75,9 @@ fn help_contexts(ws: &Workspace) -> Vec<Context> {
         .find(|o| !matches!(o, Overlay::Help { .. }))
     {
         Some(Overlay::Detail(_)) => vec![Context::Detail, Context::Global],
+        _ if crate::screens::board(ws.screen).is_some() => {
+            vec![Context::for_screen(ws.screen), Context::Global]
+        }
         _ => vec![
             Context::for_screen(ws.screen),
             Context::Table,

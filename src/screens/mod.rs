@@ -1,7 +1,8 @@
-//! The table screens, one module each: its columns, its sort orders and how it
-//! fetches its rows (which service, which filters). The [`REGISTRY`] lists
-//! them once; the rest of the app asks it rather than matching on the screen,
-//! so a new screen is a new module and a line here.
+//! The screens, one module each. A table screen says its columns, its sort
+//! orders and how it fetches its rows (which service, which filters); a board
+//! screen (the dashboard) says how it fetches its sections. The [`REGISTRY`]
+//! lists them once; the rest of the app asks it rather than matching on the
+//! screen, so a new screen is a new module and a line here.
 
 mod audit;
 mod clients;
@@ -13,7 +14,9 @@ mod notifications;
 use ratatui::layout::Constraint;
 
 use crate::action::Screen;
+use crate::app::state::board::BoardData;
 use crate::app::state::list::{ListQuery, PageData, RowFacts};
+use crate::domain::Role;
 use crate::error::Result;
 use crate::services::query::{ListParams, Page};
 use crate::session::Session;
@@ -46,23 +49,80 @@ pub trait TableScreen: Sync {
     ) -> Result<PageData>;
 }
 
-/// Every table screen, once.
-pub static REGISTRY: [&dyn TableScreen; 6] = [
-    &clients::Clients,
-    &contracts::Contracts,
-    &events::Events,
-    &collaborators::Collaborators,
-    &notifications::Notifications,
-    &audit::Audit,
+/// What a board screen is: sections of a few rows each, read in one go.
+pub trait BoardScreen: Sync {
+    fn screen(&self) -> Screen;
+    /// Whether this role starts on it after logging in.
+    fn home_for(&self, _role: Role) -> bool {
+        true
+    }
+    /// Every section this user sees, through the services (runs on the worker).
+    fn fetch(&self, crm: &Crm, session: &Session) -> Result<BoardData>;
+}
+
+/// A registered screen.
+#[derive(Clone, Copy)]
+pub enum Module {
+    Table(&'static dyn TableScreen),
+    Board(&'static dyn BoardScreen),
+}
+
+impl Module {
+    pub fn screen(self) -> Screen {
+        match self {
+            Module::Table(t) => t.screen(),
+            Module::Board(b) => b.screen(),
+        }
+    }
+}
+
+/// Every screen, once.
+pub static REGISTRY: &[Module] = &[
+    Module::Table(&clients::Clients),
+    Module::Table(&contracts::Contracts),
+    Module::Table(&events::Events),
+    Module::Table(&collaborators::Collaborators),
+    Module::Table(&notifications::Notifications),
+    Module::Table(&audit::Audit),
 ];
 
-/// The module of `screen`.
+/// The table module of `screen` (a board screen has none: the first table
+/// answers for it, and nothing asks it for rows).
 pub fn of(screen: Screen) -> &'static dyn TableScreen {
+    let tables = || {
+        REGISTRY.iter().filter_map(|m| match m {
+            Module::Table(t) => Some(*t),
+            Module::Board(_) => None,
+        })
+    };
+    tables()
+        .find(|t| t.screen() == screen)
+        .or_else(|| tables().next())
+        .unwrap_or(&clients::Clients)
+}
+
+/// The board module of `screen`, if it is a board.
+pub fn board(screen: Screen) -> Option<&'static dyn BoardScreen> {
+    REGISTRY.iter().find_map(|m| match m {
+        Module::Board(b) if b.screen() == screen => Some(*b),
+        _ => None,
+    })
+}
+
+/// Where a role starts after logging in: the first board that is its home,
+/// else its main list (events for support, clients for the others).
+pub fn home(role: Role) -> Screen {
     REGISTRY
         .iter()
-        .copied()
-        .find(|s| s.screen() == screen)
-        .unwrap_or(REGISTRY[0])
+        .find_map(|m| match m {
+            Module::Board(b) if b.home_for(role) => Some(b.screen()),
+            _ => None,
+        })
+        .unwrap_or(if role == Role::Support {
+            Screen::Events
+        } else {
+            Screen::Clients
+        })
 }
 
 /// The service parameters of a list query.
@@ -122,6 +182,7 @@ mod tests {
         for &s in Screen::ALL {
             assert_eq!(REGISTRY.iter().filter(|r| r.screen() == s).count(), 1);
             assert!(of(s).sort_columns().len() <= of(s).columns().len());
+            assert_eq!(board(s).is_some(), of(s).screen() != s);
         }
     }
 }

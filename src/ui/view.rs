@@ -3,7 +3,7 @@
 //! application with its worker, clock and database handle.
 
 use crate::action::Screen;
-use crate::app::state::Mode;
+use crate::app::state::{BoardState, Mode};
 use crate::keymap::Hint;
 use crate::ui::widgets::Toast;
 use crate::ui::Theme;
@@ -18,6 +18,10 @@ pub struct View<'a> {
     pub hints: Vec<Hint>,
     /// The keys of what is under the help overlay, when it is open.
     pub help: Vec<Hint>,
+    /// The board on show, when the screen is a board rather than a table.
+    pub board: Option<&'a BoardState>,
+    /// The keys of the board's sections (section number, keys), for their titles.
+    pub section_keys: Vec<(u8, String)>,
     /// The screens this role has, in tab order.
     pub tabs: Vec<Screen>,
     /// Where the data is (login screen).

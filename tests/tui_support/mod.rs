@@ -103,14 +103,26 @@ pub fn login_as(app: &mut App, email: &str, password: &str) {
     press(app, KeyCode::Enter);
 }
 
-/// Logs in with the demo password and checks the workspace opened.
-pub fn login(app: &mut App, email: &str) {
+/// Logs in with the demo password and checks the workspace opened, staying on
+/// the first screen.
+pub fn login_home(app: &mut App, email: &str) {
     login_as(app, email, epicevents::demo::DEMO_PASSWORD);
     assert!(
         app.workspace().is_some(),
         "login as {email} failed: {}",
         screen_text(app, 120, 40)
     );
+}
+
+/// Logs in with the demo password and shows the role's main list (events for
+/// support, clients for the others), where most tests start.
+pub fn login(app: &mut App, email: &str) {
+    login_home(app, email);
+    let Some(w) = app.workspace().filter(|w| w.overlays.is_empty()) else {
+        return;
+    };
+    let support = w.session.role == epicevents::domain::Role::Support;
+    ch(app, if support { '3' } else { '1' });
 }
 
 /// A logged-in app for one demo account.

@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+pub mod board;
 pub mod fields;
 pub mod list;
 
@@ -10,6 +11,7 @@ use crate::action::Screen;
 use crate::policy::Actor;
 use crate::session::Session;
 use crate::ui::widgets::{ConfirmDialog, Form, Picker};
+pub use board::BoardState;
 pub use list::ListState;
 
 /// Which kind of record a detail view, form or confirmation is about.
@@ -200,6 +202,8 @@ pub struct Workspace {
     pub actor: Actor,
     pub screen: Screen,
     pub lists: Vec<ListState>,
+    /// Per screen: the board's state (used by board screens only).
+    pub boards: Vec<BoardState>,
     /// Per screen: the unfiltered count, for "3 of 1 204".
     pub all_totals: Vec<Option<String>>,
     pub overlays: Vec<Overlay>,
@@ -219,6 +223,7 @@ impl Workspace {
             actor,
             screen: first,
             lists: Screen::ALL.iter().map(|s| ListState::new(*s)).collect(),
+            boards: vec![BoardState::default(); Screen::ALL.len()],
             all_totals: vec![None; Screen::ALL.len()],
             overlays: Vec::new(),
             unread: 0,
@@ -233,6 +238,15 @@ impl Workspace {
     pub fn list_mut(&mut self) -> &mut ListState {
         let i = slot(self.screen);
         &mut self.lists[i]
+    }
+
+    pub fn board(&self) -> &BoardState {
+        &self.boards[slot(self.screen)]
+    }
+
+    pub fn board_mut(&mut self) -> &mut BoardState {
+        let i = slot(self.screen);
+        &mut self.boards[i]
     }
 
     pub fn top(&self) -> Option<&Overlay> {

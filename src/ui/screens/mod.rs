@@ -1,6 +1,7 @@
 //! Screens: pure functions from a [`View`] to a frame. No database call, no
 //! clock read; everything drawn was put in the state by the controllers.
 
+mod board;
 mod detail;
 mod gate;
 mod workspace;

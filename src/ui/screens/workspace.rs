@@ -25,8 +25,13 @@ pub(super) fn render(view: &View<'_>, ws: &Workspace, area: Rect, buf: &mut Buff
         Constraint::Length(super::preview_height(ws.screen, body.height)),
     ])
     .areas(body);
-    render_table(view, ws, table, buf);
-    render_preview(view, ws, preview, buf);
+    match view.board {
+        Some(b) => super::board::render(view, b, body, buf),
+        None => {
+            render_table(view, ws, table, buf);
+            render_preview(view, ws, preview, buf);
+        }
+    }
     for o in &ws.overlays {
         match o {
             Overlay::Detail(d) => super::detail::render(theme, d, body, buf),
@@ -77,6 +82,7 @@ pub(super) fn render(view: &View<'_>, ws: &Workspace, area: Rect, buf: &mut Buff
                     | Action::PageDown
                     | Action::Top
                     | Action::Bottom
+                    | Action::Section(_)
             )
         })
         .cloned()
