@@ -99,24 +99,51 @@ pub(super) fn render(view: &View<'_>, ws: &Workspace, area: Rect, buf: &mut Buff
         .render(status, buf, theme);
 }
 
+/// The screen tabs. When they do not fit in one line (80 columns, seven
+/// screens and an unread count), the gaps shrink, then the tabs not on show
+/// keep only their number key.
 fn render_tabs(view: &View<'_>, ws: &Workspace, area: Rect, buf: &mut Buffer) {
     let theme = view.theme;
-    let mut spans = Vec::new();
-    for &s in &view.tabs {
-        let label = if s == Screen::Notifications && ws.unread > 0 {
-            format!(" {} {} ({}) ", s.number(), s.title(), ws.unread)
+    let label = |s: Screen, short: bool| {
+        let unread = if s == Screen::Notifications && ws.unread > 0 {
+            format!(" ({})", ws.unread)
         } else {
-            format!(" {} {} ", s.number(), s.title())
+            String::new()
         };
-        spans.push(Span::styled(
-            label,
-            if s == ws.screen {
-                theme.selected
-            } else {
-                theme.muted
-            },
-        ));
-    }
+        if short && s != ws.screen {
+            format!("{}{unread}", s.number())
+        } else {
+            format!("{} {}{unread}", s.number(), s.title())
+        }
+    };
+    // (numbers only for the others, room around each tab)
+    let build = |short: bool, roomy: bool| -> Vec<(String, bool)> {
+        let mut out = Vec::new();
+        for (i, &s) in view.tabs.iter().enumerate() {
+            let on = s == ws.screen;
+            if i > 0 && !roomy {
+                out.push((" ".to_string(), false));
+            }
+            let pad = if on || roomy { " " } else { "" };
+            out.push((format!("{pad}{}{pad}", label(s, short)), on));
+        }
+        out
+    };
+    let fits = |tabs: &Vec<(String, bool)>| {
+        tabs.iter()
+            .map(|(t, _)| crate::ui::widgets::display_width(t))
+            .sum::<usize>()
+            <= usize::from(area.width)
+    };
+    let tabs = [(false, true), (false, false), (true, false)]
+        .into_iter()
+        .map(|(short, roomy)| build(short, roomy))
+        .find(fits)
+        .unwrap_or_else(|| build(true, false));
+    let spans: Vec<Span> = tabs
+        .into_iter()
+        .map(|(t, on)| Span::styled(t, if on { theme.selected } else { theme.muted }))
+        .collect();
     Paragraph::new(Line::from(spans))
         .style(theme.base)
         .render(area, buf);
