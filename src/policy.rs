@@ -55,6 +55,9 @@ pub enum Action {
     RecordPayment {
         owner: Option<i64>,
     },
+    /// Undo a mistaken payment with a refund or correction row: money leaves the
+    /// ledger, so only management (and admins) may, whoever owns the client.
+    CorrectPayment,
     CreateEvent {
         owner: Option<i64>,
         contract_signed: bool,
@@ -202,6 +205,8 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<Permit, Denied> {
         (_, UpdateContract { .. } | SignContract { .. } | RecordPayment { .. }) => {
             deny("support cannot change contracts")
         }
+        (Admin | Management, CorrectPayment) => ok,
+        (_, CorrectPayment) => deny("only management refunds or corrects a payment"),
 
         // Events.
         (

@@ -1061,6 +1061,7 @@ fn authorize_table() {
         (SignContract { owner: theirs }, [true, true, false, false]),
         (RecordPayment { owner: mine }, [true, true, true, false]),
         (RecordPayment { owner: theirs }, [true, true, false, false]),
+        (CorrectPayment, [true, true, false, false]),
         (
             CreateEvent {
                 owner: mine,

@@ -63,6 +63,8 @@ diesel::table! {
         id -> BigInt,
         contract_id -> BigInt,
         amount_cents -> BigInt,
+        kind -> Text,
+        reason -> Text,
         received_on -> Date,
         recorded_by_id -> BigInt,
         created_at -> Timestamp,

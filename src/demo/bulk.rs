@@ -70,6 +70,7 @@ diesel::table! {
         due_cents -> BigInt,
         signed -> Bool,
         signed_at -> Nullable<Timestamp>,
+        signed_by_id -> Nullable<BigInt>,
         search -> Text,
         created_at -> Timestamp,
     }
@@ -83,7 +84,7 @@ const CREATE_STAGED_CLIENTS: &str = "CREATE TEMP TABLE IF NOT EXISTS bulk_client
     CREATE TEMP TABLE IF NOT EXISTS bulk_contracts (id INTEGER PRIMARY KEY, \
     client_id INTEGER NOT NULL, total_cents INTEGER NOT NULL, \
     due_cents INTEGER NOT NULL, signed BOOLEAN NOT NULL, signed_at TIMESTAMP, \
-    search TEXT NOT NULL, created_at TIMESTAMP NOT NULL); DELETE FROM bulk_contracts;";
+    signed_by_id INTEGER, search TEXT NOT NULL, created_at TIMESTAMP NOT NULL); DELETE FROM bulk_contracts;";
 
 const MOVE_STAGED_CLIENTS: &str = "INSERT INTO main.clients (full_name, email, phone, \
     company_name, first_contact, last_contact, sales_contact_id, search, sort_name, \
@@ -93,7 +94,7 @@ const MOVE_STAGED_CLIENTS: &str = "INSERT INTO main.clients (full_name, email, p
 
 const MOVE_STAGED_CONTRACTS: &str = "INSERT INTO main.contracts (client_id, total_cents, \
     due_cents, signed, signed_at, signed_by_id, search, created_at, updated_at, version) \
-    SELECT client_id, total_cents, due_cents, signed, signed_at, NULL, search, \
+    SELECT client_id, total_cents, due_cents, signed, signed_at, signed_by_id, search, \
     created_at, created_at, 1 FROM bulk_contracts ORDER BY id; DELETE FROM bulk_contracts;";
 
 const CREATE_STAGED_EVENTS: &str = "CREATE TEMP TABLE IF NOT EXISTS bulk_events (\
@@ -225,11 +226,15 @@ fn import(
         .iter()
         .filter(|s| s.1 == Role::Support.as_str())
         .collect();
-    if sales.is_empty() || support.is_empty() {
+    let signer = staff
+        .iter()
+        .find(|s| s.1 == Role::Management.as_str() || s.1 == Role::Admin.as_str())
+        .map(|s| s.0);
+    let (Some(signer), false, false) = (signer, sales.is_empty(), support.is_empty()) else {
         return Err(Error::Rule(
-            "load the demo first: bulk data needs sales and support staff".into(),
+            "load the demo first: bulk data needs management, sales and support staff".into(),
         ));
-    }
+    };
     let now = chrono::Utc::now().naive_utc();
     let today = now.date();
     let first_client: i64 = clients::table
@@ -290,13 +295,13 @@ fn import(
                         stage_clients(cc, &rows)?;
                         staged.extend(rows);
                     }
-                    DbConnection::Postgresql(_) => insert_clients(c, &rows, now)?,
+                    DbConnection::Postgresql(_) => insert_clients(c, &rows, signer, now)?,
                 }
             }
             if let DbConnection::Sqlite(cc) = c {
-                move_staged_clients(cc, &staged, now)?;
+                move_staged_clients(cc, &staged, signer, now)?;
             }
-            Ok(())
+            half_paid(c, first_client + done as i64, today)
         })?;
         done += in_tx;
         progress("clients", done, n_clients);
@@ -430,6 +435,7 @@ fn import(
 fn insert_clients(
     c: &mut DbConnection,
     rows: &[(Client, String)],
+    signer: i64,
     now: chrono::NaiveDateTime,
 ) -> Result<()> {
     let sort_names: Vec<String> = rows.iter().map(|(cl, _)| fold(&cl.full_name)).collect();
@@ -464,10 +470,10 @@ fn insert_clients(
         .map(|(client_id, total, signed, s)| NewContract {
             client_id: *client_id,
             total_cents: *total,
-            due_cents: if *signed { total / 2 } else { *total },
+            due_cents: *total,
             signed: *signed,
             signed_at: signed.then_some(now),
-            signed_by_id: None,
+            signed_by_id: signed.then_some(signer),
             search: s,
             created_at: now,
             updated_at: now,
@@ -528,6 +534,7 @@ fn stage_clients(cc: &mut diesel::SqliteConnection, rows: &[(Client, String)]) -
 fn move_staged_clients(
     cc: &mut diesel::SqliteConnection,
     rows: &[(Client, String)],
+    signer: i64,
     now: chrono::NaiveDateTime,
 ) -> Result<()> {
     let before: i64 = clients::table
@@ -548,9 +555,10 @@ fn move_staged_clients(
                 (
                     b::client_id.eq(*client_id),
                     b::total_cents.eq(*total),
-                    b::due_cents.eq(if *signed { total / 2 } else { *total }),
+                    b::due_cents.eq(*total),
                     b::signed.eq(*signed),
                     b::signed_at.eq(signed.then_some(now)),
+                    b::signed_by_id.eq(signed.then_some(signer)),
                     b::search.eq(s),
                     b::created_at.eq(now),
                 )
@@ -565,4 +573,44 @@ fn move_staged_clients(
 /// Today's date, for callers that print it.
 pub fn today() -> NaiveDate {
     chrono::Utc::now().date_naive()
+}
+
+/// Half of each new signed contract (of clients from `first_client` on) is paid:
+/// one ledger row each, which the database's ledger trigger takes off the amount
+/// due, as it would for a payment recorded by hand.
+fn half_paid(conn: &mut DbConnection, first_client: i64, today: NaiveDate) -> Result<()> {
+    use crate::db::schema::payments as p;
+    use contracts as k;
+    use diesel::sql_types::{Date, Integer, Text};
+    let rows = k::table
+        .filter(k::client_id.ge(first_client))
+        .filter(k::signed.eq(true))
+        .filter(k::total_cents.ge(2))
+        .filter(k::signed_by_id.is_not_null())
+        .select((
+            k::id,
+            k::total_cents / 2,
+            "payment".into_sql::<Text>(),
+            "".into_sql::<Text>(),
+            today.into_sql::<Date>(),
+            k::signed_by_id.assume_not_null(),
+            k::created_at,
+            k::created_at,
+            1.into_sql::<Integer>(),
+        ));
+    crate::with_backend!(conn, |c| diesel::insert_into(p::table)
+        .values(rows)
+        .into_columns((
+            p::contract_id,
+            p::amount_cents,
+            p::kind,
+            p::reason,
+            p::received_on,
+            p::recorded_by_id,
+            p::created_at,
+            p::updated_at,
+            p::version,
+        ))
+        .execute(c))?;
+    Ok(())
 }

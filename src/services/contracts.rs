@@ -11,7 +11,7 @@ use crate::db::repo::{
     audit, clients as clients_repo, collaborators as staff_repo, payments as payments_repo,
 };
 use crate::db::repo::{ListParams, Page};
-use crate::domain::{Cents, Role};
+use crate::domain::{Cents, PaymentKind, Role};
 use crate::error::{Error, Result};
 use crate::policy::Action;
 use crate::services::notifications::{notify, Kind};
@@ -248,8 +248,9 @@ impl Crm {
         Ok(())
     }
 
-    /// Records a payment. The amount due drops in the same statement that checks
-    /// it, so an overpayment is refused even when two people record at once.
+    /// Records a payment. The contract is locked and the amount checked against
+    /// what is due in one statement, so an overpayment is refused even when two
+    /// people record at once; the database lowers the amount due with the row.
     pub fn record_payment(
         &self,
         session: &Session,
@@ -275,26 +276,21 @@ impl Crm {
                     "contract #{contract_id} is archived; restore it first"
                 )));
             }
-            if !repo::deduct_due(c, &p, contract_id, amount.0, now)? {
+            if !repo::hold_for_ledger(c, &p, contract_id, amount.0)? {
                 let due = repo::get(c, contract_id)?.due();
                 return Err(Error::field(
                     "amount",
                     format!("overpayment refused: only {due} is still due"),
                 ));
             }
-            let pid = payments_repo::insert(
-                c,
-                &p,
-                &NewPayment {
-                    contract_id,
-                    amount_cents: amount.0,
-                    received_on,
-                    recorded_by_id: actor.id,
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                },
-            )?;
+            let entry = Entry {
+                contract_id,
+                kind: PaymentKind::Payment,
+                amount_cents: amount.0,
+                reason: "",
+                received_on,
+            };
+            let pid = insert_entry(c, &p, actor.id, &entry, now)?;
             let after = repo::get(c, contract_id)?;
             let mut ch = Changes::default();
             ch.created("payment", format!("{amount} received {received_on}"))
@@ -305,6 +301,71 @@ impl Crm {
                 "contract",
                 contract_id,
                 "payment",
+                &ch.0,
+                &session.name,
+                now,
+            )?;
+            Ok(pid)
+        })
+    }
+
+    /// Undoes money recorded by mistake without touching history: a new ledger row
+    /// of `kind` (refund or correction) takes `amount` back off what was paid, with
+    /// the reason kept beside it and in the audit. Management and admins only.
+    pub fn record_correction(
+        &self,
+        session: &Session,
+        contract_id: i64,
+        kind: PaymentKind,
+        amount: Cents,
+        reason: &str,
+        received_on: NaiveDate,
+    ) -> Result<i64> {
+        if !kind.is_reversal() {
+            return Err(Error::field("kind", "must be a refund or a correction"));
+        }
+        if amount.0 <= 0 {
+            return Err(Error::field(
+                "amount",
+                "must be more than zero (it is taken off what was paid)",
+            ));
+        }
+        let reason = reason.trim();
+        let mut checks = super::validate::Checks::default();
+        checks.text("reason", reason, true, 500);
+        checks.finish()?;
+        let now = self.now();
+        self.write(session, |c, actor| {
+            let contract = repo::get(c, contract_id)?;
+            let p = permit(actor, Action::CorrectPayment)?;
+            if !repo::hold_for_ledger(c, &p, contract_id, -amount.0)? {
+                let paid = Cents(contract.total_cents - contract.due_cents);
+                return Err(Error::field(
+                    "amount",
+                    format!("cannot take back more than was paid ({paid})"),
+                ));
+            }
+            let entry = Entry {
+                contract_id,
+                kind,
+                amount_cents: -amount.0,
+                reason,
+                received_on,
+            };
+            let pid = insert_entry(c, &p, actor.id, &entry, now)?;
+            let after = repo::get(c, contract_id)?;
+            let mut ch = Changes::default();
+            ch.created(
+                kind.as_ref(),
+                format!("-{amount} on {received_on}: {reason}"),
+            )
+            .field("due", contract.due(), after.due());
+            audit::record(
+                c,
+                Some(&p),
+                "contract",
+                contract_id,
+                kind.as_ref(),
                 &ch.0,
                 &session.name,
                 now,
@@ -378,4 +439,37 @@ fn diesel_search(c: &mut crate::db::DbConnection, id: i64, search: &str) -> Resu
         .set(contracts::search.eq(search))
         .execute(c)?;
     Ok(())
+}
+
+/// One row for the ledger, as the services describe it.
+struct Entry<'a> {
+    contract_id: i64,
+    kind: PaymentKind,
+    amount_cents: i64,
+    reason: &'a str,
+    received_on: NaiveDate,
+}
+
+fn insert_entry(
+    c: &mut crate::db::DbConnection,
+    p: &crate::policy::Permit,
+    recorded_by_id: i64,
+    e: &Entry<'_>,
+    now: chrono::NaiveDateTime,
+) -> Result<i64> {
+    payments_repo::insert(
+        c,
+        p,
+        &NewPayment {
+            contract_id: e.contract_id,
+            amount_cents: e.amount_cents,
+            kind: e.kind.as_ref().to_string(),
+            reason: e.reason.to_string(),
+            received_on: e.received_on,
+            recorded_by_id,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        },
+    )
 }

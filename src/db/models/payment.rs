@@ -9,6 +9,10 @@ pub struct Payment {
     pub id: i64,
     pub contract_id: i64,
     pub amount_cents: i64,
+    /// `payment`, `refund` or `correction` (see [`crate::domain::PaymentKind`]).
+    pub kind: String,
+    /// Why a refund or correction was recorded; empty for a payment.
+    pub reason: String,
     pub received_on: NaiveDate,
     pub recorded_by_id: i64,
     pub created_at: NaiveDateTime,
@@ -21,6 +25,10 @@ pub struct Payment {
 pub struct NewPayment {
     pub contract_id: i64,
     pub amount_cents: i64,
+    /// `payment`, `refund` or `correction` (see [`crate::domain::PaymentKind`]).
+    pub kind: String,
+    /// Why a refund or correction was recorded; empty for a payment.
+    pub reason: String,
     pub received_on: NaiveDate,
     pub recorded_by_id: i64,
     pub created_at: NaiveDateTime,

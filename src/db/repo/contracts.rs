@@ -321,27 +321,26 @@ pub fn sign(
     })
 }
 
-/// Takes `amount` off the amount due in one statement that cannot go below zero:
-/// two payments recorded at once can never together exceed the contract. Returns
-/// false (and changes nothing) when the amount is more than what is due.
-pub fn deduct_due(
+/// Locks the contract for a ledger entry of `amount` (negative for a refund or
+/// correction) and checks, in the same statement, that it fits: a payment no more
+/// than what is due, a reversal no more than what was paid. The database's ledger
+/// trigger then moves the amount due when the payment row goes in, so two entries
+/// recorded at once are checked one after the other. Returns false (and changes
+/// nothing) when the amount does not fit.
+pub fn hold_for_ledger(
     conn: &mut DbConnection,
     _permit: &Permit,
     id: i64,
     amount: i64,
-    now: NaiveDateTime,
 ) -> Result<bool> {
     use contracts as k;
     let n = diesel::update(
         k::table
             .filter(k::id.eq(id))
-            .filter(k::due_cents.ge(amount)),
+            .filter(k::due_cents.ge(amount))
+            .filter((k::due_cents - amount).le(k::total_cents)),
     )
-    .set((
-        k::due_cents.eq(k::due_cents - amount),
-        k::version.eq(k::version + 1),
-        k::updated_at.eq(now),
-    ))
+    .set(k::due_cents.eq(k::due_cents))
     .execute(conn)?;
     Ok(n == 1)
 }

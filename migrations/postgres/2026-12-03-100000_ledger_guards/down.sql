@@ -1,0 +1,18 @@
+DROP TRIGGER audit_no_truncate ON audit_entries;
+DROP TRIGGER audit_append_only ON audit_entries;
+DROP TRIGGER payments_no_truncate ON payments;
+DROP TRIGGER payments_append_only ON payments;
+DROP FUNCTION history_append_only();
+DROP TRIGGER events_check_contract ON events;
+DROP FUNCTION events_check_contract();
+DROP TRIGGER contracts_check_ledger ON contracts;
+DROP FUNCTION contracts_check_ledger();
+DROP TRIGGER payments_lower_due ON payments;
+DROP FUNCTION payments_lower_due();
+DROP TRIGGER payments_check_ledger ON payments;
+DROP FUNCTION payments_check_ledger();
+DROP FUNCTION ledger_paid(BIGINT);
+DELETE FROM payments WHERE kind <> 'payment';
+ALTER TABLE payments DROP CONSTRAINT payments_kind_amount;
+ALTER TABLE payments DROP COLUMN reason, DROP COLUMN kind;
+ALTER TABLE payments ADD CONSTRAINT payments_amount_cents_check CHECK (amount_cents > 0);
