@@ -30,6 +30,8 @@ use strum::VariantArray;
 )]
 #[strum(serialize_all = "snake_case")]
 pub enum Screen {
+    #[strum(props(key = "0", title = "Today", go = "go_today"))]
+    Today,
     #[strum(props(key = "1", title = "Clients", go = "go_clients"))]
     Clients,
     #[strum(props(key = "2", title = "Contracts", go = "go_contracts"))]

@@ -67,6 +67,18 @@ const DEFAULTS: &[(Context, &[KeyCombo], Action)] = &[
     (C::Screen(S::Collaborators), &[c('w')], A::ResetPassword),
     (C::Screen(S::Notifications), &[c(' ')], A::MarkRead),
     (C::Screen(S::Notifications), &[c('M')], A::MarkAllRead),
+    // the dashboard: moving, opening, and a key per section for its full list
+    (C::Screen(S::Today), &[c('j'), k(K::Down)], A::MoveDown),
+    (C::Screen(S::Today), &[c('k'), k(K::Up)], A::MoveUp),
+    (C::Screen(S::Today), &[c('g'), k(K::Home)], A::Top),
+    (C::Screen(S::Today), &[c('G'), k(K::End)], A::Bottom),
+    (C::Screen(S::Today), &[k(K::Enter)], A::Open),
+    (C::Screen(S::Today), &[c('r')], A::Reload),
+    (C::Screen(S::Today), &[c('e')], A::Section(1)),
+    (C::Screen(S::Today), &[c('w')], A::Section(2)),
+    (C::Screen(S::Today), &[c('u')], A::Section(3)),
+    (C::Screen(S::Today), &[c('b')], A::Section(4)),
+    (C::Screen(S::Today), &[c('n')], A::Section(5)),
     // one record
     (C::Detail, &[k(K::Esc)], A::Back),
     (C::Detail, &[c('j'), k(K::Down)], A::MoveDown),

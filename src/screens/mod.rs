@@ -10,6 +10,7 @@ mod collaborators;
 mod contracts;
 mod events;
 mod notifications;
+mod today;
 
 use ratatui::layout::Constraint;
 
@@ -78,6 +79,7 @@ impl Module {
 
 /// Every screen, once.
 pub static REGISTRY: &[Module] = &[
+    Module::Board(&today::Today),
     Module::Table(&clients::Clients),
     Module::Table(&contracts::Contracts),
     Module::Table(&events::Events),
