@@ -19,6 +19,7 @@ pub mod policy;
 pub mod screens;
 pub mod services;
 pub mod session;
+pub mod state;
 pub mod telemetry;
 pub mod tui;
 pub mod ui;

@@ -10,12 +10,12 @@ use std::time::{Duration, Instant};
 
 use common::{TestDb, PASSWORD};
 use epicevents::action::Screen;
-use epicevents::app::state::{Overlay, Workspace};
 use epicevents::app::{App, AppOptions, Mode};
 use epicevents::demo::DEMO_PASSWORD;
 use epicevents::domain::{Cents, Role};
 use epicevents::keymap::Keymap;
 use epicevents::services::events::EventInput;
+use epicevents::state::{Overlay, Workspace};
 use epicevents::ui::Theme;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
@@ -30,7 +30,7 @@ fn ws(app: &App) -> &Workspace {
 /// The table's title as drawn: `Events · without support · 3 of 25`.
 fn title(app: &App) -> String {
     let w = ws(app);
-    let slot = epicevents::app::state::slot(w.screen);
+    let slot = epicevents::state::slot(w.screen);
     w.list().title(w.all_totals[slot].as_deref())
 }
 

@@ -8,9 +8,9 @@
 mod common;
 mod tui_support;
 
-use epicevents::app::state::Overlay;
 use epicevents::app::App;
 use epicevents::keymap::Keymap;
+use epicevents::state::Overlay;
 use epicevents::ui::Theme;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Color;

@@ -7,11 +7,11 @@ mod common;
 mod tui_support;
 
 use epicevents::action::Screen;
-use epicevents::app::state::board::{Open, Section};
-use epicevents::app::state::{Entity, Overlay};
 use epicevents::app::App;
 use epicevents::demo::DEMO_PASSWORD;
 use epicevents::domain::Role;
+use epicevents::state::board::{Open, Section};
+use epicevents::state::{Entity, Overlay};
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
 

@@ -7,10 +7,10 @@ use super::offer::screen_offered;
 use super::overlays::{ask, confirm, form, open_form, picker};
 use super::records::record_action;
 use super::refresh::{after_write, mark_read, refresh_now, reload_detail};
-use super::state::{Entity, FormKind, Overlay, Pending};
 use super::table::{self, Effect};
 use super::App;
 use crate::action::{Action, Screen};
+use crate::state::{Entity, FormKind, Overlay, Pending};
 
 /// Runs what a pure handler asked for: the part of an action that needs the
 /// worker, the status line or another layer.

@@ -2,10 +2,10 @@
 //! table's: moving through the rows of every section, opening one, and a key
 //! per section that shows its full list with the section's filters on.
 
-use super::state::board::Open;
-use super::state::Workspace;
 use super::table::{self, Effect};
 use crate::action::Action;
+use crate::state::board::Open;
+use crate::state::Workspace;
 
 /// An action on the board on show, `height` rows of body tall.
 pub fn board(ws: &mut Workspace, action: Action, height: usize) -> Vec<Effect> {

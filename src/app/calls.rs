@@ -122,9 +122,9 @@ impl App {
     }
 
     /// What the status line shows: the pending call's progress over any message.
-    pub fn status_toast(&self) -> Option<crate::ui::widgets::Toast> {
+    pub fn status_toast(&self) -> Option<crate::state::toast::Toast> {
         match self.waiting_text() {
-            Some(t) => Some(crate::ui::widgets::Toast::info(t)),
+            Some(t) => Some(crate::state::toast::Toast::info(t)),
             None => self.toast.clone(),
         }
     }

@@ -1,16 +1,16 @@
 //! Before a session: the first-run form that creates the first admin, and the login
 //! form. A successful login opens the workspace.
 
-use crate::app::state::fields::FieldName as F;
+use crate::state::fields::FieldName as F;
 use ratatui::crossterm::event::KeyEvent;
 
-use super::state::{FormKind, FormState, Gate, Overlay, Workspace};
 use super::{App, Mode};
 use crate::action::Action;
 use crate::error::Error;
 use crate::services::auth::{password_strength, NewAccount};
 use crate::session::Session;
-use crate::ui::widgets::{Field, FieldKind, Form, FormInput};
+use crate::state::form::{Field, FieldKind, Form, FormInput};
+use crate::state::{FormKind, FormState, Gate, Overlay, Workspace};
 use crate::Crm;
 
 pub(super) fn empty(first_run: bool, _demo: bool) -> Gate {

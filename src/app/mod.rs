@@ -2,7 +2,8 @@
 //!
 //! `App::handle_key` resolves a key through the keymap in the context of what is on
 //! top (dialog, picker, form, detail, filter line, table) and calls
-//! `App::update`. Rendering (`crate::ui::screens::render`) only reads the state.
+//! `App::update`. The state itself is plain data in [`crate::state`]; rendering
+//! (`crate::ui::screens::render`) only reads it.
 
 mod actions;
 mod board;
@@ -14,7 +15,6 @@ mod overlays;
 mod records;
 mod refresh;
 mod run;
-pub mod state;
 mod table;
 mod view;
 pub mod worker;
@@ -26,13 +26,14 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 use crate::action::{Action, Screen};
 use crate::keymap::{Context, Hint, Keymap};
-use crate::ui::widgets::Toast;
+pub use crate::state;
+use crate::state::toast::Toast;
+pub use crate::state::Mode;
+use crate::state::{Overlay, Workspace};
 use crate::ui::Theme;
 use crate::Crm;
 pub use offer::screen_offered;
 pub use run::{drive, run, worker_into, LoopStats, Wake};
-pub use state::Mode;
-use state::{Overlay, Workspace};
 
 /// How the program was started.
 #[derive(Debug, Clone, Default)]
@@ -370,7 +371,7 @@ impl App {
         offer::offered(self, action)
     }
 
-    fn form_input_result(&mut self, r: crate::ui::widgets::FormInput) {
+    fn form_input_result(&mut self, r: crate::state::form::FormInput) {
         overlays::form_input(self, r);
     }
 

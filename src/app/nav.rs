@@ -3,9 +3,9 @@
 //! that actions, overlays and refresh each depend on them and not on one
 //! another in a circle.
 
-use super::state::{Entity, Overlay, Workspace};
 use super::App;
 use crate::controllers::detail;
+use crate::state::{Entity, Overlay, Workspace};
 
 /// Runs `f` on the workspace, if logged in.
 pub(super) fn with_ws(app: &mut App, f: impl FnOnce(&mut Workspace)) {

@@ -2,11 +2,11 @@
 //! this collaborator use it, on the record under the cursor. The status bar, the
 //! help overlay and the key handling all ask here.
 
-use super::state::{Entity, Overlay};
 use super::App;
 use crate::action::{Action, Screen};
 use crate::domain::Role;
 use crate::policy::{allows, Action as P};
+use crate::state::{Entity, Overlay};
 
 /// Screens a role sees (SPEC §3: collaborators and audit are for admin and management).
 pub fn screen_offered(role: Role, s: Screen) -> bool {

@@ -3,12 +3,14 @@
 
 use super::nav::{push_detail, with_ws};
 use super::refresh::after_write;
-use super::state::{ConfirmState, Entity, FormKind, Overlay, Pending, PickPurpose, PickerState};
 use super::App;
 use crate::action::Action;
-use crate::controllers::forms;
+use crate::controllers::{forms, submit};
 use crate::error::Error;
-use crate::ui::widgets::{ConfirmDialog, FormInput, Picker, PickerEvent};
+use crate::state::confirm::ConfirmDialog;
+use crate::state::form::FormInput;
+use crate::state::picker::{Picker, PickerEvent};
+use crate::state::{ConfirmState, Entity, FormKind, Overlay, Pending, PickPurpose, PickerState};
 
 pub(super) fn open_form(app: &mut App, kind: FormKind) {
     let Some(session) = app.workspace().map(|w| w.session.clone()) else {
@@ -110,14 +112,14 @@ pub(super) fn save(app: &mut App) {
     app.call(
         "saving…",
         move |crm| {
-            let r = forms::submit(crm, &session, &st);
+            let r = submit::submit(crm, &session, &st);
             (st.kind, r)
         },
         |app, (kind, r)| saved(app, kind, r),
     );
 }
 
-fn saved(app: &mut App, kind: FormKind, result: crate::error::Result<forms::Saved>) {
+fn saved(app: &mut App, kind: FormKind, result: crate::error::Result<submit::Saved>) {
     match result {
         Ok(saved) => {
             with_ws(app, |ws| {

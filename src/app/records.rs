@@ -5,11 +5,11 @@
 
 use super::nav::with_ws;
 use super::overlays::{ask, open_form, open_picker};
-use super::state::fields::FieldName;
-use super::state::{DetailState, Entity, FormKind, Pending, PickPurpose};
 use super::App;
 use crate::action::{Action, Screen};
 use crate::controllers::detail;
+use crate::state::fields::FieldName;
+use crate::state::{DetailState, Entity, FormKind, Pending, PickPurpose};
 
 /// An action on one record (from the table or its detail view). Fresh facts
 /// (version, archived, owner) are read on the worker first.

@@ -5,7 +5,6 @@ use std::time::{Duration, Instant};
 
 use super::nav::with_ws;
 use super::offer::screen_offered;
-use super::state::{slot, Entity, Overlay};
 use super::worker::Tag;
 use super::{App, Mode};
 use crate::action::Screen;
@@ -13,6 +12,7 @@ use crate::controllers::detail;
 use crate::controllers::list::{fetch, Filters, ListQuery, PageData};
 use crate::screens::BoardScreen;
 use crate::session::Session;
+use crate::state::{slot, Entity, Overlay};
 use crate::Crm;
 
 /// How often the unread count and the actor's rights are re-read.

@@ -4,10 +4,10 @@
 //! runs. No database, no clock, no `App`: a test drives them on a bare
 //! workspace.
 
-use super::state::list::{Filters, ListState};
-use super::state::{Entity, FormKind, Overlay, Workspace};
 use crate::action::{Action, Screen};
 use crate::services::query::TimeWindow;
+use crate::state::list::{Filters, ListState};
+use crate::state::{Entity, FormKind, Overlay, Workspace};
 
 /// What a handler asks the app to do beyond changing the state.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,10 +1,10 @@
 //! The app's side of drawing: everything a frame needs, in one [`View`].
 
 use super::offer::screen_offered;
-use super::state::{Mode, Overlay, Workspace};
 use super::App;
 use crate::action::{Action, Screen};
 use crate::keymap::Context;
+use crate::state::{Mode, Overlay, Workspace};
 use crate::ui::view::View;
 
 impl App {

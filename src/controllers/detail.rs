@@ -1,9 +1,9 @@
 //! Detail views: every field of a record and its related records, one key away.
 
-use crate::app::state::{DetailState, Entity};
 use crate::domain::time::show_local;
 use crate::domain::Cents;
 use crate::error::Result;
+use crate::state::{DetailState, Entity};
 use crate::Crm;
 
 fn opt(s: Option<&str>) -> String {

@@ -1,11 +1,11 @@
 //! How a list query becomes rows of text, by asking the screen's module in
 //! [`crate::screens`]. Runs on the worker.
 
-use super::list::{ListQuery, PageData};
 use crate::action::Screen;
 use crate::error::Result;
 use crate::screens::{self, ColumnDef};
 use crate::session::Session;
+use crate::state::list::{ListQuery, PageData};
 use crate::Crm;
 
 pub use crate::screens::one_line;

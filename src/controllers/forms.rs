@@ -1,9 +1,6 @@
 //! Forms: what each one asks for, filled from the database when editing, and the
 //! choices of its pickers. Saving is [`super::submit`].
 
-pub use super::submit::{submit, Saved};
-use crate::app::state::fields::FieldName as F;
-use crate::app::state::{FormKind, FormState};
 use crate::domain::time::{show_local, DATETIME_FORMAT_HINT, DATE_FORMAT_HINT};
 use crate::domain::Role;
 use crate::error::Result;
@@ -11,7 +8,9 @@ use crate::services::query::ListParams;
 use crate::services::query::{ClientFilter, ClientSort};
 use crate::services::query::{ContractFilter, ContractSort};
 use crate::session::Session;
-use crate::ui::widgets::{Field, FieldKind, Form};
+use crate::state::fields::FieldName as F;
+use crate::state::form::{Field, FieldKind, Form};
+use crate::state::{FormKind, FormState};
 use crate::Crm;
 
 fn line(name: &str, label: &str) -> Field {

@@ -1,5 +1,5 @@
-//! The tables: their state is plain data in [`crate::app::state::list`]; how a
+//! The tables: their state is plain data in [`crate::state::list`]; how a
 //! query becomes rows is [`super::fetch`]. Both are named here for the screens.
 
 pub use super::fetch::{columns, fetch, newest_first, one_line, sort_columns};
-pub use crate::app::state::list::*;
+pub use crate::state::list::*;

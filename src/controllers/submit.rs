@@ -1,11 +1,10 @@
 //! Saving a form: its text is parsed (dates, money, numbers) and becomes a service
 //! call. Parse errors and the services' refusals come back as messages at fields.
 
-use crate::app::state::fields::FieldName as F;
+use crate::state::fields::FieldName as F;
 use chrono::NaiveDate;
 
 use super::forms::role_from_id;
-use crate::app::state::{FormKind, FormState};
 use crate::domain::time::{from_local, parse_date, parse_local_datetime};
 use crate::domain::{Cents, Role};
 use crate::error::{Error, FieldError, Result};
@@ -13,7 +12,8 @@ use crate::services::clients::ClientInput;
 use crate::services::collaborators::{CollaboratorInput, Handover};
 use crate::services::events::EventInput;
 use crate::session::Session;
-use crate::ui::widgets::Form;
+use crate::state::form::Form;
+use crate::state::{FormKind, FormState};
 use crate::Crm;
 
 /// What a successful save did, for the status line.
@@ -21,7 +21,7 @@ use crate::Crm;
 pub struct Saved {
     pub message: String,
     /// A record to show (after creating one).
-    pub open: Option<(crate::app::state::Entity, i64)>,
+    pub open: Option<(crate::state::Entity, i64)>,
 }
 
 fn text(form: &Form, name: &str) -> String {
@@ -30,7 +30,7 @@ fn text(form: &Form, name: &str) -> String {
 
 /// Parses the fields and calls the service. Parse errors come back as field errors.
 pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
-    use crate::app::state::Entity;
+    use crate::state::Entity;
     let f = &st.form;
     let mut errs = Vec::new();
     let saved = |m: String, open: Option<(Entity, i64)>| Ok(Saved { message: m, open });

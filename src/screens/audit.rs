@@ -5,12 +5,12 @@ use ratatui::layout::Constraint::{Fill, Length};
 
 use super::{one_line, page, ColumnDef, TableScreen};
 use crate::action::Screen;
-use crate::app::state::list::{ListQuery, PageData, RowFacts};
 use crate::domain::time::show_local;
 use crate::error::Result;
 use crate::services::audit::AuditRow;
 use crate::services::query::{AuditFilter, ListParams};
 use crate::session::Session;
+use crate::state::list::{ListQuery, PageData, RowFacts};
 use crate::Crm;
 
 pub struct Audit;

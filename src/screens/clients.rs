@@ -4,10 +4,10 @@ use ratatui::layout::Constraint::{Fill, Length};
 
 use super::{archived_mark, page, ColumnDef, TableScreen};
 use crate::action::Screen;
-use crate::app::state::list::{ListQuery, PageData, RowFacts};
 use crate::error::Result;
 use crate::services::query::{ClientFilter, ClientSort, ListParams};
 use crate::session::Session;
+use crate::state::list::{ListQuery, PageData, RowFacts};
 use crate::Crm;
 
 pub struct Clients;

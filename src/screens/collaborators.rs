@@ -4,10 +4,10 @@ use ratatui::layout::Constraint::{Fill, Length};
 
 use super::{page, yes_no, ColumnDef, TableScreen};
 use crate::action::Screen;
-use crate::app::state::list::{ListQuery, PageData, RowFacts};
 use crate::error::Result;
 use crate::services::query::{CollaboratorFilter, CollaboratorSort, ListParams};
 use crate::session::Session;
+use crate::state::list::{ListQuery, PageData, RowFacts};
 use crate::Crm;
 
 pub struct Collaborators;

@@ -4,11 +4,11 @@ use ratatui::layout::Constraint::{Fill, Length};
 
 use super::{archived_mark, page, yes_no, ColumnDef, TableScreen};
 use crate::action::Screen;
-use crate::app::state::list::{ListQuery, PageData, RowFacts};
 use crate::domain::Cents;
 use crate::error::Result;
 use crate::services::query::{ContractFilter, ContractSort, ListParams};
 use crate::session::Session;
+use crate::state::list::{ListQuery, PageData, RowFacts};
 use crate::Crm;
 
 pub struct Contracts;

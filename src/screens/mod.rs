@@ -15,12 +15,12 @@ mod today;
 use ratatui::layout::Constraint;
 
 use crate::action::Screen;
-use crate::app::state::board::BoardData;
-use crate::app::state::list::{ListQuery, PageData, RowFacts};
 use crate::domain::Role;
 use crate::error::Result;
 use crate::services::query::{ListParams, Page};
 use crate::session::Session;
+use crate::state::board::BoardData;
+use crate::state::list::{ListQuery, PageData, RowFacts};
 use crate::Crm;
 
 /// A column: header, width, right-aligned.

@@ -4,11 +4,11 @@ use ratatui::layout::Constraint::{Fill, Length};
 
 use super::{page, ColumnDef, TableScreen};
 use crate::action::Screen;
-use crate::app::state::list::{ListQuery, PageData, RowFacts};
 use crate::domain::time::show_local;
 use crate::error::Result;
 use crate::services::query::ListParams;
 use crate::session::Session;
+use crate::state::list::{ListQuery, PageData, RowFacts};
 use crate::Crm;
 
 pub struct Notifications;

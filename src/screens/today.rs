@@ -14,9 +14,6 @@ use ratatui::layout::Constraint::{self, Fill, Length};
 
 use super::BoardScreen;
 use crate::action::Screen;
-use crate::app::state::board::{BoardData, BoardRow, Jump, Open, Section};
-use crate::app::state::list::Filters;
-use crate::app::state::Entity;
 use crate::domain::time::{from_local, show_local, to_local};
 use crate::domain::{Cents, Role};
 use crate::error::Result;
@@ -26,6 +23,9 @@ use crate::services::query::{
     TimeWindow,
 };
 use crate::session::Session;
+use crate::state::board::{BoardData, BoardRow, Jump, Open, Section};
+use crate::state::list::Filters;
+use crate::state::Entity;
 use crate::Crm;
 
 pub struct Today;

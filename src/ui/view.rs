@@ -3,9 +3,9 @@
 //! application with its worker, clock and database handle.
 
 use crate::action::Screen;
-use crate::app::state::{BoardState, Mode};
 use crate::keymap::Hint;
-use crate::ui::widgets::Toast;
+use crate::state::toast::Toast;
+use crate::state::{BoardState, Mode};
 use crate::ui::Theme;
 
 #[derive(Debug)]

@@ -9,8 +9,8 @@ use ratatui::widgets::{
     Block, Cell, HighlightSpacing, Paragraph, Row, StatefulWidget, Table, TableState, Widget,
 };
 
-use crate::app::state::board::Section;
-use crate::app::state::BoardState;
+use crate::state::board::Section;
+use crate::state::BoardState;
 use crate::ui::sanitize::display;
 use crate::ui::view::View;
 use crate::ui::widgets::{display_width, truncate};

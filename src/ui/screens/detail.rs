@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
-use crate::app::state::DetailState;
+use crate::state::DetailState;
 use crate::ui::widgets::truncate;
 use crate::ui::Theme;
 

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use crate::app::state::Gate;
+use crate::state::Gate;
 use crate::ui::view::View;
 use crate::ui::widgets::{centered, StatusBar};
 

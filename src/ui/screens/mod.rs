@@ -9,7 +9,7 @@ mod workspace;
 use ratatui::Frame;
 
 use crate::action::Screen;
-use crate::app::state::Mode;
+use crate::state::Mode;
 use crate::ui::view::View;
 use crate::ui::widgets::{fits, TooSmall};
 

@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use crate::action::{Action, Screen};
-use crate::app::state::{Overlay, Workspace};
 use crate::controllers::list::{columns, newest_first, sort_columns};
+use crate::state::{Overlay, Workspace};
 use crate::ui::view::View;
 use crate::ui::widgets::{centered, Column, DataTable, HelpOverlay, SortDirection, StatusBar};
 
@@ -163,7 +163,7 @@ fn render_table(view: &View<'_>, ws: &Workspace, area: Rect, buf: &mut Buffer) {
         .collect();
     let height = DataTable::visible_rows(area);
     let (rows, selected) = list.visible(height);
-    let title = list.title(ws.all_totals[crate::app::state::slot(ws.screen)].as_deref());
+    let title = list.title(ws.all_totals[crate::state::slot(ws.screen)].as_deref());
     let empty = if list.loading {
         "Loading…".to_string()
     } else if list.filter_text.trim().is_empty() && list.filters.labels(ws.screen).is_empty() {

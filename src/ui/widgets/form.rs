@@ -1,272 +1,142 @@
-//! Create/edit forms: labelled fields on top of `tui_textarea`, with per-field errors.
-//!
-//! Validation lives in the services; the form only shows its verdict: the controller
-//! calls [`Form::set_error`] with the service's message and the field shows it in the
-//! error style. Dirty tracking ([`Form::is_dirty`]) is what lets `Esc` and `q` ask
-//! before throwing work away.
+//! Drawing a [`Form`]: labels on the left, inputs on the right, the hint or error
+//! under each input, scrolled so the focused field is always on screen.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui::style::{Modifier, Style};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Margin, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Widget};
 
-mod field;
-mod render;
+use crate::state::form::{Field, FieldKind, Form};
+use crate::ui::widgets::{display_width, truncate};
+use crate::ui::Theme;
 
-pub use field::{Field, FieldKind};
-
-/// What [`Form::input`] did with a key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FormInput {
-    /// The key edited text or moved focus.
-    Consumed,
-    /// The form had no use for the key.
-    Ignored,
-    /// `Enter` on a picker field: open a picker and call [`Form::set_choice`].
-    OpenPicker(String),
-    /// `Enter` on the last single-line field: the user is done (treat like Save).
-    Submit,
-}
-
-/// A titled box of fields with one focused.
-#[derive(Debug, Clone)]
-pub struct Form {
-    title: String,
-    fields: Vec<Field>,
-    focus: Option<usize>,
-}
+/// Labels never take more than this share of the width (1/3).
+const LABEL_SHARE: u16 = 3;
 
 impl Form {
-    /// A form focused on its first editable field.
-    pub fn new(title: impl Into<String>, fields: Vec<Field>) -> Self {
-        let focus = fields.iter().position(Field::focusable);
-        let mut form = Form {
-            title: title.into(),
-            fields,
-            focus,
-        };
-        form.show_cursor();
-        form
-    }
-
-    pub fn title(&self) -> &str {
-        &self.title
-    }
-
-    pub fn fields(&self) -> &[Field] {
-        &self.fields
-    }
-
-    pub fn field(&self, name: &str) -> Option<&Field> {
-        self.fields.iter().find(|f| f.name == name)
-    }
-
-    fn field_mut(&mut self, name: &str) -> Option<&mut Field> {
-        self.fields.iter_mut().find(|f| f.name == name)
-    }
-
-    /// Name of the focused field.
-    pub fn focused(&self) -> Option<&str> {
-        self.focus.map(|i| self.fields[i].name.as_str())
-    }
-
-    /// Focus the field called `name`, if it can take focus.
-    pub fn focus(&mut self, name: &str) -> bool {
-        match self
-            .fields
-            .iter()
-            .position(|f| f.name == name && f.focusable())
-        {
-            Some(i) => {
-                self.focus = Some(i);
-                self.show_cursor();
-                true
-            }
-            None => false,
+    /// Draw the form into `area`.
+    pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let offset = self.scroll_offset(area.height.saturating_sub(2));
+        let total = self.content_height();
+        let mut block = Block::bordered()
+            .border_style(theme.border)
+            .title(Span::styled(format!(" {} ", self.title), theme.title));
+        // One column of air between the border and the labels.
+        let inner = block.inner(area).inner(Margin::new(1, 0));
+        if offset > 0 {
+            block = block.title(Line::styled(" ▲ more ", theme.muted).alignment(Alignment::Right));
         }
-    }
+        if total > offset + inner.height {
+            block = block
+                .title_bottom(Line::styled(" ▼ more ", theme.muted).alignment(Alignment::Right));
+        }
+        block.render(area, buf);
+        if inner.is_empty() {
+            return;
+        }
 
-    /// Next editable field, wrapping (`Tab`).
-    pub fn focus_next(&mut self) {
-        self.step(1);
-    }
+        let widest = self.fields.iter().map(label_width).max().unwrap_or(0);
+        let label_w = (widest as u16 + 2).min(inner.width / LABEL_SHARE).max(1);
+        let input_x = inner.x + label_w;
+        let input_w = inner.width.saturating_sub(label_w + 1);
 
-    /// Previous editable field, wrapping (`Shift-Tab`).
-    pub fn focus_prev(&mut self) {
-        self.step(self.fields.len().saturating_sub(1));
-    }
+        let mut y: u16 = 0; // content row of the current field's top
+        for (i, field) in self.fields.iter().enumerate() {
+            let height = field.height();
+            let top = y;
+            y += height;
+            if top < offset {
+                continue;
+            }
+            let row = inner.y + (top - offset);
+            if row >= inner.bottom() {
+                break;
+            }
+            let room = inner.bottom() - row;
+            let focused = self.focus == Some(i);
 
-    fn step(&mut self, by: usize) {
-        let Some(start) = self.focus else { return };
-        let n = self.fields.len();
-        let next = (1..=n)
-            .map(|k| (start + k * by) % n)
-            .find(|&i| self.fields[i].focusable());
-        self.focus = next.or(self.focus);
-        self.show_cursor();
-    }
-
-    /// Only the focused field draws a cursor.
-    fn show_cursor(&mut self) {
-        for (i, field) in self.fields.iter_mut().enumerate() {
-            let style = if Some(i) == self.focus {
-                Style::new().add_modifier(Modifier::REVERSED)
+            let label_style = if focused {
+                theme.title
             } else {
-                Style::new()
+                theme.field_label
             };
-            field.text.set_cursor_style(style);
-        }
-    }
+            let label = truncate(&label_text(field), usize::from(label_w.saturating_sub(1)));
+            buf.set_stringn(inner.x, row, label, usize::from(label_w), label_style);
 
-    fn is_last_focusable(&self, index: usize) -> bool {
-        !self.fields[index + 1..].iter().any(Field::focusable)
-    }
+            let input_h = (height - u16::from(has_note(field))).min(room);
+            let input_area = Rect::new(input_x, row, input_w, input_h);
+            render_input(field, focused, input_area, buf, theme);
 
-    /// Feed a key to the focused field. Keys the keymap resolves first (save, cancel,
-    /// next/previous field) normally never get here; `Tab` is handled anyway so a tab
-    /// character never ends up in a field.
-    pub fn input(&mut self, key: KeyEvent) -> FormInput {
-        if key.kind == KeyEventKind::Release {
-            return FormInput::Ignored;
-        }
-        match key.code {
-            KeyCode::Tab => {
-                self.focus_next();
-                return FormInput::Consumed;
-            }
-            KeyCode::BackTab => {
-                self.focus_prev();
-                return FormInput::Consumed;
-            }
-            _ => {}
-        }
-        let Some(index) = self.focus else {
-            return FormInput::Ignored;
-        };
-        let is_enter = key.code == KeyCode::Enter
-            || (key.code == KeyCode::Char('m') && key.modifiers.contains(KeyModifiers::CONTROL));
-        let field = &mut self.fields[index];
-        match field.kind {
-            FieldKind::Picker => match key.code {
-                _ if is_enter => FormInput::OpenPicker(field.name.clone()),
-                KeyCode::Char(' ') => FormInput::OpenPicker(field.name.clone()),
-                KeyCode::Backspace | KeyCode::Delete => {
-                    field.choice = None;
-                    FormInput::Consumed
-                }
-                _ => FormInput::Ignored,
-            },
-            FieldKind::SingleLine | FieldKind::Masked if is_enter => {
-                if self.is_last_focusable(index) {
-                    FormInput::Submit
-                } else {
-                    self.focus_next();
-                    FormInput::Consumed
-                }
-            }
-            _ => {
-                field.text.input(key);
-                FormInput::Consumed
+            if has_note(field) && input_h < room {
+                let (text, style) = match (&field.error, &field.hint) {
+                    (Some(error), _) => (format!("✗ {error}"), theme.field_error),
+                    (None, Some(hint)) => (hint.clone(), theme.muted),
+                    (None, None) => (String::new(), theme.muted),
+                };
+                let text = truncate(&text, usize::from(input_w));
+                buf.set_stringn(input_x, row + input_h, text, usize::from(input_w), style);
             }
         }
     }
 
-    /// The text of a field (the chosen label for a picker field).
-    pub fn value(&self, name: &str) -> Option<String> {
-        self.field(name).map(Field::value)
-    }
-
-    /// The chosen `(id, label)` of a picker field.
-    pub fn choice(&self, name: &str) -> Option<(i64, &str)> {
-        let field = self.field(name)?;
-        field
-            .choice
-            .as_ref()
-            .map(|(id, label)| (*id, label.as_str()))
-    }
-
-    /// Replace a field's text (the cursor goes to the end). False if there is no such
-    /// field.
-    pub fn set_value(&mut self, name: &str, value: &str) -> bool {
-        let Some(field) = self.field_mut(name) else {
-            return false;
-        };
-        field.replace_text(value);
-        self.show_cursor();
-        true
-    }
-
-    /// Set or clear the choice of a picker field.
-    pub fn set_choice(&mut self, name: &str, choice: Option<(i64, String)>) -> bool {
-        match self.field_mut(name) {
-            Some(field) => {
-                field.choice = choice;
-                true
-            }
-            None => false,
+    /// First content row shown: 0 unless the focused field would fall below the
+    /// visible height, in which case just enough to bring it fully into view.
+    fn scroll_offset(&self, visible: u16) -> u16 {
+        let Some(focus) = self.focus else { return 0 };
+        let top: u16 = self.fields[..focus].iter().map(Field::height).sum();
+        let bottom = top + self.fields[focus].height();
+        if bottom > visible {
+            (bottom - visible).min(top)
+        } else {
+            0
         }
     }
+}
 
-    /// Show `message` under the field in the error style.
-    pub fn set_error(&mut self, name: &str, message: impl Into<String>) -> bool {
-        match self.field_mut(name) {
-            Some(field) => {
-                field.error = Some(message.into());
-                true
-            }
-            None => false,
-        }
+fn has_note(field: &Field) -> bool {
+    field.hint.is_some() || field.error.is_some()
+}
+
+fn label_text(field: &Field) -> String {
+    if field.required {
+        format!("{} *", field.label)
+    } else {
+        field.label.clone()
     }
+}
 
-    pub fn clear_errors(&mut self) {
-        for field in &mut self.fields {
-            field.error = None;
-        }
+fn label_width(field: &Field) -> usize {
+    display_width(&label_text(field))
+}
+
+fn render_input(field: &Field, focused: bool, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    if area.is_empty() {
+        return;
     }
-
-    pub fn has_errors(&self) -> bool {
-        self.fields.iter().any(|f| f.error.is_some())
-    }
-
-    /// Move focus to the first field showing an error, so the user lands on it.
-    pub fn focus_first_error(&mut self) -> bool {
-        let name = self
-            .fields
-            .iter()
-            .find(|f| f.error.is_some() && f.focusable())
-            .map(|f| f.name.clone());
-        name.is_some_and(|n| self.focus(&n))
-    }
-
-    /// Flag every empty required field that has no message yet with `message`, so a
-    /// refused save lists all that is missing at once rather than one round at a time;
-    /// true when none is empty.
-    pub fn require_filled(&mut self, message: &str) -> bool {
-        let mut ok = true;
-        for field in &mut self.fields {
-            if field.required && field.is_empty() {
-                if field.error.is_none() {
-                    field.error = Some(message.to_string());
-                }
-                ok = false;
+    let style = if focused {
+        theme.field_focused
+    } else {
+        theme.base
+    };
+    buf.set_style(area, style);
+    match field.kind {
+        FieldKind::Picker => {
+            let (text, text_style) = match &field.choice {
+                Some((_, label)) => (label.clone(), style),
+                None if focused => ("Enter: choose…".to_string(), style.patch(theme.muted)),
+                None => ("—".to_string(), style.patch(theme.muted)),
+            };
+            let width = usize::from(area.width.saturating_sub(2));
+            buf.set_stringn(area.x, area.y, truncate(&text, width), width, text_style);
+            if area.width >= 2 {
+                buf.set_stringn(area.right() - 1, area.y, "▾", 1, style);
             }
         }
-        ok
-    }
-
-    /// Whether anything differs from the starting values.
-    pub fn is_dirty(&self) -> bool {
-        self.fields.iter().any(Field::is_dirty)
-    }
-
-    /// Take the current values as the new baseline (after a successful save).
-    pub fn mark_saved(&mut self) {
-        for field in &mut self.fields {
-            field.initial = field.text_value();
-            field.initial_choice = field.choice.as_ref().map(|c| c.0);
+        _ => {
+            (&field.text).render(area, buf);
+            if field.read_only {
+                buf.set_style(area, theme.muted);
+            }
         }
-    }
-
-    /// Rows all fields need, borders excluded.
-    pub fn content_height(&self) -> u16 {
-        self.fields.iter().map(Field::height).sum()
     }
 }

@@ -11,10 +11,10 @@ pub mod status_bar;
 pub mod table;
 pub mod too_small;
 
-pub use confirm::ConfirmDialog;
-pub use form::{Field, FieldKind, Form, FormInput};
+pub use crate::state::confirm::ConfirmDialog;
+pub use crate::state::form::{Field, FieldKind, Form, FormInput};
+pub use crate::state::picker::{Picker, PickerEvent};
 pub use help::HelpOverlay;
-pub use picker::{Picker, PickerEvent};
 pub use status_bar::{StatusBar, Toast, ToastKind};
 pub use table::{Column, DataTable, SortDirection};
 pub use too_small::{fits, TooSmall, MIN_HEIGHT, MIN_WIDTH};

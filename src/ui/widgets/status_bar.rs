@@ -13,60 +13,16 @@ use ratatui::text::{Line, Span};
 use super::{display_width, truncate};
 use crate::action::Action;
 use crate::keymap::Hint;
+pub use crate::state::toast::{Toast, ToastKind};
 use crate::ui::Theme;
 
-/// How a message should look.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ToastKind {
-    Info,
-    Success,
-    Warning,
-    Error,
-}
-
-/// A short message for the user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Toast {
-    pub kind: ToastKind,
-    pub message: String,
-}
-
-impl Toast {
-    pub fn info(message: impl Into<String>) -> Self {
-        Toast {
-            kind: ToastKind::Info,
-            message: message.into(),
-        }
-    }
-
-    pub fn success(message: impl Into<String>) -> Self {
-        Toast {
-            kind: ToastKind::Success,
-            message: message.into(),
-        }
-    }
-
-    pub fn warning(message: impl Into<String>) -> Self {
-        Toast {
-            kind: ToastKind::Warning,
-            message: message.into(),
-        }
-    }
-
-    pub fn error(message: impl Into<String>) -> Self {
-        Toast {
-            kind: ToastKind::Error,
-            message: message.into(),
-        }
-    }
-
-    fn look(&self, theme: &Theme) -> (&'static str, Style) {
-        match self.kind {
-            ToastKind::Info => ("· ", theme.base),
-            ToastKind::Success => ("✓ ", theme.success),
-            ToastKind::Warning => ("! ", theme.warning),
-            ToastKind::Error => ("✗ ", theme.error),
-        }
+/// The mark and style of a message.
+fn look(toast: &Toast, theme: &Theme) -> (&'static str, Style) {
+    match toast.kind {
+        ToastKind::Info => ("· ", theme.base),
+        ToastKind::Success => ("✓ ", theme.success),
+        ToastKind::Warning => ("! ", theme.warning),
+        ToastKind::Error => ("✗ ", theme.error),
     }
 }
 
@@ -146,7 +102,7 @@ impl<'a> StatusBar<'a> {
         buf: &mut Buffer,
         theme: &Theme,
     ) {
-        let (icon, style) = toast.look(theme);
+        let (icon, style) = look(toast, theme);
         let text = truncate(&format!(" {icon}{}", toast.message), width);
         buf.set_stringn(x, y, text, width, style);
     }

@@ -1,18 +1,25 @@
-//! What the screen shows, as plain data: the render functions read it, the
-//! controllers change it.
+//! What the screen shows, as plain data: the workspace and its overlays, the
+//! lists and boards, forms, pickers, dialogs and messages. The handlers change
+//! it, the render functions (`crate::ui`) read it; it knows neither of them.
 
 use std::time::Instant;
 
 pub mod board;
+pub mod confirm;
 pub mod fields;
+pub mod form;
 pub mod list;
+pub mod picker;
+pub mod toast;
 
 use crate::action::Screen;
 use crate::policy::Actor;
 use crate::session::Session;
-use crate::ui::widgets::{ConfirmDialog, Form, Picker};
 pub use board::BoardState;
+use confirm::ConfirmDialog;
+use form::Form;
 pub use list::ListState;
+use picker::Picker;
 
 /// Which kind of record a detail view, form or confirmation is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

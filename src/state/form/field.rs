@@ -24,17 +24,17 @@ pub enum FieldKind {
 /// `Debug` is written by hand so a password never reaches a log through `{:?}`.
 #[derive(Clone)]
 pub struct Field {
-    pub(super) name: String,
-    pub(super) label: String,
-    pub(super) kind: FieldKind,
-    pub(super) hint: Option<String>,
-    pub(super) required: bool,
-    pub(super) read_only: bool,
-    pub(super) error: Option<String>,
-    pub(super) text: TextArea<'static>,
-    pub(super) initial: String,
-    pub(super) choice: Option<(i64, String)>,
-    pub(super) initial_choice: Option<i64>,
+    pub(crate) name: String,
+    pub(crate) label: String,
+    pub(crate) kind: FieldKind,
+    pub(crate) hint: Option<String>,
+    pub(crate) required: bool,
+    pub(crate) read_only: bool,
+    pub(crate) error: Option<String>,
+    pub(crate) text: TextArea<'static>,
+    pub(crate) initial: String,
+    pub(crate) choice: Option<(i64, String)>,
+    pub(crate) initial_choice: Option<i64>,
 }
 
 impl fmt::Debug for Field {
@@ -137,25 +137,25 @@ impl Field {
         }
     }
 
-    pub(super) fn text_value(&self) -> String {
+    pub(crate) fn text_value(&self) -> String {
         self.text.lines().join("\n")
     }
 
-    pub(super) fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         match self.kind {
             FieldKind::Picker => self.choice.is_none(),
             _ => self.text_value().trim().is_empty(),
         }
     }
 
-    pub(super) fn is_dirty(&self) -> bool {
+    pub(crate) fn is_dirty(&self) -> bool {
         match self.kind {
             FieldKind::Picker => self.choice.as_ref().map(|c| c.0) != self.initial_choice,
             _ => self.text_value() != self.initial,
         }
     }
 
-    pub(super) fn replace_text(&mut self, value: &str) {
+    pub(crate) fn replace_text(&mut self, value: &str) {
         let lines = match self.kind {
             FieldKind::MultiLine(_) => value.lines().map(str::to_string).collect(),
             _ => vec![value.replace(['\n', '\r'], " ")],
@@ -172,7 +172,7 @@ impl Field {
     }
 
     /// Rows taken: the input plus one line for the hint or error, if any.
-    pub(super) fn height(&self) -> u16 {
+    pub(crate) fn height(&self) -> u16 {
         let input = match self.kind {
             FieldKind::MultiLine(lines) => lines.max(1),
             _ => 1,
@@ -180,7 +180,7 @@ impl Field {
         input + u16::from(self.hint.is_some() || self.error.is_some())
     }
 
-    pub(super) fn focusable(&self) -> bool {
+    pub(crate) fn focusable(&self) -> bool {
         !self.read_only
     }
 }
