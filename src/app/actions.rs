@@ -2,15 +2,16 @@
 //! sorting, opening records, and the record actions (edit, sign, archive, …).
 
 use super::board;
+use super::layers;
 use super::nav::{push_detail, with_ws};
 use super::offer::screen_offered;
-use super::overlays::{ask, confirm, form, open_form, picker};
+use super::overlays::{ask, confirmed, open_form, open_picker, picked, reload_form, save};
 use super::records::record_action;
 use super::refresh::{after_write, mark_read, refresh_now, reload_detail};
 use super::table::{self, Effect};
 use super::App;
 use crate::action::{Action, Screen};
-use crate::state::{Entity, FormKind, Overlay, Pending};
+use crate::state::{Entity, FormKind, Overlay, Pending, PickPurpose, Workspace};
 
 /// Runs what a pure handler asked for: the part of an action that needs the
 /// worker, the status line or another layer.
@@ -27,23 +28,33 @@ pub(super) fn apply(app: &mut App, effects: Vec<Effect>) {
             Effect::Detail(entity, id) => push_detail(app, entity, id),
             Effect::ReloadDetail => reload_detail(app),
             Effect::Form(kind) => open_form(app, kind),
+            Effect::Quit => app.should_quit = true,
+            Effect::Lock(m) => app.lock(&m),
+            Effect::ClearToast => app.toast = None,
+            Effect::SaveForm => save(app),
+            Effect::OpenPicker { title, field } => {
+                open_picker(app, &title, &field, PickPurpose::FormField(field.clone()))
+            }
+            Effect::Picked(purpose, id, label) => picked(app, purpose, id, label),
+            Effect::Confirmed(pending) => confirmed(app, pending),
+            Effect::ReloadForm(kind) => reload_form(app, kind),
+            Effect::SignIn => super::gate::sign_in(app),
         }
     }
 }
 
 pub(super) fn update(app: &mut App, action: Action) {
     let Some(ws) = app.workspace() else { return };
-    match ws.top() {
-        Some(Overlay::Confirm(_)) if !matches!(action, Action::Quit | Action::Lock) => {
-            return confirm(app, action)
-        }
-        Some(Overlay::Picker(_)) if !matches!(action, Action::Quit | Action::Lock) => {
-            return picker(app, action)
-        }
-        Some(Overlay::Form(_)) if !matches!(action, Action::Quit | Action::Lock) => {
-            return form(app, action)
-        }
-        _ => {}
+    let layer: Option<fn(&mut Workspace, Action) -> Vec<Effect>> = match ws.top() {
+        _ if matches!(action, Action::Quit | Action::Lock) => None,
+        Some(Overlay::Confirm(_)) => Some(layers::confirm),
+        Some(Overlay::Picker(_)) => Some(layers::picker),
+        Some(Overlay::Form(_)) => Some(layers::form),
+        _ => None,
+    };
+    if let Some(handle) = layer {
+        let effects = app.ws().map(|ws| handle(ws, action)).unwrap_or_default();
+        return apply(app, effects);
     }
     match action {
         Action::Quit => {

@@ -4,6 +4,7 @@
 use crate::state::fields::FieldName as F;
 use ratatui::crossterm::event::KeyEvent;
 
+use super::effect::Effect;
 use super::{App, Mode};
 use crate::action::Action;
 use crate::error::Error;
@@ -57,8 +58,9 @@ pub(super) fn new(crm: &Crm, _demo: bool) -> Gate {
     g
 }
 
-/// Typing into the gate's form.
-pub(super) fn input(g: &mut Gate, key: KeyEvent, _crm: &Crm) -> bool {
+/// Typing into the gate's form (a pure handler): the strength meter follows
+/// the password on first run; `Enter` on the last field signs in.
+pub(super) fn typed(g: &mut Gate, key: KeyEvent) -> Vec<Effect> {
     let r = g.form.input(key);
     if g.first_run {
         let pw = g.form.value(F::Password.as_str()).unwrap_or_default();
@@ -76,38 +78,48 @@ pub(super) fn input(g: &mut Gate, key: KeyEvent, _crm: &Crm) -> bool {
             }
         };
     }
-    r == FormInput::Submit
+    if r == FormInput::Submit {
+        keys(g, Action::SignIn)
+    } else {
+        Vec::new()
+    }
 }
 
-pub(super) fn update(app: &mut App, action: Action) {
-    let Mode::Gate(g) = &mut app.mode else { return };
+/// An action on the gate (a pure handler): moving between fields, quitting,
+/// and signing in once the form is complete enough to send.
+pub(super) fn keys(g: &mut Gate, action: Action) -> Vec<Effect> {
     match action {
-        Action::Quit => app.should_quit = true,
+        Action::Quit => return vec![Effect::Quit],
         Action::NextField => g.form.focus_next(),
         Action::PrevField => g.form.focus_prev(),
-        Action::SignIn | Action::Save => submit(app),
+        Action::SignIn | Action::Save => {
+            g.form.clear_errors();
+            g.message = None;
+            let v = |n: F| g.form.value(n.as_str()).unwrap_or_default();
+            if g.first_run && v(F::Password) != v(F::Confirm) {
+                g.form
+                    .set_error(F::Confirm.as_str(), "the two passwords differ");
+                g.form.focus_first_error();
+                return Vec::new();
+            }
+            return vec![Effect::SignIn];
+        }
         _ => {}
     }
+    Vec::new()
 }
 
-fn submit(app: &mut App) {
+/// Sends the gate's form to the worker: a login, or the first account.
+pub(super) fn sign_in(app: &mut App) {
     let Mode::Gate(g) = &mut app.mode else { return };
-    g.form.clear_errors();
-    g.message = None;
-    let v = |n: &str| g.form.value(n).unwrap_or_default();
+    let v = |n: F| g.form.value(n.as_str()).unwrap_or_default();
     let first_run = g.first_run;
-    if first_run && v(F::Password.as_str()) != v(F::Confirm.as_str()) {
-        g.form
-            .set_error(F::Confirm.as_str(), "the two passwords differ");
-        g.form.focus_first_error();
-        return;
-    }
-    let phone = v(F::Phone.as_str());
+    let phone = v(F::Phone);
     let account = NewAccount {
-        full_name: v(F::FullName.as_str()),
-        email: v(F::Email.as_str()),
+        full_name: v(F::FullName),
+        email: v(F::Email),
         phone: (!phone.trim().is_empty()).then_some(phone),
-        password: v(F::Password.as_str()),
+        password: v(F::Password),
     };
     let label = if first_run {
         "creating the account…"
@@ -201,5 +213,31 @@ pub(crate) fn open_workspace(app: &mut App, session: Session, started: Started) 
         ));
     } else {
         app.info(format!("Welcome, {name}. Press ? for the keys."));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signing_in_is_asked_for_only_when_the_two_passwords_agree() {
+        let mut g = empty(true, false);
+        g.form = setup_form();
+        g.form
+            .set_value(F::Password.as_str(), "correct horse battery");
+        g.form
+            .set_value(F::Confirm.as_str(), "correct horse batterY");
+        assert!(keys(&mut g, Action::SignIn).is_empty());
+        assert!(g
+            .form
+            .field(F::Confirm.as_str())
+            .and_then(|f| f.error())
+            .is_some());
+        g.form
+            .set_value(F::Confirm.as_str(), "correct horse battery");
+        assert_eq!(keys(&mut g, Action::SignIn), vec![Effect::SignIn]);
+        assert!(!g.form.has_errors());
+        assert_eq!(keys(&mut g, Action::Quit), vec![Effect::Quit]);
     }
 }

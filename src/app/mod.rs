@@ -8,7 +8,9 @@
 mod actions;
 mod board;
 mod calls;
+mod effect;
 mod gate;
+mod layers;
 mod nav;
 mod offer;
 mod overlays;
@@ -232,10 +234,8 @@ impl App {
     /// A key no binding claimed: typing into whatever takes text.
     fn text_input(&mut self, key: KeyEvent) {
         if let Mode::Gate(g) = &mut self.mode {
-            if gate::input(g, key, &self.crm) {
-                self.update(Action::SignIn);
-            }
-            return;
+            let effects = gate::typed(g, key);
+            return actions::apply(self, effects);
         }
         match &mut self.mode {
             Mode::Gate(_) => {}
@@ -272,7 +272,10 @@ impl App {
     /// Runs one action.
     pub fn update(&mut self, action: Action) {
         match &mut self.mode {
-            Mode::Gate(_) => gate::update(self, action),
+            Mode::Gate(g) => {
+                let effects = gate::keys(g, action);
+                actions::apply(self, effects);
+            }
             Mode::Work(_) => actions::update(self, action),
         }
     }
@@ -372,7 +375,11 @@ impl App {
     }
 
     fn form_input_result(&mut self, r: crate::state::form::FormInput) {
-        overlays::form_input(self, r);
+        let effects = self
+            .ws()
+            .map(|ws| layers::form_input(ws, r))
+            .unwrap_or_default();
+        actions::apply(self, effects);
     }
 
     /// The screen on show, when logged in.

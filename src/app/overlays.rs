@@ -1,16 +1,15 @@
-//! Layers over the tables: forms (save, cancel, field errors, conflicts), pickers
-//! and yes/no dialogs, and what their answers do.
+//! What the layers over a screen ask of the worker: opening a form or a
+//! picker (their values and choices are read there), saving a form (field
+//! errors, conflicts), and the writes a picker's choice or a dialog's yes
+//! stands for. Their keys are pure handlers in `layers`.
 
 use super::nav::{push_detail, with_ws};
 use super::refresh::after_write;
 use super::App;
-use crate::action::Action;
 use crate::controllers::{forms, submit};
 use crate::error::Error;
-use crate::state::confirm::ConfirmDialog;
-use crate::state::form::FormInput;
-use crate::state::picker::{Picker, PickerEvent};
-use crate::state::{ConfirmState, Entity, FormKind, Overlay, Pending, PickPurpose, PickerState};
+use crate::state::picker::Picker;
+use crate::state::{Entity, FormKind, Overlay, Pending, PickPurpose, PickerState};
 
 pub(super) fn open_form(app: &mut App, kind: FormKind) {
     let Some(session) = app.workspace().map(|w| w.session.clone()) else {
@@ -53,54 +52,9 @@ pub(super) fn open_picker(app: &mut App, title: &str, field: &str, purpose: Pick
     );
 }
 
+/// Puts a yes/no question on top.
 pub(super) fn ask(app: &mut App, title: &str, message: &str, pending: Pending) {
-    with_ws(app, |ws| {
-        ws.overlays.push(Overlay::Confirm(ConfirmState {
-            dialog: ConfirmDialog::new(title, message),
-            pending,
-        }))
-    });
-}
-
-pub(super) fn form_input(app: &mut App, r: FormInput) {
-    match r {
-        FormInput::OpenPicker(field) => {
-            let label = app
-                .workspace()
-                .and_then(|w| w.form())
-                .and_then(|f| f.form.field(&field).map(|x| x.label().to_string()))
-                .unwrap_or_default();
-            open_picker(app, &label, &field.clone(), PickPurpose::FormField(field));
-        }
-        FormInput::Submit => form(app, Action::Save),
-        FormInput::Consumed | FormInput::Ignored => {}
-    }
-}
-
-pub(super) fn form(app: &mut App, action: Action) {
-    let Some(ws) = app.ws() else { return };
-    let Some(f) = ws.form_mut() else { return };
-    match action {
-        Action::NextField => f.form.focus_next(),
-        Action::PrevField => f.form.focus_prev(),
-        Action::Cancel => {
-            if f.kind == (FormKind::ChangePassword { forced: true }) {
-                app.lock("A new password is needed before going on.");
-            } else if f.form.is_dirty() {
-                ask(
-                    app,
-                    "Discard",
-                    "Discard your changes?",
-                    Pending::DiscardForm,
-                );
-            } else {
-                ws.overlays.pop();
-                app.toast = None;
-            }
-        }
-        Action::Save => save(app),
-        _ => {}
-    }
+    with_ws(app, |ws| super::layers::ask(ws, title, message, pending));
 }
 
 /// Sends the form to the worker; it stays on screen, filled, until the answer.
@@ -172,27 +126,11 @@ fn saved(app: &mut App, kind: FormKind, result: crate::error::Result<submit::Sav
     }
 }
 
-pub(super) fn picker(app: &mut App, action: Action) {
-    let Some(ws) = app.ws() else { return };
-    let Some(Overlay::Picker(p)) = ws.overlays.last_mut() else {
+/// A picker's choice that is a write.
+pub(super) fn picked(app: &mut App, purpose: PickPurpose, id: i64, label: String) {
+    let Some(session) = app.workspace().map(|w| w.session.clone()) else {
         return;
     };
-    let Some(ev) = p.picker.handle(action) else {
-        return;
-    };
-    let purpose = p.purpose.clone();
-    ws.overlays.pop();
-    let PickerEvent::Chosen(id, label) = ev else {
-        return;
-    };
-    let session = ws.session.clone();
-    if let PickPurpose::FormField(field) = &purpose {
-        if let Some(f) = ws.form_mut() {
-            f.form.set_choice(field, Some((id, label)));
-            f.form.focus_next();
-        }
-        return;
-    }
     write(app, move |crm| match purpose {
         PickPurpose::FormField(_) => Ok(String::new()),
         PickPurpose::AssignSupport { event, version } => crm
@@ -219,19 +157,8 @@ fn write(
     });
 }
 
-pub(super) fn confirm(app: &mut App, action: Action) {
-    let Some(ws) = app.ws() else { return };
-    let Some(Overlay::Confirm(c)) = ws.overlays.last_mut() else {
-        return;
-    };
-    let Some(yes) = c.dialog.handle(action) else {
-        return;
-    };
-    let pending = c.pending.clone();
-    ws.overlays.pop();
-    if !yes || local_answer(app, &pending) {
-        return;
-    }
+/// A yes in a dialog whose question is a write.
+pub(super) fn confirmed(app: &mut App, pending: Pending) {
     let Some(session) = app.workspace().map(|w| w.session.clone()) else {
         return;
     };
@@ -266,48 +193,24 @@ pub(super) fn confirm(app: &mut App, action: Action) {
     });
 }
 
-/// The answers a dialog gives without the database.
-fn local_answer(app: &mut App, pending: &Pending) -> bool {
-    let Some(ws) = app.ws() else { return true };
-    let session = ws.session.clone();
-    match pending.clone() {
-        Pending::Quit => {
-            app.should_quit = true;
-            true
-        }
-        Pending::DiscardForm => {
-            if let Some(i) = ws
-                .overlays
-                .iter()
-                .rposition(|o| matches!(o, Overlay::Form(_)))
-            {
-                ws.overlays.remove(i);
-            }
-            // The form's error message goes with it.
-            app.toast = None;
-            true
-        }
-        Pending::ReloadForm => {
-            let Some(kind) = ws.form().map(|f| f.kind.clone()) else {
-                return true;
-            };
-            app.call(
-                "loading…",
-                move |crm| forms::open(crm, &session, kind),
-                |app, r| match r {
-                    Ok(fresh) => {
-                        with_ws(app, |ws| {
-                            if let Some(f) = ws.form_mut() {
-                                *f = fresh;
-                            }
-                        });
-                        app.info("Reloaded their version");
+/// Reads the form's record again after a conflict; the fresh form replaces it.
+pub(super) fn reload_form(app: &mut App, kind: FormKind) {
+    let Some(session) = app.workspace().map(|w| w.session.clone()) else {
+        return;
+    };
+    app.call(
+        "loading…",
+        move |crm| forms::open(crm, &session, kind),
+        |app, r| match r {
+            Ok(fresh) => {
+                with_ws(app, |ws| {
+                    if let Some(f) = ws.form_mut() {
+                        *f = fresh;
                     }
-                    Err(e) => app.fail(e),
-                },
-            );
-            true
-        }
-        _ => false,
-    }
+                });
+                app.info("Reloaded their version");
+            }
+            Err(e) => app.fail(e),
+        },
+    );
 }

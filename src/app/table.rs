@@ -4,35 +4,11 @@
 //! runs. No database, no clock, no `App`: a test drives them on a bare
 //! workspace.
 
+pub use super::effect::Effect;
 use crate::action::{Action, Screen};
 use crate::services::query::TimeWindow;
 use crate::state::list::{Filters, ListState};
 use crate::state::{Entity, FormKind, Overlay, Workspace};
-
-/// What a handler asks the app to do beyond changing the state.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// A message on the status line.
-    Info(String),
-    /// Re-read the unread count and the actor's rights now.
-    RefreshNow,
-    /// Open the selected row (its detail view, or what it points at).
-    OpenSelected,
-    /// Open a notification: mark it read, show what it is about.
-    OpenNotification(i64),
-    MarkRead {
-        all: bool,
-    },
-    /// The "new record" form of this screen.
-    New(Screen),
-    /// A record action on one row (edit, sign, archive, …).
-    OnRecord(Action, Entity, i64),
-    /// Open a record's detail view over what is there.
-    Detail(Entity, i64),
-    /// Re-read the detail views on show.
-    ReloadDetail,
-    Form(FormKind),
-}
 
 /// To another screen; its rows are read again. Forms stay open on top.
 pub fn go(ws: &mut Workspace, s: Screen) {
