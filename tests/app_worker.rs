@@ -236,3 +236,28 @@ fn the_worker_runs_queued_queries_before_housekeeping() {
         vec!["first", "list", "reminders"]
     );
 }
+
+#[test]
+fn whether_this_is_a_first_run_is_asked_on_the_worker() {
+    utc();
+    let db = common::TestDb::sqlite();
+    let mut a = epicevents::app::App::new(
+        db.crm.clone(),
+        opts(),
+        epicevents::keymap::Keymap::defaults(),
+        epicevents::ui::Theme::monochrome(),
+    );
+    a.use_slow_worker(Duration::from_millis(300));
+    let t = Instant::now();
+    a.tick();
+    assert!(
+        t.elapsed() < Duration::from_millis(100),
+        "{:?}",
+        t.elapsed()
+    );
+    assert_eq!(a.outstanding(), 1, "the question is on the worker");
+    assert!(screen(&a).contains("Log in"));
+    assert!(a.settle());
+    let s = screen(&a);
+    assert!(s.contains("First run"), "{s}");
+}

@@ -48,14 +48,20 @@ fn setup_form() -> Form {
     )
 }
 
-/// The gate for this database: first run when there is no account yet.
-pub(super) fn new(crm: &Crm, _demo: bool) -> Gate {
-    let first_run = crm.needs_first_admin().unwrap_or(false);
-    let mut g = empty(first_run, false);
-    if first_run {
-        g.form = setup_form();
-    }
-    g
+/// Asks the worker whether the database has an account yet; with none, the
+/// login form becomes the first-run form (unless the user has moved on).
+pub(super) fn check_first_run(app: &mut App) {
+    app.background(
+        |crm| crm.needs_first_admin(),
+        |app, first_run| {
+            if let (Ok(true), Mode::Gate(g)) = (first_run, &mut app.mode) {
+                if !g.first_run && !g.form.is_dirty() {
+                    g.first_run = true;
+                    g.form = setup_form();
+                }
+            }
+        },
+    );
 }
 
 /// Typing into the gate's form (a pure handler): the strength meter follows

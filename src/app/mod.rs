@@ -75,6 +75,9 @@ pub struct App {
     next_call: u64,
     /// The call the user is waiting for, if any.
     waiting: Option<calls::Waiting>,
+    /// Whether the database has an account yet is still to be asked (on the
+    /// worker, at the first tick: the screen thread never waits on it).
+    gate_unchecked: bool,
     last_input: Instant,
 }
 
@@ -91,10 +94,11 @@ impl std::fmt::Debug for App {
 const TOAST_TIME: Duration = Duration::from_secs(6);
 
 impl App {
-    /// An app on the gate (first run or login). Queries run inline until
+    /// An app on the login form; the first tick asks whether the database
+    /// has an account yet (first run). Queries run inline until
     /// [`App::use_worker`] moves them to a thread.
     pub fn new(crm: Crm, opts: AppOptions, keymap: Keymap, theme: Theme) -> App {
-        let mut app = App {
+        App {
             crm,
             keymap,
             theme,
@@ -110,10 +114,9 @@ impl App {
             epoch: 0,
             next_call: 0,
             waiting: None,
+            gate_unchecked: true,
             last_input: Instant::now(),
-        };
-        app.mode = Mode::Gate(gate::new(&app.crm, app.opts.demo_hint));
-        app
+        }
     }
 
     pub fn workspace(&self) -> Option<&Workspace> {
@@ -285,6 +288,10 @@ impl App {
     /// anything on screen may have changed (else the loop does not draw).
     pub fn tick(&mut self) -> bool {
         let mut changed = false;
+        if std::mem::take(&mut self.gate_unchecked) {
+            gate::check_first_run(self);
+            changed = true;
+        }
         if self.toast_until.is_some_and(|t| Instant::now() >= t) {
             self.toast = None;
             self.toast_until = None;
