@@ -14,6 +14,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod files;
+pub mod import;
 pub mod keymap;
 pub mod policy;
 pub mod screens;
