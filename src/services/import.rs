@@ -15,7 +15,9 @@ use super::{permit, Changes, Crm};
 use crate::db::models::{Collaborator, Contract, Event, NewEvent};
 use crate::db::repo::events::{self as events_repo, EventChanges};
 use crate::db::repo::sheet_refs as refs;
-use crate::db::repo::{audit, clients as clients_repo, collaborators as staff_repo};
+use crate::db::repo::{
+    audit, clients as clients_repo, collaborators as staff_repo, contracts as contracts_repo,
+};
 use crate::db::DbConnection;
 use crate::domain::text::fold;
 use crate::domain::time::{from_local, show_local};
@@ -201,8 +203,12 @@ impl Crm {
             None | Some("") => None,
             Some(s) => Some(find_support(support_staff, s)?),
         };
-        let existing = match ev.external_ref.as_deref() {
-            Some(r) => refs::event_by_ref(c, r)?,
+        let existing = match ev.external_ref.as_deref().map(|r| (r, crm_id(r))) {
+            // "#12": the CRM's own id, as an export writes it.
+            Some((r, Some(id))) => Some(
+                events_repo::get(c, id).map_err(|_| rule(format!("no event {r} in the CRM")))?,
+            ),
+            Some((r, None)) => refs::event_by_ref(c, r)?,
             None => refs::event_like(c, name, contract.id, input.starts_at)?,
         };
         match existing {
@@ -224,6 +230,10 @@ impl Crm {
         now: NaiveDateTime,
     ) -> Result<Contract> {
         if let Some(r) = ev.contract_ref.as_deref() {
+            if let Some(id) = crm_id(r) {
+                return contracts_repo::get(c, id)
+                    .map_err(|_| rule(format!("no contract {r} in the CRM")));
+            }
             if let Some(k) = refs::contract_by_ref(c, r)? {
                 return Ok(k);
             }
@@ -251,10 +261,12 @@ impl Crm {
                             now,
                         )?;
                     }
-                    (Some(r), Some(known)) if r != known => return Err(rule(format!(
+                    (Some(r), Some(known)) if r != known => {
+                        return Err(rule(format!(
                         "contract {r} is not known; {}'s signed contract is {known} in the sheet",
                         client.full_name
-                    ))),
+                    )))
+                    }
                     _ => {}
                 }
                 Ok(k)
@@ -471,6 +483,11 @@ impl Crm {
             )
         })
     }
+}
+
+/// `#12` → 12: a sheet id that is the CRM's own (as exports write them).
+fn crm_id(r: &str) -> Option<i64> {
+    r.trim().strip_prefix('#')?.trim().parse().ok()
 }
 
 /// The client a sheet's event belongs to: by the contact's e-mail, then by name.
