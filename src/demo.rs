@@ -173,6 +173,9 @@ pub fn load(crm: &Crm, generated: usize) -> Result<DemoReport> {
         },
     )?;
     assign(crm, &mia, assembly, alienor.collaborator_id)?;
+    // The ids these two have in the support team's sheet: importing it finds them.
+    crm.set_sheet_refs(&mia, wedding, "109", "652")?;
+    crm.set_sheet_refs(&mia, assembly, "1023", "412")?;
     let launch_start = crm.now() + Duration::days(30);
     crm.create_event(
         &bill,

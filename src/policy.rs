@@ -58,6 +58,9 @@ pub enum Action {
     /// Undo a mistaken payment with a refund or correction row: money leaves the
     /// ledger, so only management (and admins) may, whoever owns the client.
     CorrectPayment,
+    /// Bring in the support team's spreadsheet: creates and updates events on
+    /// any client's signed contracts and staffs them, so management and admins only.
+    ImportEvents,
     CreateEvent {
         owner: Option<i64>,
         contract_signed: bool,
@@ -207,6 +210,8 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<Permit, Denied> {
         }
         (Admin | Management, CorrectPayment) => ok,
         (_, CorrectPayment) => deny("only management refunds or corrects a payment"),
+        (Admin | Management, ImportEvents) => ok,
+        (_, ImportEvents) => deny("only management and admins import events"),
 
         // Events.
         (

@@ -1062,6 +1062,7 @@ fn authorize_table() {
         (RecordPayment { owner: mine }, [true, true, true, false]),
         (RecordPayment { owner: theirs }, [true, true, false, false]),
         (CorrectPayment, [true, true, false, false]),
+        (ImportEvents, [true, true, false, false]),
         (
             CreateEvent {
                 owner: mine,

@@ -55,6 +55,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        external_ref -> Nullable<Text>,
     }
 }
 
@@ -90,6 +91,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> Integer,
         sort_name -> Text,
+        external_ref -> Nullable<Text>,
     }
 }
 

@@ -40,7 +40,7 @@ pub struct EventDetail {
     pub sales_contact_name: Option<String>,
 }
 
-fn check(i: &EventInput) -> Result<()> {
+pub(crate) fn check(i: &EventInput) -> Result<()> {
     let mut c = Checks::default();
     c.text("name", &i.name, true, 200);
     c.text("location", &i.location, false, 500);

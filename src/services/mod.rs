@@ -11,6 +11,7 @@ pub mod clients;
 pub mod collaborators;
 pub mod contracts;
 pub mod events;
+pub mod import;
 pub mod notifications;
 pub mod operator;
 pub mod password;

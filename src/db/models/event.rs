@@ -20,6 +20,8 @@ pub struct Event {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
+    /// Its id in the support team's spreadsheet, kept so a re-import matches it.
+    pub external_ref: Option<String>,
 }
 
 #[derive(Insertable)]

@@ -8,6 +8,7 @@ pub mod contracts;
 pub mod events;
 pub mod notifications;
 pub mod payments;
+pub mod sheet_refs;
 
 use crate::db::DbConnection;
 

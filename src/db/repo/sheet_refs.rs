@@ -1,0 +1,89 @@
+//! Records by the id they had in the support team's spreadsheet (`external_ref`),
+//! for imports that must find the same rows again.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::models::{Contract, Event};
+use crate::db::schema::{clients, contracts, events};
+use crate::db::DbConnection;
+use crate::error::Result;
+use crate::policy::Permit;
+
+pub fn event_by_ref(conn: &mut DbConnection, r: &str) -> Result<Option<Event>> {
+    Ok(events::table
+        .filter(events::external_ref.eq(r))
+        .select(Event::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn contract_by_ref(conn: &mut DbConnection, r: &str) -> Result<Option<Contract>> {
+    Ok(contracts::table
+        .filter(contracts::external_ref.eq(r))
+        .select(Contract::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// An event without a sheet id that matches on name, contract and start: a row
+/// imported before without its id is found rather than added twice.
+pub fn event_like(
+    conn: &mut DbConnection,
+    name: &str,
+    contract_id: i64,
+    starts_at: NaiveDateTime,
+) -> Result<Option<Event>> {
+    Ok(events::table
+        .filter(events::contract_id.eq(contract_id))
+        .filter(events::name.eq(name))
+        .filter(events::starts_at.eq(starts_at))
+        .filter(events::archived_at.is_null())
+        .select(Event::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Client ids whose e-mail is `email`, whatever its case.
+pub fn clients_by_email(conn: &mut DbConnection, email: &str) -> Result<Vec<i64>> {
+    Ok(clients::table
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Text>("lower(clients.email)")
+                .eq(email.trim().to_lowercase()),
+        )
+        .select(clients::id)
+        .load(conn)?)
+}
+
+/// Client ids whose folded name is `folded` (see [`crate::domain::text::fold`]).
+pub fn clients_by_folded_name(conn: &mut DbConnection, folded: &str) -> Result<Vec<i64>> {
+    Ok(clients::table
+        .filter(clients::sort_name.eq(folded))
+        .filter(clients::archived_at.is_null())
+        .select(clients::id)
+        .load(conn)?)
+}
+
+/// The signed, not archived contracts of a client.
+pub fn signed_contracts_of(conn: &mut DbConnection, client_id: i64) -> Result<Vec<Contract>> {
+    Ok(contracts::table
+        .filter(contracts::client_id.eq(client_id))
+        .filter(contracts::signed.eq(true))
+        .filter(contracts::archived_at.is_null())
+        .select(Contract::as_select())
+        .load(conn)?)
+}
+
+pub fn set_event_ref(conn: &mut DbConnection, _permit: &Permit, id: i64, r: &str) -> Result<()> {
+    diesel::update(events::table.find(id))
+        .set(events::external_ref.eq(r))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_contract_ref(conn: &mut DbConnection, _permit: &Permit, id: i64, r: &str) -> Result<()> {
+    diesel::update(contracts::table.find(id))
+        .set(contracts::external_ref.eq(r))
+        .execute(conn)?;
+    Ok(())
+}

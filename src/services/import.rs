@@ -1,0 +1,540 @@
+//! Importing the support team's spreadsheet of events. Each event of the sheet
+//! is matched by the sheet's own id (`Event ID`, kept as the event's
+//! `external_ref`), its contract by the sheet's `Contract ID` or else the client's
+//! only signed contract, its client by e-mail then name, its support by name or
+//! e-mail among active support staff. Every rule of the program still holds (a
+//! signed contract, the end after the start, …), and the whole import is one
+//! transaction: all or nothing, unless the caller asks for the good rows alone.
+
+use chrono::NaiveDateTime;
+use diesel::Connection;
+use serde::Serialize;
+
+use super::events::check;
+use super::{permit, Changes, Crm};
+use crate::db::models::{Collaborator, Contract, Event, NewEvent};
+use crate::db::repo::events::{self as events_repo, EventChanges};
+use crate::db::repo::sheet_refs as refs;
+use crate::db::repo::{
+    audit, clients as clients_repo, collaborators as staff_repo, contracts as contracts_repo,
+};
+use crate::db::DbConnection;
+use crate::domain::text::fold;
+use crate::domain::time::{from_local, show_local};
+use crate::domain::Role;
+use crate::error::{Error, Result};
+use crate::import::SheetEvent;
+use crate::policy::{Action, Permit};
+use crate::services::events::EventInput;
+use crate::services::notifications::{notify, Kind};
+use crate::session::Session;
+
+/// How to import.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Check everything, write nothing.
+    pub dry_run: bool,
+    /// Write the rows that are fine even when others are not (by default one
+    /// bad row means nothing is written).
+    pub partial: bool,
+}
+
+/// What became of one event of the sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "lowercase")]
+pub enum Outcome {
+    Created { id: i64 },
+    Updated { id: i64, fields: Vec<String> },
+    Unchanged { id: i64 },
+    Error { reason: String },
+}
+
+/// One line of the report: where the event starts in the sheet and its outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportLine {
+    pub line: usize,
+    pub name: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub lines: Vec<ImportLine>,
+    /// False after a dry run, or when a bad row stopped an all-or-nothing import.
+    pub written: bool,
+}
+
+impl ImportReport {
+    /// (created, updated, unchanged, errors)
+    pub fn counts(&self) -> (usize, usize, usize, usize) {
+        let mut n = (0, 0, 0, 0);
+        for l in &self.lines {
+            match l.outcome {
+                Outcome::Created { .. } => n.0 += 1,
+                Outcome::Updated { .. } => n.1 += 1,
+                Outcome::Unchanged { .. } => n.2 += 1,
+                Outcome::Error { .. } => n.3 += 1,
+            }
+        }
+        n
+    }
+}
+
+/// One sentence for the report from a refused row.
+fn reason(e: &Error) -> String {
+    match e {
+        Error::Validation(fields) => fields
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Error::Rule(s) => s.clone(),
+        Error::Denied(d) => d.reason.to_string(),
+        other => other.user_message(),
+    }
+}
+
+fn rule(s: impl Into<String>) -> Error {
+    Error::Rule(s.into())
+}
+
+impl Crm {
+    /// Imports the events of a sheet (see the module's doc). `progress` is told
+    /// how many events are done after each one.
+    pub fn import_events(
+        &self,
+        session: &Session,
+        sheet: &[SheetEvent],
+        opts: ImportOptions,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<ImportReport> {
+        let now = self.now();
+        let mut report = None;
+        let r = self.write(session, |c, actor| {
+            let p = permit(actor, Action::ImportEvents)?;
+            let support = staff_repo::active_by_role(c, Role::Support)?;
+            let mut lines = Vec::with_capacity(sheet.len());
+            for (i, ev) in sheet.iter().enumerate() {
+                // Each event in a savepoint: a refused one leaves no trace.
+                let outcome = match c
+                    .transaction(|c| self.import_one(c, &p, &session.name, &support, ev, now))
+                {
+                    Ok(o) => o,
+                    Err(e) => Outcome::Error { reason: reason(&e) },
+                };
+                lines.push(ImportLine {
+                    line: ev.line,
+                    name: ev.name.clone(),
+                    outcome,
+                });
+                progress(i + 1);
+            }
+            let failed = lines
+                .iter()
+                .any(|l| matches!(l.outcome, Outcome::Error { .. }));
+            let keep = !opts.dry_run && (opts.partial || !failed);
+            report = Some(ImportReport {
+                lines,
+                written: keep,
+            });
+            if keep {
+                Ok(())
+            } else {
+                Err(Error::Database(diesel::result::Error::RollbackTransaction))
+            }
+        });
+        match (r, report) {
+            (Ok(()), Some(rep))
+            | (Err(Error::Database(diesel::result::Error::RollbackTransaction)), Some(rep)) => {
+                Ok(rep)
+            }
+            (Err(e), _) => Err(e),
+            (Ok(()), None) => Err(rule("the import produced no report")),
+        }
+    }
+
+    fn import_one(
+        &self,
+        c: &mut DbConnection,
+        p: &Permit,
+        actor_name: &str,
+        support_staff: &[Collaborator],
+        ev: &SheetEvent,
+        now: NaiveDateTime,
+    ) -> Result<Outcome> {
+        if !ev.problems.is_empty() {
+            return Err(rule(ev.problems.join("; ")));
+        }
+        let name = ev.name.trim();
+        if name.is_empty() {
+            return Err(rule(
+                "no event name (the block's title line, or the Event column)",
+            ));
+        }
+        let utc = |t: Option<NaiveDateTime>, what: &str| -> Result<NaiveDateTime> {
+            let t = t.ok_or_else(|| rule(format!("no {what} date")))?;
+            from_local(t).ok_or_else(|| {
+                rule(format!(
+                    "{what}: {t} does not exist here (the clocks change)"
+                ))
+            })
+        };
+        let input = EventInput {
+            name: name.to_string(),
+            starts_at: utc(ev.starts_at, "start")?,
+            ends_at: utc(ev.ends_at, "end")?,
+            location: ev.location.trim().to_string(),
+            attendees: ev.attendees.unwrap_or(0),
+            notes: ev.notes.clone(),
+        };
+        check(&input)?;
+        let contract = self.sheet_contract(c, p, actor_name, ev, now)?;
+        if !contract.signed {
+            return Err(rule(format!(
+                "contract #{} is not signed: events need a signed contract",
+                contract.id
+            )));
+        }
+        if contract.archived_at.is_some() {
+            return Err(rule(format!("contract #{} is archived", contract.id)));
+        }
+        let support = match ev.support.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s) => Some(find_support(support_staff, s)?),
+        };
+        let existing = match ev.external_ref.as_deref().map(|r| (r, crm_id(r))) {
+            // "#12": the CRM's own id, as an export writes it.
+            Some((r, Some(id))) => Some(
+                events_repo::get(c, id).map_err(|_| rule(format!("no event {r} in the CRM")))?,
+            ),
+            Some((r, None)) => refs::event_by_ref(c, r)?,
+            None => refs::event_like(c, name, contract.id, input.starts_at)?,
+        };
+        match existing {
+            None => self.import_new(c, p, actor_name, ev, &contract, &input, support, now),
+            Some(before) => self.import_update(
+                c, p, actor_name, &before, &contract, ev, &input, support, now,
+            ),
+        }
+    }
+
+    /// The contract of a sheet's event: by the sheet's contract id, or else the
+    /// client's only signed contract (which then keeps the sheet's id).
+    fn sheet_contract(
+        &self,
+        c: &mut DbConnection,
+        p: &Permit,
+        actor_name: &str,
+        ev: &SheetEvent,
+        now: NaiveDateTime,
+    ) -> Result<Contract> {
+        if let Some(r) = ev.contract_ref.as_deref() {
+            if let Some(id) = crm_id(r) {
+                return contracts_repo::get(c, id)
+                    .map_err(|_| rule(format!("no contract {r} in the CRM")));
+            }
+            if let Some(k) = refs::contract_by_ref(c, r)? {
+                return Ok(k);
+            }
+        }
+        let client_id = sheet_client(c, ev)?;
+        let mut signed = refs::signed_contracts_of(c, client_id)?;
+        let client = clients_repo::get(c, client_id)?;
+        match signed.len() {
+            0 => Err(rule(format!("{} has no signed contract", client.full_name))),
+            1 => {
+                let k = signed.remove(0);
+                match (ev.contract_ref.as_deref(), k.external_ref.as_deref()) {
+                    (Some(r), None) => {
+                        refs::set_contract_ref(c, p, k.id, r)?;
+                        let mut ch = Changes::default();
+                        ch.field("sheet id", "—", r);
+                        audit::record(
+                            c,
+                            Some(p),
+                            "contract",
+                            k.id,
+                            "import",
+                            &ch.0,
+                            actor_name,
+                            now,
+                        )?;
+                    }
+                    (Some(r), Some(known)) if r != known => {
+                        return Err(rule(format!(
+                        "contract {r} is not known; {}'s signed contract is {known} in the sheet",
+                        client.full_name
+                    )))
+                    }
+                    _ => {}
+                }
+                Ok(k)
+            }
+            n => Err(rule(format!(
+                "{} has {n} signed contracts: give the sheet's Contract ID",
+                client.full_name
+            ))),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn import_new(
+        &self,
+        c: &mut DbConnection,
+        p: &Permit,
+        actor_name: &str,
+        ev: &SheetEvent,
+        contract: &Contract,
+        input: &EventInput,
+        support: Option<i64>,
+        now: NaiveDateTime,
+    ) -> Result<Outcome> {
+        let id = events_repo::insert(
+            c,
+            p,
+            &NewEvent {
+                name: &input.name,
+                contract_id: contract.id,
+                support_id: None,
+                starts_at: input.starts_at,
+                ends_at: input.ends_at,
+                location: &input.location,
+                attendees: input.attendees,
+                notes: &input.notes,
+                search: "",
+                sort_name: &fold(&input.name),
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            },
+        )?;
+        let client = clients_repo::get(c, contract.client_id)?;
+        let search = events_repo::search_text(id, &input.name, &input.location, &client, None);
+        set_search(c, id, &search)?;
+        if let Some(r) = ev.external_ref.as_deref() {
+            refs::set_event_ref(c, p, id, r)?;
+        }
+        let mut ch = Changes::default();
+        ch.created("name", &input.name)
+            .created("contract", format!("#{}", contract.id))
+            .created("starts_at", show_local(input.starts_at))
+            .created("ends_at", show_local(input.ends_at))
+            .created_unless_blank("location", &input.location)
+            .created("attendees", input.attendees)
+            .created_unless_blank("notes", &input.notes);
+        if let Some(r) = ev.external_ref.as_deref() {
+            ch.created("sheet id", r);
+        }
+        audit::record(c, Some(p), "event", id, "import", &ch.0, actor_name, now)?;
+        if support.is_some() {
+            let event = events_repo::get(c, id)?;
+            self.reassign_event_support(c, p, &event, support, actor_name, now)?;
+        }
+        Ok(Outcome::Created { id })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn import_update(
+        &self,
+        c: &mut DbConnection,
+        p: &Permit,
+        actor_name: &str,
+        before: &Event,
+        contract: &Contract,
+        ev: &SheetEvent,
+        input: &EventInput,
+        support: Option<i64>,
+        now: NaiveDateTime,
+    ) -> Result<Outcome> {
+        if before.contract_id != contract.id {
+            return Err(rule(format!(
+                "the sheet puts event {} on contract #{}, the CRM on #{}",
+                ev.external_ref.as_deref().unwrap_or(&before.name),
+                contract.id,
+                before.contract_id
+            )));
+        }
+        // An attendees cell left empty keeps what the CRM has.
+        let attendees = ev.attendees.unwrap_or(before.attendees);
+        let mut ch = Changes::default();
+        ch.field("name", &before.name, &input.name)
+            .field(
+                "starts_at",
+                show_local(before.starts_at),
+                show_local(input.starts_at),
+            )
+            .field(
+                "ends_at",
+                show_local(before.ends_at),
+                show_local(input.ends_at),
+            )
+            .field("location", &before.location, &input.location)
+            .field("attendees", before.attendees, attendees)
+            .field("notes", &before.notes, &input.notes);
+        let support_changes = before.support_id != support;
+        if ch.is_empty() && !support_changes {
+            return Ok(Outcome::Unchanged { id: before.id });
+        }
+        if before.archived_at.is_some() {
+            return Err(rule(format!(
+                "event #{} is archived: restore it before importing changes",
+                before.id
+            )));
+        }
+        let mut fields: Vec<String> = ch.0.iter().map(|f| f.field.clone()).collect();
+        if !ch.is_empty() {
+            let client = clients_repo::get(c, contract.client_id)?;
+            let support_name = clients_repo::owner_name(c, before.support_id)?;
+            let search = events_repo::search_text(
+                before.id,
+                &input.name,
+                &input.location,
+                &client,
+                support_name.as_deref(),
+            );
+            events_repo::update(
+                c,
+                p,
+                before.id,
+                before.version,
+                &EventChanges {
+                    name: &input.name,
+                    starts_at: input.starts_at,
+                    ends_at: input.ends_at,
+                    location: &input.location,
+                    attendees,
+                    notes: &input.notes,
+                    search: &search,
+                },
+                now,
+            )?;
+            audit::record(
+                c,
+                Some(p),
+                "event",
+                before.id,
+                "import",
+                &ch.0,
+                actor_name,
+                now,
+            )?;
+            if let Some(s) = before
+                .support_id
+                .filter(|s| *s != p.actor_id() && !support_changes)
+            {
+                let msg = format!(
+                    "{actor_name} imported changes to {} of \"{}\"",
+                    fields.join(", "),
+                    input.name
+                );
+                notify(c, s, Kind::EventChanged, "event", before.id, &msg, now)?;
+            }
+        }
+        if support_changes {
+            let fresh = events_repo::get(c, before.id)?;
+            self.reassign_event_support(c, p, &fresh, support, actor_name, now)?;
+            fields.push("support".into());
+        }
+        Ok(Outcome::Updated {
+            id: before.id,
+            fields,
+        })
+    }
+
+    /// Records the ids an event and its contract have in the support team's sheet
+    /// (the demo data carries the brief's: events 109 and 1023, contracts 652 and 412).
+    pub fn set_sheet_refs(
+        &self,
+        session: &Session,
+        event_id: i64,
+        event_ref: &str,
+        contract_ref: &str,
+    ) -> Result<()> {
+        let now = self.now();
+        self.write(session, |c, actor| {
+            let p = permit(actor, Action::ImportEvents)?;
+            let event = events_repo::get(c, event_id)?;
+            refs::set_event_ref(c, &p, event_id, event_ref)?;
+            refs::set_contract_ref(c, &p, event.contract_id, contract_ref)?;
+            let mut ch = Changes::default();
+            ch.field("sheet id", "—", event_ref);
+            audit::record(
+                c,
+                Some(&p),
+                "event",
+                event_id,
+                "import",
+                &ch.0,
+                &session.name,
+                now,
+            )?;
+            let mut ch = Changes::default();
+            ch.field("sheet id", "—", contract_ref);
+            audit::record(
+                c,
+                Some(&p),
+                "contract",
+                event.contract_id,
+                "import",
+                &ch.0,
+                &session.name,
+                now,
+            )
+        })
+    }
+}
+
+/// `#12` → 12: a sheet id that is the CRM's own (as exports write them).
+fn crm_id(r: &str) -> Option<i64> {
+    r.trim().strip_prefix('#')?.trim().parse().ok()
+}
+
+/// The client a sheet's event belongs to: by the contact's e-mail, then by name.
+fn sheet_client(c: &mut DbConnection, ev: &SheetEvent) -> Result<i64> {
+    if let Some(email) = ev.client_email.as_deref() {
+        if let [one] = refs::clients_by_email(c, email)?.as_slice() {
+            return Ok(*one);
+        }
+    }
+    let name = ev.client_name.as_deref().map(str::trim).unwrap_or("");
+    if name.is_empty() {
+        return Err(rule(match ev.client_email.as_deref() {
+            Some(e) => format!("no client with the e-mail {e}, and no client name"),
+            None => "no Contract ID the CRM knows, and no client to find the contract by".into(),
+        }));
+    }
+    match refs::clients_by_folded_name(c, &fold(name))?.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(rule(format!("no client named \"{name}\""))),
+        many => Err(rule(format!(
+            "{} clients are named \"{name}\": give the client's e-mail",
+            many.len()
+        ))),
+    }
+}
+
+/// An active support collaborator by full name or e-mail, ignoring case and accents.
+fn find_support(staff: &[Collaborator], who: &str) -> Result<i64> {
+    let folded = fold(who.trim());
+    staff
+        .iter()
+        .find(|s| fold(&s.full_name) == folded || s.email.to_lowercase() == folded)
+        .map(|s| s.id)
+        .ok_or_else(|| {
+            Error::field(
+                "support",
+                format!("no active support collaborator \"{}\"", who.trim()),
+            )
+        })
+}
+
+/// Writes the derived `search` column without bumping the version.
+fn set_search(c: &mut DbConnection, id: i64, search: &str) -> Result<()> {
+    use crate::db::schema::events;
+    use diesel::prelude::*;
+    diesel::update(events::table.find(id))
+        .set(events::search.eq(search))
+        .execute(c)?;
+    Ok(())
+}

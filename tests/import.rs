@@ -1,0 +1,359 @@
+//! Importing the support team's sheet into a real database: the brief's own two
+//! events come back "unchanged" on the demo data, new events land on the right
+//! contract with the right support and dates, a broken row is reported by its line
+//! and stops the whole import, and a second import changes nothing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use epicevents::domain::time::to_local;
+use epicevents::import::read_events;
+use epicevents::services::import::{ImportOptions, ImportReport, Outcome};
+use epicevents::session::Session;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+const DEMO_PASSWORD: &str = "epic-demo-2023";
+
+fn demo(db: &TestDb) -> Session {
+    epicevents::demo::load(&db.crm, 0).expect("demo");
+    db.crm
+        .login("mia.martin@epicevents.example", DEMO_PASSWORD)
+        .expect("management login")
+}
+
+/// The brief's sheet: one block per event, label and value in one cell.
+fn briefs_sheet(dir: &Path) -> PathBuf {
+    let lines = [
+        "John Ouick Wedding",
+        "Event ID 109",
+        "Contract ID 652",
+        "Client name John Ouick",
+        "Client contact john.ouick@gmail.com +1 234 567 8901",
+        "Event date start 4 Jun 2023 @ 1PM",
+        "Event date end 5 Jun 2023 @ 2AM",
+        "Support contact Kate Hastroff",
+        "Location 53 Rue du Château, 41120 Candé-sur-Beuvron, France",
+        "Attendees 75",
+        "Notes Wedding starts at 3PM, by the river.",
+        "Catering is organized, reception starts at 5PM.",
+        "",
+        "Lou Bouzin General Assembly",
+        "Event ID 1023",
+        "Contract ID 412",
+        "Client name Lou Bouzin",
+        "Client contact Jacky Blangier, jacky@loubouzin.grd, + 666 12345",
+        "Event date start 5 May 2023 @ 3PM",
+        "Event date end 5 May 2023 @ 5PM",
+        "Support contact Aliénor Vichum",
+        "Location Salle des fêtes de Mufflins",
+        "Attendees 200",
+        "Notes Shareholders' general assembly (~200 people).",
+    ];
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (i, l) in lines.iter().enumerate() {
+        if !l.is_empty() {
+            ws.write_string(i as u32, 0, *l).expect("write");
+        }
+    }
+    let path = dir.join("events.xlsx");
+    wb.save(&path).expect("save");
+    path
+}
+
+/// New events for the demo clients under French headers, dates as real date
+/// cells; `bad` adds a row whose support does not exist.
+fn new_events_sheet(dir: &Path, bad: bool) -> PathBuf {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let headers = [
+        "Événement",
+        "ID événement",
+        "Client",
+        "Contact client",
+        "Date de début",
+        "Date de fin",
+        "Contact support",
+        "Lieu",
+        "Participants",
+        "Remarques",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).expect("header");
+    }
+    let when = Format::new().set_num_format("dd/mm/yyyy hh:mm");
+    let mut rows = vec![
+        (
+            "Kevin Casey Seminar",
+            "2001",
+            "Kevin Casey",
+            "kevin@startup.io",
+            (2023, 9, 12, 9),
+            (2023, 9, 12, 17),
+            "Kate Hastroff",
+            "Tours",
+            "40",
+            "Projector needed",
+        ),
+        (
+            "Lou Bouzin Summer Party",
+            "2002",
+            "Lou Bouzin",
+            "",
+            (2023, 7, 1, 19),
+            (2023, 7, 2, 1),
+            "alienor.vichum@epicevents.example",
+            "Blois",
+            "",
+            "",
+        ),
+    ];
+    if bad {
+        rows.push((
+            "John Ouick Anniversary",
+            "2003",
+            "John Ouick",
+            "john.ouick@gmail.com",
+            (2023, 8, 1, 12),
+            (2023, 8, 1, 18),
+            "Nobody Atall",
+            "Paris",
+            "10",
+            "",
+        ));
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        let dt = |(y, m, d, h): (u16, u8, u8, u16)| {
+            ExcelDateTime::from_ymd(y, m, d)
+                .and_then(|x| x.and_hms(h, 0, 0))
+                .expect("date")
+        };
+        ws.write_string(r, 0, row.0).expect("w");
+        ws.write_string(r, 1, row.1).expect("w");
+        ws.write_string(r, 2, row.2).expect("w");
+        ws.write_string(r, 3, row.3).expect("w");
+        ws.write_datetime_with_format(r, 4, dt(row.4), &when)
+            .expect("w");
+        ws.write_datetime_with_format(r, 5, dt(row.5), &when)
+            .expect("w");
+        ws.write_string(r, 6, row.6).expect("w");
+        ws.write_string(r, 7, row.7).expect("w");
+        if !row.8.is_empty() {
+            ws.write_number(r, 8, row.8.parse::<f64>().expect("n"))
+                .expect("w");
+        }
+        ws.write_string(r, 9, row.9).expect("w");
+    }
+    let path = dir.join("new.xlsx");
+    wb.save(&path).expect("save");
+    path
+}
+
+fn import(db: &TestDb, who: &Session, path: &Path, opts: ImportOptions) -> ImportReport {
+    let sheet = read_events(path).expect("read sheet");
+    db.crm
+        .import_events(who, &sheet, opts, &mut |_| {})
+        .expect("import runs")
+}
+
+fn event_count(db: &TestDb) -> i64 {
+    use diesel::prelude::*;
+    use epicevents::db::schema::events;
+    events::table
+        .count()
+        .get_result(&mut db.crm.db().conn().expect("conn"))
+        .expect("count")
+}
+
+fn briefs_events_are_unchanged_on_the_demo(db: &TestDb) {
+    let mia = demo(db);
+    let dir = tempfile::tempdir().expect("dir");
+    let path = briefs_sheet(dir.path());
+    let before = event_count(db);
+    for _ in 0..2 {
+        let report = import(db, &mia, &path, ImportOptions::default());
+        let outcomes: Vec<_> = report
+            .lines
+            .iter()
+            .map(|l| (l.line, l.name.as_str(), &l.outcome))
+            .collect();
+        assert_eq!(report.counts(), (0, 0, 2, 0), "{outcomes:#?}");
+        assert_eq!((outcomes[0].0, outcomes[1].0), (1, 14));
+        assert!(report.written);
+    }
+    assert_eq!(event_count(db), before);
+}
+
+fn new_events_land_on_the_right_records(db: &TestDb) {
+    let mia = demo(db);
+    let dir = tempfile::tempdir().expect("dir");
+    let path = new_events_sheet(dir.path(), false);
+    let report = import(db, &mia, &path, ImportOptions::default());
+    assert_eq!(report.counts(), (2, 0, 0, 0), "{:#?}", report.lines);
+    let id = match report.lines[0].outcome {
+        Outcome::Created { id } => id,
+        ref other => panic!("{other:?}"),
+    };
+    let d = db.crm.get_event(id).expect("event");
+    assert_eq!(d.client.full_name, "Kevin Casey");
+    assert!(d.contract.signed, "Kevin's only signed contract");
+    assert_eq!(d.support_name.as_deref(), Some("Kate Hastroff"));
+    assert_eq!(
+        to_local(d.event.starts_at)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        "2023-09-12 09:00"
+    );
+    assert_eq!(
+        (d.event.attendees, d.event.notes.as_str()),
+        (40, "Projector needed")
+    );
+    assert_eq!(d.event.external_ref.as_deref(), Some("2001"));
+    let second = match report.lines[1].outcome {
+        Outcome::Created { id } => db.crm.get_event(id).expect("event"),
+        ref other => panic!("{other:?}"),
+    };
+    assert_eq!(second.support_name.as_deref(), Some("Aliénor Vichum"));
+    assert_eq!(second.client.full_name, "Lou Bouzin");
+
+    // Again: nothing changes. Then one edited cell is an update of that field.
+    let again = import(db, &mia, &path, ImportOptions::default());
+    assert_eq!(again.counts(), (0, 0, 2, 0), "{:#?}", again.lines);
+    let mut sheet = read_events(&path).expect("read");
+    sheet[0].location = "Orléans".into();
+    let r = db
+        .crm
+        .import_events(&mia, &sheet, ImportOptions::default(), &mut |_| {})
+        .expect("import");
+    assert_eq!(
+        r.lines[0].outcome,
+        Outcome::Updated {
+            id,
+            fields: vec!["location".into()]
+        }
+    );
+    assert_eq!(
+        db.crm.get_event(id).expect("event").event.location,
+        "Orléans"
+    );
+}
+
+fn a_broken_row_stops_everything_unless_partial(db: &TestDb) {
+    let mia = demo(db);
+    let dir = tempfile::tempdir().expect("dir");
+    let path = new_events_sheet(dir.path(), true);
+    let before = event_count(db);
+
+    let report = import(db, &mia, &path, ImportOptions::default());
+    assert_eq!(report.counts(), (2, 0, 0, 1));
+    assert!(!report.written);
+    let bad = &report.lines[2];
+    assert_eq!(bad.line, 4, "the spreadsheet's row number");
+    match &bad.outcome {
+        Outcome::Error { reason } => assert!(reason.contains("Nobody Atall"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(event_count(db), before, "all or nothing");
+
+    let dry = import(
+        db,
+        &mia,
+        &path,
+        ImportOptions {
+            dry_run: true,
+            partial: true,
+        },
+    );
+    assert_eq!((dry.counts(), dry.written), ((2, 0, 0, 1), false));
+    assert_eq!(event_count(db), before, "a dry run writes nothing");
+
+    let partial = import(
+        db,
+        &mia,
+        &path,
+        ImportOptions {
+            dry_run: false,
+            partial: true,
+        },
+    );
+    assert_eq!((partial.counts(), partial.written), ((2, 0, 0, 1), true));
+    assert_eq!(event_count(db), before + 2);
+}
+
+fn rules_still_hold(db: &TestDb) {
+    let mia = demo(db);
+    let mut sheet =
+        read_events(&briefs_sheet(tempfile::tempdir().expect("d").path())).expect("read");
+    // Kevin Casey: one signed and one unsigned contract; naming the unsigned one
+    // through a client with no signed contract is refused, as is end before start.
+    sheet[0].external_ref = Some("3001".into());
+    sheet[0].contract_ref = None;
+    sheet[0].client_email = Some("nobody@nowhere.example".into());
+    sheet[0].client_name = Some("Nobody Known".into());
+    sheet[1].external_ref = Some("3002".into());
+    let e = &mut sheet[1];
+    std::mem::swap(&mut e.starts_at, &mut e.ends_at);
+    let r = db
+        .crm
+        .import_events(&mia, &sheet, ImportOptions::default(), &mut |_| {})
+        .expect("import");
+    let reasons: Vec<String> = r
+        .lines
+        .iter()
+        .map(|l| match &l.outcome {
+            Outcome::Error { reason } => reason.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert!(
+        reasons[0].contains("no client named \"Nobody Known\""),
+        "{reasons:?}"
+    );
+    assert!(reasons[1].contains("ends_at"), "{reasons:?}");
+
+    // Sales and support may not import.
+    let bill = db
+        .crm
+        .login("bill.boquet@epicevents.example", DEMO_PASSWORD)
+        .expect("login");
+    denied(
+        db.crm
+            .import_events(&bill, &sheet, ImportOptions::default(), &mut |_| {}),
+    );
+}
+
+fn csv_in_windows_1252_with_semicolons(db: &TestDb) {
+    let mia = demo(db);
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("events.csv");
+    let mut bytes =
+        b"Evenement;ID evenement;Client;Date de debut;Date de fin;Lieu;Participants\r\n".to_vec();
+    bytes.extend_from_slice(b"Kevin Casey F");
+    bytes.push(0xEA); // ê in Windows-1252
+    bytes.extend_from_slice(b"te;4001;Kevin Casey;05/10/2023 18:00;05/10/2023 23:30;Salle des f");
+    bytes.push(0xEA);
+    bytes.extend_from_slice(b"tes;1 200\r\n");
+    std::fs::write(&path, bytes).expect("write");
+    let r = import(db, &mia, &path, ImportOptions::default());
+    assert_eq!(r.counts(), (1, 0, 0, 0), "{:#?}", r.lines);
+    let Outcome::Created { id } = r.lines[0].outcome else {
+        panic!("{:?}", r.lines[0].outcome);
+    };
+    let d = db.crm.get_event(id).expect("event");
+    assert_eq!(
+        (d.event.name.as_str(), d.event.location.as_str()),
+        ("Kevin Casey Fête", "Salle des fêtes")
+    );
+    assert_eq!(d.event.attendees, 1200);
+}
+
+backend_tests!(
+    briefs_events_are_unchanged_on_the_demo,
+    new_events_land_on_the_right_records,
+    a_broken_row_stops_everything_unless_partial,
+    rules_still_hold,
+    csv_in_windows_1252_with_semicolons,
+);
