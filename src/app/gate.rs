@@ -1,7 +1,7 @@
 //! Before a session: the first-run form that creates the first admin, and the login
 //! form. A successful login opens the workspace.
 
-use crate::state::fields::FieldName as F;
+use crate::state::fields::{LoginField as L, SetupField as S};
 use ratatui::crossterm::event::KeyEvent;
 
 use super::effect::Effect;
@@ -27,8 +27,8 @@ fn login_form() -> Form {
     Form::new(
         "Log in",
         vec![
-            Field::new(F::Email.as_str(), "E-mail", FieldKind::SingleLine).required(),
-            Field::new(F::Password.as_str(), "Password", FieldKind::Masked).required(),
+            Field::new(L::Email.as_str(), "E-mail", FieldKind::SingleLine).required(),
+            Field::new(L::Password.as_str(), "Password", FieldKind::Masked).required(),
         ],
     )
 }
@@ -37,13 +37,13 @@ fn setup_form() -> Form {
     Form::new(
         "First run: create the administrator account",
         vec![
-            Field::new(F::FullName.as_str(), "Full name", FieldKind::SingleLine).required(),
-            Field::new(F::Email.as_str(), "E-mail", FieldKind::SingleLine).required(),
-            Field::new(F::Phone.as_str(), "Phone", FieldKind::SingleLine),
-            Field::new(F::Password.as_str(), "Password", FieldKind::Masked)
+            Field::new(S::FullName.as_str(), "Full name", FieldKind::SingleLine).required(),
+            Field::new(S::Email.as_str(), "E-mail", FieldKind::SingleLine).required(),
+            Field::new(S::Phone.as_str(), "Phone", FieldKind::SingleLine),
+            Field::new(S::Password.as_str(), "Password", FieldKind::Masked)
                 .required()
                 .hint("12+ characters"),
-            Field::new(F::Confirm.as_str(), "Repeat", FieldKind::Masked).required(),
+            Field::new(S::Confirm.as_str(), "Repeat", FieldKind::Masked).required(),
         ],
     )
 }
@@ -69,7 +69,7 @@ pub(super) fn check_first_run(app: &mut App) {
 pub(super) fn typed(g: &mut Gate, key: KeyEvent) -> Vec<Effect> {
     let r = g.form.input(key);
     if g.first_run {
-        let pw = g.form.value(F::Password.as_str()).unwrap_or_default();
+        let pw = g.form.value(S::Password.as_str()).unwrap_or_default();
         g.strength = if pw.is_empty() {
             String::new()
         } else {
@@ -101,10 +101,10 @@ pub(super) fn keys(g: &mut Gate, action: Action) -> Vec<Effect> {
         Action::SignIn | Action::Save => {
             g.form.clear_errors();
             g.message = None;
-            let v = |n: F| g.form.value(n.as_str()).unwrap_or_default();
-            if g.first_run && v(F::Password) != v(F::Confirm) {
+            let v = |n: S| g.form.value(n.as_str()).unwrap_or_default();
+            if g.first_run && v(S::Password) != v(S::Confirm) {
                 g.form
-                    .set_error(F::Confirm.as_str(), "the two passwords differ");
+                    .set_error(S::Confirm.as_str(), "the two passwords differ");
                 g.form.focus_first_error();
                 return Vec::new();
             }
@@ -118,14 +118,23 @@ pub(super) fn keys(g: &mut Gate, action: Action) -> Vec<Effect> {
 /// Sends the gate's form to the worker: a login, or the first account.
 pub(super) fn sign_in(app: &mut App) {
     let Mode::Gate(g) = &mut app.mode else { return };
-    let v = |n: F| g.form.value(n.as_str()).unwrap_or_default();
+    let v = |n: &str| g.form.value(n).unwrap_or_default();
     let first_run = g.first_run;
-    let phone = v(F::Phone);
-    let account = NewAccount {
-        full_name: v(F::FullName),
-        email: v(F::Email),
-        phone: (!phone.trim().is_empty()).then_some(phone),
-        password: v(F::Password),
+    let account = if first_run {
+        let phone = v(S::Phone.as_str());
+        NewAccount {
+            full_name: v(S::FullName.as_str()),
+            email: v(S::Email.as_str()),
+            phone: (!phone.trim().is_empty()).then_some(phone),
+            password: v(S::Password.as_str()),
+        }
+    } else {
+        NewAccount {
+            full_name: String::new(),
+            email: v(L::Email.as_str()),
+            phone: None,
+            password: v(L::Password.as_str()),
+        }
     };
     let label = if first_run {
         "creating the account…"
@@ -168,8 +177,14 @@ fn refused(app: &mut App, e: Error, now: chrono::NaiveDateTime) {
         }
         other => other.user_message(),
     });
-    g.form.set_value(F::Password.as_str(), "");
-    g.form.focus(F::Password.as_str());
+    // The same name on both forms.
+    let password = if g.first_run {
+        S::Password.as_str()
+    } else {
+        L::Password.as_str()
+    };
+    g.form.set_value(password, "");
+    g.form.focus(password);
     if !e.is_expected() {
         crate::telemetry::report_error(&e);
     }
@@ -231,17 +246,17 @@ mod tests {
         let mut g = empty(true, false);
         g.form = setup_form();
         g.form
-            .set_value(F::Password.as_str(), "correct horse battery");
+            .set_value(S::Password.as_str(), "correct horse battery");
         g.form
-            .set_value(F::Confirm.as_str(), "correct horse batterY");
+            .set_value(S::Confirm.as_str(), "correct horse batterY");
         assert!(keys(&mut g, Action::SignIn).is_empty());
         assert!(g
             .form
-            .field(F::Confirm.as_str())
+            .field(S::Confirm.as_str())
             .and_then(|f| f.error())
             .is_some());
         g.form
-            .set_value(F::Confirm.as_str(), "correct horse battery");
+            .set_value(S::Confirm.as_str(), "correct horse battery");
         assert_eq!(keys(&mut g, Action::SignIn), vec![Effect::SignIn]);
         assert!(!g.form.has_errors());
         assert_eq!(keys(&mut g, Action::Quit), vec![Effect::Quit]);

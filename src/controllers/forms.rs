@@ -9,6 +9,10 @@ use crate::services::query::{ClientFilter, ClientSort};
 use crate::services::query::{ContractFilter, ContractSort};
 use crate::session::Session;
 use crate::state::fields::FieldName as F;
+use crate::state::fields::{
+    ChangePasswordField as Cp, ClientField as Cl, CollaboratorField as Co, ContractField as Ct,
+    DeactivateField as De, EventField as Ev, PaymentField as Pay, ResetPasswordField as Rp,
+};
 use crate::state::form::{Field, FieldKind, Form};
 use crate::state::{FormKind, FormState};
 use crate::Crm;
@@ -33,15 +37,15 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
             kind,
             "New client",
             vec![
-                line(F::FullName.as_str(), "Full name").required(),
-                line(F::Email.as_str(), "E-mail").required(),
-                line(F::Phone.as_str(), "Phone").hint("e.g. +33 6 12 34 56 78"),
-                line(F::CompanyName.as_str(), "Company"),
-                line(F::FirstContact.as_str(), "First contact")
+                line(Cl::FullName.as_str(), "Full name").required(),
+                line(Cl::Email.as_str(), "E-mail").required(),
+                line(Cl::Phone.as_str(), "Phone").hint("e.g. +33 6 12 34 56 78"),
+                line(Cl::CompanyName.as_str(), "Company"),
+                line(Cl::FirstContact.as_str(), "First contact")
                     .required()
                     .hint(DATE_FORMAT_HINT)
                     .with_value(&today),
-                line(F::LastContact.as_str(), "Last contact")
+                line(Cl::LastContact.as_str(), "Last contact")
                     .required()
                     .hint(DATE_FORMAT_HINT)
                     .with_value(&today),
@@ -57,21 +61,21 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                 kind,
                 &format!("Edit client · {}", c.full_name),
                 vec![
-                    line(F::FullName.as_str(), "Full name")
+                    line(Cl::FullName.as_str(), "Full name")
                         .required()
                         .with_value(&c.full_name),
-                    line(F::Email.as_str(), "E-mail")
+                    line(Cl::Email.as_str(), "E-mail")
                         .required()
                         .with_value(&c.email),
-                    line(F::Phone.as_str(), "Phone")
+                    line(Cl::Phone.as_str(), "Phone")
                         .hint("e.g. +33 6 12 34 56 78")
                         .with_value(&c.phone),
-                    line(F::CompanyName.as_str(), "Company").with_value(&c.company_name),
-                    line(F::FirstContact.as_str(), "First contact")
+                    line(Cl::CompanyName.as_str(), "Company").with_value(&c.company_name),
+                    line(Cl::FirstContact.as_str(), "First contact")
                         .required()
                         .hint(DATE_FORMAT_HINT)
                         .with_value(&c.first_contact.to_string()),
-                    line(F::LastContact.as_str(), "Last contact")
+                    line(Cl::LastContact.as_str(), "Last contact")
                         .required()
                         .hint(DATE_FORMAT_HINT)
                         .with_value(&c.last_contact.to_string()),
@@ -79,7 +83,7 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
             )
         }
         FormKind::NewContract { client } => {
-            let mut client_field = Field::new(F::Client.as_str(), "Client", FieldKind::Picker)
+            let mut client_field = Field::new(Ct::Client.as_str(), "Client", FieldKind::Picker)
                 .required()
                 .hint("Enter: choose");
             if let Some(id) = client {
@@ -91,7 +95,7 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                 "New contract",
                 vec![
                     client_field,
-                    line(F::Total.as_str(), "Total (€)")
+                    line(Ct::Total.as_str(), "Total (€)")
                         .required()
                         .hint("1234.56 or 1 234,56"),
                 ],
@@ -106,7 +110,7 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
             let mut s = state(
                 kind,
                 &format!("Edit contract #{id} · {}", d.client.full_name),
-                vec![line(F::Total.as_str(), "Total (€)")
+                vec![line(Ct::Total.as_str(), "Total (€)")
                     .required()
                     .hint("1234.56 or 1 234,56")
                     .with_value(&d.contract.total().plain())],
@@ -120,10 +124,10 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                 kind,
                 &format!("Payment on contract #{contract} · {}", d.client.full_name),
                 vec![
-                    line(F::Amount.as_str(), "Amount (€)")
+                    line(Pay::Amount.as_str(), "Amount (€)")
                         .required()
                         .hint("1234.56 or 1 234,56"),
-                    line(F::ReceivedOn.as_str(), "Received on")
+                    line(Pay::ReceivedOn.as_str(), "Received on")
                         .required()
                         .hint(DATE_FORMAT_HINT)
                         .with_value(&today),
@@ -134,7 +138,7 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
         }
         FormKind::NewEvent { contract } => {
             let mut contract_field =
-                Field::new(F::Contract.as_str(), "Contract", FieldKind::Picker)
+                Field::new(Ev::Contract.as_str(), "Contract", FieldKind::Picker)
                     .required()
                     .hint("Enter: choose (signed, of your clients)");
             if let Some(id) = contract {
@@ -150,7 +154,7 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                 id,
                 version: d.event.version,
             };
-            let contract = Field::new(F::Contract.as_str(), "Contract", FieldKind::Picker)
+            let contract = Field::new(Ev::Contract.as_str(), "Contract", FieldKind::Picker)
                 .with_choice(
                     d.contract.id,
                     format!("#{} · {}", d.contract.id, d.client.full_name),
@@ -167,11 +171,11 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                 kind,
                 "New collaborator",
                 vec![
-                    line(F::FullName.as_str(), "Full name").required(),
-                    line(F::Email.as_str(), "E-mail").required(),
-                    line(F::Phone.as_str(), "Phone"),
+                    line(Co::FullName.as_str(), "Full name").required(),
+                    line(Co::Email.as_str(), "E-mail").required(),
+                    line(Co::Phone.as_str(), "Phone"),
                     role_field(session, None),
-                    Field::new(F::Password.as_str(), "Initial password", FieldKind::Masked)
+                    Field::new(Co::Password.as_str(), "Initial password", FieldKind::Masked)
                         .required()
                         .hint("12+ characters; changed at first login"),
                 ],
@@ -192,13 +196,13 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                     c.full_name, c.employee_number
                 ),
                 vec![
-                    line(F::FullName.as_str(), "Full name")
+                    line(Co::FullName.as_str(), "Full name")
                         .required()
                         .with_value(&c.full_name),
-                    line(F::Email.as_str(), "E-mail")
+                    line(Co::Email.as_str(), "E-mail")
                         .required()
                         .with_value(&c.email),
-                    line(F::Phone.as_str(), "Phone").with_value(c.phone.as_deref().unwrap_or("")),
+                    line(Co::Phone.as_str(), "Phone").with_value(c.phone.as_deref().unwrap_or("")),
                     role_field(session, Some(c.role())),
                 ],
             )
@@ -209,8 +213,8 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                 kind,
                 &format!("Reset password · {}", c.full_name),
                 vec![
-                    Field::new(F::Password.as_str(), "New password", FieldKind::Masked).required(),
-                    Field::new(F::Confirm.as_str(), "Repeat", FieldKind::Masked).required(),
+                    Field::new(Rp::Password.as_str(), "New password", FieldKind::Masked).required(),
+                    Field::new(Rp::Confirm.as_str(), "Repeat", FieldKind::Masked).required(),
                 ],
             );
             s.note = "They will have to change it at their next login.".into();
@@ -222,15 +226,15 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                 "Change your password",
                 vec![
                     Field::new(
-                        F::CurrentPassword.as_str(),
+                        Cp::CurrentPassword.as_str(),
                         "Current password",
                         FieldKind::Masked,
                     )
                     .required(),
-                    Field::new(F::NewPassword.as_str(), "New password", FieldKind::Masked)
+                    Field::new(Cp::NewPassword.as_str(), "New password", FieldKind::Masked)
                         .required()
                         .hint("12+ characters"),
-                    Field::new(F::Confirm.as_str(), "Repeat", FieldKind::Masked).required(),
+                    Field::new(Cp::Confirm.as_str(), "Repeat", FieldKind::Masked).required(),
                 ],
             );
             if forced {
@@ -250,7 +254,7 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
             if h.clients > 0 {
                 fields.push(
                     Field::new(
-                        F::ClientsTo,
+                        De::ClientsTo,
                         format!("{} client(s) go to", h.clients),
                         FieldKind::Picker,
                     )
@@ -260,7 +264,7 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
             if h.upcoming_events > 0 {
                 fields.push(
                     Field::new(
-                        F::EventsTo,
+                        De::EventsTo,
                         format!("{} event(s) go to", h.upcoming_events),
                         FieldKind::Picker,
                     )
@@ -268,7 +272,7 @@ pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
                 );
             }
             fields.push(
-                line(F::Leave.as_str(), "Leave unassigned")
+                line(De::Leave.as_str(), "Leave unassigned")
                     .hint("type yes to leave them without anyone"),
             );
             let mut s = state(
@@ -286,26 +290,26 @@ fn event_fields(contract: Field, e: Option<&crate::db::models::Event>) -> Vec<Fi
     let v = |f: fn(&crate::db::models::Event) -> String| e.map(f).unwrap_or_default();
     vec![
         contract,
-        line(F::Name.as_str(), "Name")
+        line(Ev::Name.as_str(), "Name")
             .required()
             .with_value(&v(|e| e.name.clone())),
-        line(F::StartsAt.as_str(), "Start")
+        line(Ev::StartsAt.as_str(), "Start")
             .required()
             .hint(DATETIME_FORMAT_HINT)
             .with_value(&v(|e| show_local(e.starts_at))),
-        line(F::EndsAt.as_str(), "End")
+        line(Ev::EndsAt.as_str(), "End")
             .required()
             .hint(DATETIME_FORMAT_HINT)
             .with_value(&v(|e| show_local(e.ends_at))),
-        line(F::Location.as_str(), "Location").with_value(&v(|e| e.location.clone())),
-        line(F::Attendees.as_str(), "Attendees").with_value(&v(|e| e.attendees.to_string())),
-        Field::new(F::Notes.as_str(), "Notes", FieldKind::MultiLine(5))
+        line(Ev::Location.as_str(), "Location").with_value(&v(|e| e.location.clone())),
+        line(Ev::Attendees.as_str(), "Attendees").with_value(&v(|e| e.attendees.to_string())),
+        Field::new(Ev::Notes.as_str(), "Notes", FieldKind::MultiLine(5))
             .with_value(&v(|e| e.notes.clone())),
     ]
 }
 
 fn role_field(session: &Session, current: Option<Role>) -> Field {
-    let f = Field::new(F::Role.as_str(), "Role", FieldKind::Picker)
+    let f = Field::new(Co::Role.as_str(), "Role", FieldKind::Picker)
         .required()
         .hint("Enter: choose");
     let _ = session;

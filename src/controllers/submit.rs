@@ -1,7 +1,10 @@
 //! Saving a form: its text is parsed (dates, money, numbers) and becomes a service
 //! call. Parse errors and the services' refusals come back as messages at fields.
 
-use crate::state::fields::FieldName as F;
+use crate::state::fields::{
+    ChangePasswordField as Cp, ClientField as Cl, CollaboratorField as Co, ContractField as Ct,
+    DeactivateField as De, EventField as Ev, PaymentField as Pay, ResetPasswordField as Rp,
+};
 use chrono::NaiveDate;
 
 use super::forms::role_from_id;
@@ -36,14 +39,14 @@ pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
     let saved = |m: String, open: Option<(Entity, i64)>| Ok(Saved { message: m, open });
     match &st.kind {
         FormKind::NewClient | FormKind::EditClient { .. } => {
-            let first_contact = date_field(f, F::FirstContact.as_str(), &mut errs);
-            let last_contact = date_field(f, F::LastContact.as_str(), &mut errs);
+            let first_contact = date_field(f, Cl::FirstContact.as_str(), &mut errs);
+            let last_contact = date_field(f, Cl::LastContact.as_str(), &mut errs);
             finish(errs)?;
             let input = ClientInput {
-                full_name: text(f, F::FullName.as_str()),
-                email: text(f, F::Email.as_str()),
-                phone: text(f, F::Phone.as_str()),
-                company_name: text(f, F::CompanyName.as_str()),
+                full_name: text(f, Cl::FullName.as_str()),
+                email: text(f, Cl::Email.as_str()),
+                phone: text(f, Cl::Phone.as_str()),
+                company_name: text(f, Cl::CompanyName.as_str()),
                 first_contact,
                 last_contact,
             };
@@ -62,11 +65,11 @@ pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
             }
         }
         FormKind::NewContract { .. } => {
-            let client = f.choice(F::Client.as_str()).map(|(id, _)| id);
-            let total = money(f, F::Total.as_str(), &mut errs);
+            let client = f.choice(Ct::Client.as_str()).map(|(id, _)| id);
+            let total = money(f, Ct::Total.as_str(), &mut errs);
             if client.is_none() {
                 errs.push(FieldError {
-                    field: F::Client.as_str(),
+                    field: Ct::Client.as_str(),
                     message: "choose a client".into(),
                 });
             }
@@ -78,14 +81,14 @@ pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
             )
         }
         FormKind::EditContract { id, version } => {
-            let total = money(f, F::Total.as_str(), &mut errs);
+            let total = money(f, Ct::Total.as_str(), &mut errs);
             finish(errs)?;
             crm.update_contract(session, *id, *version, total)?;
             saved(format!("Contract #{id} saved"), None)
         }
         FormKind::Payment { contract } => {
-            let amount = money(f, F::Amount.as_str(), &mut errs);
-            let received = date_field(f, F::ReceivedOn.as_str(), &mut errs);
+            let amount = money(f, Pay::Amount.as_str(), &mut errs);
+            let received = date_field(f, Pay::ReceivedOn.as_str(), &mut errs);
             finish(errs)?;
             crm.record_payment(session, *contract, amount, received)?;
             let due = crm.get_contract(*contract)?.contract.due();
@@ -96,10 +99,10 @@ pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
         }
         FormKind::NewEvent { .. } | FormKind::EditEvent { .. } => {
             let input = event_input(f, &mut errs);
-            let contract = f.choice(F::Contract.as_str()).map(|(id, _)| id);
+            let contract = f.choice(Ev::Contract.as_str()).map(|(id, _)| id);
             if contract.is_none() {
                 errs.push(FieldError {
-                    field: F::Contract.as_str(),
+                    field: Ev::Contract.as_str(),
                     message: "choose a signed contract".into(),
                 });
             }
@@ -120,19 +123,19 @@ pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
         }
         FormKind::NewCollaborator | FormKind::EditCollaborator { .. } => {
             let role = f
-                .choice(F::Role.as_str())
+                .choice(Co::Role.as_str())
                 .and_then(|(id, _)| role_from_id(id));
             if role.is_none() {
                 errs.push(FieldError {
-                    field: F::Role.as_str(),
+                    field: Co::Role.as_str(),
                     message: "choose a role".into(),
                 });
             }
             finish(errs)?;
-            let phone = text(f, F::Phone.as_str());
+            let phone = text(f, Co::Phone.as_str());
             let input = CollaboratorInput {
-                full_name: text(f, F::FullName.as_str()),
-                email: text(f, F::Email.as_str()),
+                full_name: text(f, Co::FullName.as_str()),
+                email: text(f, Co::Email.as_str()),
                 phone: (!phone.trim().is_empty()).then_some(phone),
                 role: role.unwrap_or(Role::Support),
             };
@@ -143,7 +146,7 @@ pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
                 }
                 _ => {
                     let id =
-                        crm.create_collaborator(session, &input, &text(f, F::Password.as_str()))?;
+                        crm.create_collaborator(session, &input, &text(f, Co::Password.as_str()))?;
                     let no = crm.get_collaborator(id)?.employee_number;
                     saved(
                         format!("{} created as {no}", input.full_name.trim()),
@@ -153,10 +156,13 @@ pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
             }
         }
         FormKind::ResetPassword { id } => {
-            let (p, c) = (text(f, F::Password.as_str()), text(f, F::Confirm.as_str()));
+            let (p, c) = (
+                text(f, Rp::Password.as_str()),
+                text(f, Rp::Confirm.as_str()),
+            );
             if p != c {
                 return Err(Error::field(
-                    F::Confirm.as_str(),
+                    Rp::Confirm.as_str(),
                     "the two passwords differ",
                 ));
             }
@@ -168,25 +174,25 @@ pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
         }
         FormKind::ChangePassword { .. } => {
             let (p, c) = (
-                text(f, F::NewPassword.as_str()),
-                text(f, F::Confirm.as_str()),
+                text(f, Cp::NewPassword.as_str()),
+                text(f, Cp::Confirm.as_str()),
             );
             if p != c {
                 return Err(Error::field(
-                    F::Confirm.as_str(),
+                    Cp::Confirm.as_str(),
                     "the two passwords differ",
                 ));
             }
-            crm.change_own_password(session, &text(f, F::CurrentPassword.as_str()), &p)?;
+            crm.change_own_password(session, &text(f, Cp::CurrentPassword.as_str()), &p)?;
             saved("Password changed".into(), None)
         }
         FormKind::Deactivate { id, version } => {
-            let leave = text(f, F::Leave.as_str())
+            let leave = text(f, De::Leave.as_str())
                 .trim()
                 .eq_ignore_ascii_case("yes");
             let handover = Handover {
-                clients_to: f.choice(F::ClientsTo.as_str()).map(|(id, _)| id),
-                events_to: f.choice(F::EventsTo.as_str()).map(|(id, _)| id),
+                clients_to: f.choice(De::ClientsTo.as_str()).map(|(id, _)| id),
+                events_to: f.choice(De::EventsTo.as_str()).map(|(id, _)| id),
                 leave_unassigned: leave,
             };
             crm.set_collaborator_active(session, *id, *version, false, handover)?;
@@ -241,9 +247,9 @@ fn event_input(f: &Form, errs: &mut Vec<FieldError>) -> EventInput {
             chrono::NaiveDateTime::default()
         }
     };
-    let starts_at = when(F::StartsAt.as_str());
-    let ends_at = when(F::EndsAt.as_str());
-    let att = text(f, F::Attendees.as_str());
+    let starts_at = when(Ev::StartsAt.as_str());
+    let ends_at = when(Ev::EndsAt.as_str());
+    let att = text(f, Ev::Attendees.as_str());
     let attendees = if att.trim().is_empty() {
         0
     } else {
@@ -251,7 +257,7 @@ fn event_input(f: &Form, errs: &mut Vec<FieldError>) -> EventInput {
             Ok(n) if n >= 0 => n,
             _ => {
                 errs.push(FieldError {
-                    field: F::Attendees.as_str(),
+                    field: Ev::Attendees.as_str(),
                     message: "a whole number, 0 or more".into(),
                 });
                 0
@@ -259,12 +265,12 @@ fn event_input(f: &Form, errs: &mut Vec<FieldError>) -> EventInput {
         }
     };
     EventInput {
-        name: text(f, F::Name.as_str()),
+        name: text(f, Ev::Name.as_str()),
         starts_at,
         ends_at,
-        location: text(f, F::Location.as_str()),
+        location: text(f, Ev::Location.as_str()),
         attendees,
-        notes: text(f, F::Notes.as_str()),
+        notes: text(f, Ev::Notes.as_str()),
     }
 }
 
