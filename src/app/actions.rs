@@ -11,7 +11,7 @@ use super::refresh::{after_write, mark_read, refresh_now, reload_detail};
 use super::table::{self, Effect};
 use super::App;
 use crate::action::{Action, Screen};
-use crate::state::{Entity, FormKind, Overlay, Pending, PickPurpose, Workspace};
+use crate::state::{Entity, FormKind, Overlay, Pending, Workspace};
 
 /// Runs what a pure handler asked for: the part of an action that needs the
 /// worker, the status line or another layer.
@@ -32,9 +32,11 @@ pub(super) fn apply(app: &mut App, effects: Vec<Effect>) {
             Effect::Lock(m) => app.lock(&m),
             Effect::ClearToast => app.toast = None,
             Effect::SaveForm => save(app),
-            Effect::OpenPicker { title, field } => {
-                open_picker(app, &title, &field, PickPurpose::FormField(field.clone()))
-            }
+            Effect::OpenPicker {
+                title,
+                field,
+                purpose,
+            } => open_picker(app, &title, &field, purpose),
             Effect::Picked(purpose, id, label) => picked(app, purpose, id, label),
             Effect::Confirmed(pending) => confirmed(app, pending),
             Effect::ReloadForm(kind) => reload_form(app, kind),

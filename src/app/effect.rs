@@ -37,11 +37,11 @@ pub enum Effect {
     ClearToast,
     /// Send the form on top to the worker.
     SaveForm,
-    /// Open a picker for a field of the form on top, its choices read on the
-    /// worker.
+    /// Open a picker, its choices (those of `field`) read on the worker.
     OpenPicker {
         title: String,
         field: String,
+        purpose: PickPurpose,
     },
     /// A picker's choice that is a write (assign support, reassign a client).
     Picked(PickPurpose, i64, String),

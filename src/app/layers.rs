@@ -64,7 +64,12 @@ pub fn form_input(ws: &mut Workspace, r: FormInput) -> Vec<Effect> {
                 .form()
                 .and_then(|f| f.form.field(&field).map(|x| x.label().to_string()))
                 .unwrap_or_default();
-            vec![Effect::OpenPicker { title, field }]
+            let purpose = PickPurpose::FormField(field.clone());
+            vec![Effect::OpenPicker {
+                title,
+                field,
+                purpose,
+            }]
         }
         FormInput::Submit => form(ws, Action::Save),
         FormInput::Consumed | FormInput::Ignored => Vec::new(),

@@ -272,6 +272,11 @@ impl App {
         }
     }
 
+    /// Runs what a pure handler asked for (in an answer from the worker).
+    pub(crate) fn apply(&mut self, effects: Vec<table::Effect>) {
+        actions::apply(self, effects);
+    }
+
     /// Runs one action.
     pub fn update(&mut self, action: Action) {
         match &mut self.mode {

@@ -1,15 +1,22 @@
 //! Actions on one record, from its row or its detail view: edit, reassign,
 //! archive, restore, sign, record a payment, assign support, (de)activate,
 //! reset a password, show its history. Each first re-reads the record on the
-//! worker, so the decision uses fresh facts (version, archived, owner).
+//! worker, so the decision uses fresh facts (version, archived, owner); the
+//! decision itself is a pure handler ([`act_on`]) returning effects.
 
-use super::nav::with_ws;
-use super::overlays::{ask, open_form, open_picker};
+use super::effect::Effect;
+use super::layers::ask;
+
+/// A question on top; nothing more to do until its answer.
+fn asked(ws: &mut Workspace, title: &str, message: &str, pending: Pending) -> Vec<Effect> {
+    ask(ws, title, message, pending);
+    Vec::new()
+}
 use super::App;
 use crate::action::{Action, Screen};
 use crate::controllers::detail;
 use crate::state::fields::FieldName;
-use crate::state::{DetailState, Entity, FormKind, Pending, PickPurpose};
+use crate::state::{DetailState, Entity, FormKind, Pending, PickPurpose, Workspace};
 
 /// An action on one record (from the table or its detail view). Fresh facts
 /// (version, archived, owner) are read on the worker first.
@@ -33,53 +40,54 @@ pub(super) fn record_action(app: &mut App, action: Action, entity: Entity, id: i
         "loading…",
         move |crm| detail::load(crm, entity, id),
         move |app, d| match d {
-            Ok(d) => act_on(app, action, entity, id, d),
+            Ok(d) => {
+                let effects = app
+                    .ws()
+                    .map(|ws| act_on(ws, action, entity, id, d))
+                    .unwrap_or_default();
+                app.apply(effects);
+            }
             Err(e) => app.fail(e),
         },
     );
 }
 
-fn act_on(app: &mut App, action: Action, entity: Entity, id: i64, d: DetailState) {
+/// What an action does on a record whose fresh facts are `d` (a pure handler).
+pub(super) fn act_on(
+    ws: &mut Workspace,
+    action: Action,
+    entity: Entity,
+    id: i64,
+    d: DetailState,
+) -> Vec<Effect> {
+    let form = |kind| vec![Effect::Form(kind)];
     match action {
         Action::Edit => match entity {
-            Entity::Client => open_form(
-                app,
-                FormKind::EditClient {
-                    id,
-                    version: d.version,
-                },
-            ),
-            Entity::Contract => open_form(
-                app,
-                FormKind::EditContract {
-                    id,
-                    version: d.version,
-                },
-            ),
-            Entity::Event => open_form(
-                app,
-                FormKind::EditEvent {
-                    id,
-                    version: d.version,
-                },
-            ),
-            Entity::Collaborator => open_form(
-                app,
-                FormKind::EditCollaborator {
-                    id,
-                    version: d.version,
-                },
-            ),
+            Entity::Client => form(FormKind::EditClient {
+                id,
+                version: d.version,
+            }),
+            Entity::Contract => form(FormKind::EditContract {
+                id,
+                version: d.version,
+            }),
+            Entity::Event => form(FormKind::EditEvent {
+                id,
+                version: d.version,
+            }),
+            Entity::Collaborator => form(FormKind::EditCollaborator {
+                id,
+                version: d.version,
+            }),
         },
-        Action::Reassign if entity == Entity::Client => open_picker(
-            app,
-            "Sales contact",
-            FieldName::SalesContact.as_str(),
-            PickPurpose::ReassignClient {
+        Action::Reassign if entity == Entity::Client => vec![Effect::OpenPicker {
+            title: "Sales contact".into(),
+            field: FieldName::SalesContact.as_str().into(),
+            purpose: PickPurpose::ReassignClient {
                 client: id,
                 version: d.version,
             },
-        ),
+        }],
         Action::Archive => {
             let what = format!("Archive {} \"{}\"?", entity.name(), d.title);
             let more = if entity == Entity::Client {
@@ -87,8 +95,8 @@ fn act_on(app: &mut App, action: Action, entity: Entity, id: i64, d: DetailState
             } else {
                 ""
             };
-            ask(
-                app,
+            asked(
+                ws,
                 "Archive",
                 &format!("{what}{more} It can be restored from its detail view."),
                 Pending::Archive {
@@ -99,8 +107,8 @@ fn act_on(app: &mut App, action: Action, entity: Entity, id: i64, d: DetailState
                 },
             )
         }
-        Action::Restore => ask(
-            app,
+        Action::Restore => asked(
+            ws,
             "Restore",
             &format!("Restore {}?", d.title),
             Pending::Archive {
@@ -112,10 +120,10 @@ fn act_on(app: &mut App, action: Action, entity: Entity, id: i64, d: DetailState
         ),
         Action::Sign if entity == Entity::Contract => {
             if d.signed {
-                return app.info("Already signed");
+                return vec![Effect::Info("Already signed".into())];
             }
-            ask(
-                app,
+            asked(
+                ws,
                 "Sign",
                 &format!(
                     "Sign contract #{id} ({})? The sales contact and management are told.",
@@ -128,29 +136,25 @@ fn act_on(app: &mut App, action: Action, entity: Entity, id: i64, d: DetailState
             )
         }
         Action::RecordPayment if entity == Entity::Contract => {
-            open_form(app, FormKind::Payment { contract: id })
+            form(FormKind::Payment { contract: id })
         }
-        Action::AssignSupport if entity == Entity::Event => open_picker(
-            app,
-            "Support",
-            FieldName::Support.as_str(),
-            PickPurpose::AssignSupport {
+        Action::AssignSupport if entity == Entity::Event => vec![Effect::OpenPicker {
+            title: "Support".into(),
+            field: FieldName::Support.as_str().into(),
+            purpose: PickPurpose::AssignSupport {
                 event: id,
                 version: d.version,
             },
-        ),
+        }],
         Action::ToggleActive if entity == Entity::Collaborator => {
             if d.active {
-                open_form(
-                    app,
-                    FormKind::Deactivate {
-                        id,
-                        version: d.version,
-                    },
-                )
+                form(FormKind::Deactivate {
+                    id,
+                    version: d.version,
+                })
             } else {
-                ask(
-                    app,
+                asked(
+                    ws,
                     "Reactivate",
                     &format!("Reactivate {}? They can log in again.", d.title),
                     Pending::Reactivate {
@@ -161,19 +165,94 @@ fn act_on(app: &mut App, action: Action, entity: Entity, id: i64, d: DetailState
             }
         }
         Action::ResetPassword if entity == Entity::Collaborator => {
-            open_form(app, FormKind::ResetPassword { id })
+            form(FormKind::ResetPassword { id })
         }
         Action::History => {
             let record = Some((entity.name().to_string(), id));
-            with_ws(app, |ws| {
-                ws.overlays.clear();
-                ws.screen = Screen::Audit;
-                let l = ws.list_mut();
-                l.filters.record = record;
-                l.filter_text.clear();
-                l.requery();
-            });
+            ws.overlays.clear();
+            ws.screen = Screen::Audit;
+            let l = ws.list_mut();
+            l.filters.record = record;
+            l.filter_text.clear();
+            l.requery();
+            Vec::new()
         }
-        _ => {}
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+    use crate::policy::Actor;
+    use crate::session::Session;
+    use crate::state::Overlay;
+
+    fn ws() -> Workspace {
+        let session = Session {
+            collaborator_id: 1,
+            name: "Mia".into(),
+            email: "mia@example.com".into(),
+            role: Role::Management,
+            must_change_password: false,
+            logged_in_at: chrono::NaiveDateTime::default(),
+        };
+        let actor = Actor {
+            id: 1,
+            role: Role::Management,
+            active: true,
+        };
+        Workspace::new(session, actor)
+    }
+
+    fn contract(signed: bool) -> DetailState {
+        DetailState {
+            entity: Entity::Contract,
+            id: 4,
+            version: 3,
+            archived: false,
+            title: "Contract #4 · Kevin Casey".into(),
+            lines: Vec::new(),
+            related: Vec::new(),
+            selected: 0,
+            owner: Some(2),
+            support: None,
+            signed,
+            active: true,
+            role: None,
+        }
+    }
+
+    #[test]
+    fn fresh_facts_decide_what_a_record_action_does() {
+        let mut w = ws();
+        assert_eq!(
+            act_on(&mut w, Action::Sign, Entity::Contract, 4, contract(true)),
+            vec![Effect::Info("Already signed".into())]
+        );
+        assert!(act_on(&mut w, Action::Sign, Entity::Contract, 4, contract(false)).is_empty());
+        match w.top() {
+            Some(Overlay::Confirm(c)) => {
+                assert_eq!(c.pending, Pending::Sign { id: 4, version: 3 });
+                assert!(c.dialog.message().contains("Kevin Casey"));
+            }
+            other => panic!("expected a question, got {other:?}"),
+        }
+        assert_eq!(
+            act_on(&mut w, Action::Edit, Entity::Contract, 4, contract(false)),
+            vec![Effect::Form(FormKind::EditContract { id: 4, version: 3 })]
+        );
+        assert!(act_on(
+            &mut w,
+            Action::History,
+            Entity::Contract,
+            4,
+            contract(false)
+        )
+        .is_empty());
+        assert_eq!(w.screen, Screen::Audit);
+        assert!(w.overlays.is_empty());
+        assert_eq!(w.list().filters.record, Some(("contract".into(), 4)));
     }
 }
