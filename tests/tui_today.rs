@@ -6,7 +6,7 @@
 mod common;
 mod tui_support;
 
-use epicevents::action::Screen;
+use epicevents::action::{Action, Screen};
 use epicevents::app::App;
 use epicevents::demo::DEMO_PASSWORD;
 use epicevents::domain::Role;
@@ -84,6 +84,19 @@ fn today_is_the_first_screen_for_every_role_and_0_comes_back_to_it() {
         ch(&mut a, '0');
         assert_eq!(a.screen(), Some(Screen::Today));
     }
+}
+
+#[test]
+fn help_over_the_dashboard_lists_its_keys_not_the_tables() {
+    let db = demo_db();
+    let mut a = today(&db, MIA);
+    ch(&mut a, '?');
+    let hints: Vec<_> = a.hints().iter().map(|h| h.action).collect();
+    assert!(!hints.contains(&Action::StartFilter), "{hints:?}");
+    assert!(hints.contains(&Action::Open), "{hints:?}");
+    let s = screen_text(&a, 120, 40);
+    assert!(s.contains("Today") && s.contains("full list"), "{s}");
+    assert!(!s.contains("/ filter"), "{s}");
 }
 
 #[test]

@@ -179,6 +179,11 @@ impl App {
                 Some(Overlay::Picker(_)) => vec![Context::Picker],
                 Some(Overlay::Form(_)) => vec![Context::Form, Context::Global],
                 Some(Overlay::Detail(_)) => vec![Context::Detail, Context::Global],
+                // Over a board, its own keys scroll (and are hinted); over a
+                // table, the table's.
+                Some(Overlay::Help { .. }) if crate::screens::board(w.screen).is_some() => {
+                    vec![Context::for_screen(w.screen), Context::Global]
+                }
                 Some(Overlay::Help { .. }) => vec![Context::Table, Context::Global],
                 None => {
                     let screen = Context::for_screen(w.screen);
