@@ -3,9 +3,9 @@
 
 use super::board;
 use super::layers;
-use super::nav::{push_detail, with_ws};
+use super::nav::push_detail;
 use super::offer::screen_offered;
-use super::overlays::{ask, confirmed, open_form, open_picker, picked, reload_form, save};
+use super::overlays::{confirmed, open_form, open_picker, picked, reload_form, save};
 use super::records::record_action;
 use super::refresh::{after_write, mark_read, refresh_now, reload_detail};
 use super::table::{self, Effect};
@@ -45,48 +45,71 @@ pub(super) fn apply(app: &mut App, effects: Vec<Effect>) {
     }
 }
 
+/// One action in the workspace: the layer on top takes it (dialog, picker,
+/// form, help, detail view), else the screen (a table or a board). Every
+/// handler is pure; what they ask for is applied here.
 pub(super) fn update(app: &mut App, action: Action) {
-    let Some(ws) = app.workspace() else { return };
-    let layer: Option<fn(&mut Workspace, Action) -> Vec<Effect>> = match ws.top() {
-        _ if matches!(action, Action::Quit | Action::Lock) => None,
-        Some(Overlay::Confirm(_)) => Some(layers::confirm),
-        Some(Overlay::Picker(_)) => Some(layers::picker),
-        Some(Overlay::Form(_)) => Some(layers::form),
-        _ => None,
-    };
-    if let Some(handle) = layer {
-        let effects = app.ws().map(|ws| handle(ws, action)).unwrap_or_default();
-        return apply(app, effects);
+    let height = app.table_height();
+    let effects = app
+        .ws()
+        .map(|ws| handle(ws, action, height))
+        .unwrap_or_default();
+    apply(app, effects);
+}
+
+/// Which pure handler takes `action`, and its effects.
+pub(super) fn handle(ws: &mut Workspace, action: Action, height: usize) -> Vec<Effect> {
+    let escape = matches!(action, Action::Quit | Action::Lock);
+    match ws.top() {
+        Some(Overlay::Confirm(_)) if !escape => return layers::confirm(ws, action),
+        Some(Overlay::Picker(_)) if !escape => return layers::picker(ws, action),
+        Some(Overlay::Form(_)) if !escape => return layers::form(ws, action),
+        _ => {}
     }
-    match action {
+    if let Some(effects) = global(ws, action) {
+        return effects;
+    }
+    match ws.top() {
+        Some(Overlay::Help { .. }) => {
+            table::help(ws, action);
+            Vec::new()
+        }
+        Some(Overlay::Detail(_)) => table::detail(ws, action),
+        _ if crate::screens::board(ws.screen).is_some() => board::board(ws, action, height),
+        _ => table::table(ws, action, height),
+    }
+}
+
+/// The keys that work everywhere in the workspace; `None` for the others.
+fn global(ws: &mut Workspace, action: Action) -> Option<Vec<Effect>> {
+    Some(match action {
         Action::Quit => {
-            if app
-                .workspace()
-                .and_then(|w| w.form())
-                .is_some_and(|f| f.form.is_dirty())
-            {
-                ask(
-                    app,
+            if ws.form().is_some_and(|f| f.form.is_dirty()) {
+                layers::ask(
+                    ws,
                     "Quit",
                     "Discard unsaved changes and quit?",
                     Pending::Quit,
                 );
+                Vec::new()
             } else {
-                app.should_quit = true;
+                vec![Effect::Quit]
             }
         }
-        Action::Lock => app.lock("Locked. Log in to continue."),
-        Action::Help => with_ws(app, |ws| {
+        Action::Lock => vec![Effect::Lock("Locked. Log in to continue.".into())],
+        Action::Help => {
             if matches!(ws.top(), Some(Overlay::Help { .. })) {
                 ws.overlays.pop();
             } else {
                 ws.overlays.push(Overlay::Help { scroll: 0 });
             }
-        }),
-        Action::GoScreen(s) => with_ws(app, |ws| table::go(ws, s)),
+            Vec::new()
+        }
+        Action::GoScreen(s) => {
+            table::go(ws, s);
+            Vec::new()
+        }
         Action::NextScreen | Action::PrevScreen => {
-            let Some(ws) = app.workspace() else { return };
-            let role = ws.actor.role;
             let mut s = ws.screen;
             loop {
                 s = if action == Action::NextScreen {
@@ -94,38 +117,16 @@ pub(super) fn update(app: &mut App, action: Action) {
                 } else {
                     s.prev()
                 };
-                if screen_offered(role, s) {
+                if screen_offered(ws.actor.role, s) {
                     break;
                 }
             }
-            with_ws(app, |ws| table::go(ws, s));
+            table::go(ws, s);
+            Vec::new()
         }
-        Action::ChangePassword => open_form(app, FormKind::ChangePassword { forced: false }),
-        _ => match app.workspace().and_then(|w| w.top()) {
-            Some(Overlay::Help { .. }) => with_ws(app, |ws| table::help(ws, action)),
-            Some(Overlay::Detail(_)) => {
-                let effects = app
-                    .ws()
-                    .map(|ws| table::detail(ws, action))
-                    .unwrap_or_default();
-                apply(app, effects);
-            }
-            _ => {
-                let height = app.table_height();
-                let effects = app
-                    .ws()
-                    .map(|ws| {
-                        if crate::screens::board(ws.screen).is_some() {
-                            board::board(ws, action, height)
-                        } else {
-                            table::table(ws, action, height)
-                        }
-                    })
-                    .unwrap_or_default();
-                apply(app, effects);
-            }
-        },
-    }
+        Action::ChangePassword => vec![Effect::Form(FormKind::ChangePassword { forced: false })],
+        _ => return None,
+    })
 }
 
 pub(super) fn new_for_screen(app: &mut App, screen: Screen) {
@@ -186,4 +187,53 @@ fn open_notification(app: &mut App, id: i64) {
             Err(e) => app.fail(e),
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+    use crate::policy::Actor;
+    use crate::session::Session;
+
+    fn ws(role: Role) -> Workspace {
+        let session = Session {
+            collaborator_id: 1,
+            name: "Kate".into(),
+            email: "kate@example.com".into(),
+            role,
+            must_change_password: false,
+            logged_in_at: chrono::NaiveDateTime::default(),
+        };
+        let actor = Actor {
+            id: 1,
+            role,
+            active: true,
+        };
+        Workspace::new(session, actor)
+    }
+
+    #[test]
+    fn the_global_keys_are_pure_too() {
+        let mut w = ws(Role::Support);
+        assert_eq!(handle(&mut w, Action::Quit, 10), vec![Effect::Quit]);
+        assert!(matches!(
+            handle(&mut w, Action::Lock, 10).as_slice(),
+            [Effect::Lock(_)]
+        ));
+        // Support has neither Collaborators nor Audit: Tab skips them.
+        w.screen = Screen::Events;
+        assert!(handle(&mut w, Action::NextScreen, 10).is_empty());
+        assert_eq!(w.screen, Screen::Notifications);
+        assert!(handle(&mut w, Action::NextScreen, 10).is_empty());
+        assert_eq!(w.screen, Screen::ALL[0]);
+        assert!(handle(&mut w, Action::Help, 10).is_empty());
+        assert!(matches!(w.top(), Some(Overlay::Help { .. })));
+        assert!(handle(&mut w, Action::GoScreen(Screen::Clients), 10).is_empty());
+        assert_eq!((w.screen, w.overlays.len()), (Screen::Clients, 0));
+        assert_eq!(
+            handle(&mut w, Action::ChangePassword, 10),
+            vec![Effect::Form(FormKind::ChangePassword { forced: false })]
+        );
+    }
 }

@@ -52,11 +52,6 @@ pub(super) fn open_picker(app: &mut App, title: &str, field: &str, purpose: Pick
     );
 }
 
-/// Puts a yes/no question on top.
-pub(super) fn ask(app: &mut App, title: &str, message: &str, pending: Pending) {
-    with_ws(app, |ws| super::layers::ask(ws, title, message, pending));
-}
-
 /// Sends the form to the worker; it stays on screen, filled, until the answer.
 pub(super) fn save(app: &mut App) {
     let Some(ws) = app.workspace() else { return };
@@ -120,7 +115,9 @@ fn saved(app: &mut App, kind: FormKind, result: crate::error::Result<submit::Sav
                 "{} Reload it? Your edits here are lost; No keeps the form.",
                 e.user_message()
             );
-            ask(app, "Changed by someone else", &msg, Pending::ReloadForm);
+            with_ws(app, |ws| {
+                super::layers::ask(ws, "Changed by someone else", &msg, Pending::ReloadForm)
+            });
         }
         Err(e) => app.fail(e),
     }
