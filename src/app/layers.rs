@@ -3,6 +3,8 @@
 //! needs (save on the worker, a write, quitting), which `actions::apply` runs.
 //! A test drives them on a bare workspace.
 
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
 use super::effect::Effect;
 use crate::action::Action;
 use crate::state::confirm::ConfirmDialog;
@@ -27,6 +29,40 @@ fn close_form(ws: &mut Workspace) {
     {
         ws.overlays.remove(i);
     }
+}
+
+/// A key no binding claimed, typed into whatever takes text: the picker's
+/// query, the form's focused field, the `/` filter line (each key asks for the
+/// newest query); over help, any key closes it.
+pub fn typed(ws: &mut Workspace, key: KeyEvent) -> Vec<Effect> {
+    match ws.overlays.last_mut() {
+        Some(Overlay::Picker(p)) => {
+            p.picker.input(key);
+        }
+        Some(Overlay::Form(f)) => {
+            let r = f.form.input(key);
+            return form_input(ws, r);
+        }
+        Some(Overlay::Help { .. }) => {
+            ws.overlays.pop();
+        }
+        Some(_) => {}
+        None => {
+            let list = ws.list_mut();
+            if !list.editing_filter {
+                return Vec::new();
+            }
+            match key.code {
+                KeyCode::Char(c) => list.filter_text.push(c),
+                KeyCode::Backspace => {
+                    list.filter_text.pop();
+                }
+                _ => return Vec::new(),
+            }
+            list.requery();
+        }
+    }
+    Vec::new()
 }
 
 /// An action in the form on top.
@@ -170,6 +206,32 @@ mod tests {
             note: String::new(),
         })));
         w
+    }
+
+    #[test]
+    fn typing_goes_to_the_filter_line_the_field_or_closes_help() {
+        use ratatui::crossterm::event::KeyModifiers;
+        let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let mut w = ws();
+        let before = w.list().generation;
+        assert!(typed(&mut w, key('k')).is_empty());
+        assert_eq!(w.list().generation, before, "not editing the filter");
+        w.list_mut().editing_filter = true;
+        typed(&mut w, key('k'));
+        typed(&mut w, key('a'));
+        assert_eq!(w.list().filter_text, "ka");
+        assert!(w.list().generation > before && w.list().dirty);
+
+        w.overlays.push(Overlay::Help { scroll: 0 });
+        typed(&mut w, key('x'));
+        assert!(w.overlays.is_empty());
+
+        let mut w = with_form(FormKind::NewClient);
+        typed(&mut w, key('K'));
+        assert_eq!(
+            w.form().and_then(|f| f.form.value("name")).as_deref(),
+            Some("K")
+        );
     }
 
     #[test]

@@ -241,40 +241,11 @@ impl App {
 
     /// A key no binding claimed: typing into whatever takes text.
     fn text_input(&mut self, key: KeyEvent) {
-        if let Mode::Gate(g) = &mut self.mode {
-            let effects = gate::typed(g, key);
-            return actions::apply(self, effects);
-        }
-        match &mut self.mode {
-            Mode::Gate(_) => {}
-            Mode::Work(w) => match w.overlays.last_mut() {
-                Some(Overlay::Picker(p)) => {
-                    p.picker.input(key);
-                }
-                Some(Overlay::Form(f)) => {
-                    let r = f.form.input(key);
-                    self.form_input_result(r);
-                }
-                Some(Overlay::Help { .. }) => {
-                    w.overlays.pop();
-                }
-                Some(_) => {}
-                None => {
-                    let list = w.list_mut();
-                    if !list.editing_filter {
-                        return;
-                    }
-                    match key.code {
-                        KeyCode::Char(c) => list.filter_text.push(c),
-                        KeyCode::Backspace => {
-                            list.filter_text.pop();
-                        }
-                        _ => return,
-                    }
-                    list.requery();
-                }
-            },
-        }
+        let effects = match &mut self.mode {
+            Mode::Gate(g) => gate::typed(g, key),
+            Mode::Work(w) => layers::typed(w, key),
+        };
+        actions::apply(self, effects);
     }
 
     /// Runs what a pure handler asked for (in an answer from the worker).
@@ -389,14 +360,6 @@ impl App {
     /// Whether an action is offered here to this role.
     pub fn offered(&self, action: Action) -> bool {
         offer::offered(self, action)
-    }
-
-    fn form_input_result(&mut self, r: crate::state::form::FormInput) {
-        let effects = self
-            .ws()
-            .map(|ws| layers::form_input(ws, r))
-            .unwrap_or_default();
-        actions::apply(self, effects);
     }
 
     /// The screen on show, when logged in.
