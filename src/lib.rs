@@ -6,6 +6,7 @@
 //! function of the app state.
 
 pub mod action;
+pub mod api;
 pub mod app;
 pub mod config;
 pub mod controllers;
@@ -17,6 +18,7 @@ pub mod files;
 pub mod keymap;
 pub mod policy;
 pub mod screens;
+
 pub mod services;
 pub mod session;
 pub mod telemetry;
