@@ -18,6 +18,7 @@ pub mod files;
 pub mod keymap;
 pub mod policy;
 pub mod screens;
+pub mod server;
 
 pub mod services;
 pub mod session;

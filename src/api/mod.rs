@@ -8,6 +8,8 @@
 //! [`remote::RemoteCrm`], a blocking HTTPS client of `epicevents serve`.
 
 pub mod in_process;
+pub mod pin;
+pub mod remote;
 
 pub mod wire;
 
