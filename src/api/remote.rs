@@ -118,6 +118,19 @@ impl RemoteCrm {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The collaborator reads are made as (whoever logged in last).
+    pub fn current(&self) -> Option<i64> {
+        self.creds().current
+    }
+
+    /// Makes reads go as `id`, who must have logged in through this client.
+    pub fn set_current(&self, id: i64) {
+        let mut c = self.creds();
+        if c.by_id.contains_key(&id) {
+            c.current = Some(id);
+        }
+    }
+
     /// Checks that the server answers and is the pinned one.
     pub fn probe(&self) -> Result<()> {
         self.needs_first_admin().map(|_| ())
