@@ -131,6 +131,32 @@ impl RemoteCrm {
         }
     }
 
+    /// One request as given, for tests of the server's edges (forged tokens,
+    /// oversized bodies): the status and the body. `method` is GET, POST,
+    /// PATCH or DELETE.
+    #[doc(hidden)]
+    pub fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+        token: Option<&str>,
+    ) -> Result<(u16, Vec<u8>)> {
+        let m = match method {
+            "GET" => Method::Get,
+            "POST" => Method::Post,
+            "PATCH" => Method::Patch,
+            _ => Method::Delete,
+        };
+        self.exchange(m, path, &[], body, token)
+    }
+
+    /// The tokens held for a collaborator (tests).
+    #[doc(hidden)]
+    pub fn tokens_of(&self, id: i64) -> Option<Tokens> {
+        self.creds().by_id.get(&id).cloned()
+    }
+
     /// Checks that the server answers and is the pinned one.
     pub fn probe(&self) -> Result<()> {
         self.needs_first_admin().map(|_| ())

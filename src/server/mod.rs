@@ -140,7 +140,8 @@ pub fn app(crm: Crm, keys: auth::Keys, settings: ServerSettings) -> Router {
     };
     routes
         .with_state(state)
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(problem::refuse_large_bodies))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             settings.request_timeout,

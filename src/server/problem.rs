@@ -95,3 +95,30 @@ pub async fn as_problem(resp: Response) -> Response {
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(body))
 }
+
+/// Declared bodies up to this size are read and dropped before the 413, so
+/// the client finishes sending and reads the answer instead of a broken pipe.
+const DRAIN_MAX: u64 = 1024 * 1024;
+
+/// 413 for a body declared larger than [`super::BODY_LIMIT`], before any of it
+/// is parsed. Bodies sent without a length are cut at the limit by the
+/// extractors (`DefaultBodyLimit`), also with 413.
+pub async fn refuse_large_bodies(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(n) if n > super::BODY_LIMIT as u64 => {
+            if n <= DRAIN_MAX {
+                let _ = axum::body::to_bytes(req.into_body(), DRAIN_MAX as usize).await;
+            }
+            StatusCode::PAYLOAD_TOO_LARGE.into_response()
+        }
+        _ => next.run(req).await,
+    }
+}
