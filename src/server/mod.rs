@@ -232,7 +232,12 @@ pub fn start(crm: Crm, opts: ServerOptions, signals: bool) -> Result<Running> {
                 if signals {
                     tokio::spawn(on_signal(h.clone()));
                 }
-                axum_server::from_tcp_rustls(listener, tls)?
+                // TCP_NODELAY: an answer's last TLS record is not held back
+                // waiting for the client's delayed ACK (40 ms a request).
+                let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls)
+                    .acceptor(axum_server::accept::NoDelayAcceptor::new());
+                axum_server::from_tcp(listener)?
+                    .acceptor(acceptor)
                     .handle(h)
                     .serve(app.into_make_service_with_connect_info::<SocketAddr>())
                     .await
