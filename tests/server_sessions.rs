@@ -63,7 +63,10 @@ fn me(db: &TestDb, access: &str) -> u16 {
 }
 
 #[test]
-#[cfg_attr(not(pg_tests), ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL")]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL"
+)]
 fn refresh_tokens_rotate_and_a_reused_one_ends_the_session() {
     let db = TestDb::remote();
     let s = db.staff();
@@ -101,7 +104,10 @@ fn refresh_tokens_rotate_and_a_reused_one_ends_the_session() {
 }
 
 #[test]
-#[cfg_attr(not(pg_tests), ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL")]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL"
+)]
 fn logout_ends_the_session_and_an_expired_access_token_is_refreshed_unnoticed() {
     let db = TestDb::remote();
     let s = db.staff();
@@ -137,7 +143,10 @@ fn logout_ends_the_session_and_an_expired_access_token_is_refreshed_unnoticed() 
 }
 
 #[test]
-#[cfg_attr(not(pg_tests), ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL")]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL"
+)]
 fn deactivation_and_role_change_end_sessions_on_the_next_request() {
     let db = TestDb::remote();
     let s = db.staff();
@@ -189,7 +198,10 @@ fn deactivation_and_role_change_end_sessions_on_the_next_request() {
 }
 
 #[test]
-#[cfg_attr(not(pg_tests), ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL")]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL"
+)]
 fn forged_none_and_expired_tokens_get_401() {
     use base64::Engine;
     let db = TestDb::remote();
@@ -249,7 +261,10 @@ fn forged_none_and_expired_tokens_get_401() {
 }
 
 #[test]
-#[cfg_attr(not(pg_tests), ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL")]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL"
+)]
 fn lockout_is_the_servers_whatever_the_workstation_sets() {
     // The workstation's environment asks for 1 000 attempts; the client sends
     // no setting, and the server (threshold 5) locks after five failures.
@@ -269,7 +284,10 @@ fn lockout_is_the_servers_whatever_the_workstation_sets() {
 }
 
 #[test]
-#[cfg_attr(not(pg_tests), ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL")]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL"
+)]
 fn one_address_is_throttled_after_its_failures() {
     let db = TestDb::remote_with(ServerSettings {
         login_failures_per_address: 3,
@@ -300,7 +318,10 @@ fn one_address_is_throttled_after_its_failures() {
 }
 
 #[test]
-#[cfg_attr(not(pg_tests), ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL")]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL"
+)]
 fn http_edges_answer_with_problem_documents() {
     let db = TestDb::remote();
     let s = db.staff();
@@ -410,7 +431,10 @@ fn http_edges_answer_with_problem_documents() {
 }
 
 #[test]
-#[cfg_attr(not(pg_tests), ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL")]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL"
+)]
 fn a_changed_certificate_is_refused_loudly_and_a_pinned_one_accepted() {
     let db = TestDb::remote();
     let _s = db.staff();
