@@ -231,11 +231,10 @@ fn team_mode(args: &Args, url: &str) -> epicevents::Result<()> {
     let trust = match (&args.ca_cert, &args.server_fingerprint) {
         (Some(ca), None) => Trust::CaCert(ca.clone()),
         (None, Some(f)) => Trust::Fingerprint(f.clone()),
-        _ => {
+        (None, None) => Trust::Fingerprint(known_fingerprint(url)?),
+        (Some(_), Some(_)) => {
             return Err(epicevents::Error::Config(
-                "with --server, pin the server with either --ca-cert PEM or \
-                 --server-fingerprint SHA256:… (its operator has them)"
-                    .into(),
+                "give --ca-cert or --server-fingerprint, not both".into(),
             ))
         }
     };
@@ -253,6 +252,43 @@ fn team_mode(args: &Args, url: &str) -> epicevents::Result<()> {
          connection"
             .into(),
     ))
+}
+
+/// The fingerprint remembered for `url`, or, on first contact, the one it
+/// presents once the user accepts it (like SSH's known_hosts).
+fn known_fingerprint(url: &str) -> epicevents::Result<String> {
+    use epicevents::api::known::{peek_fingerprint, KnownServers};
+    use std::io::IsTerminal;
+    let known = KnownServers::default_file()?;
+    if let Some(f) = known.lookup(url)? {
+        // A changed certificate is refused by the pin itself, loudly.
+        return Ok(f);
+    }
+    let seen = peek_fingerprint(url)?;
+    if !std::io::stdin().is_terminal() {
+        return Err(epicevents::Error::Config(format!(
+            "{url} is not a known server; its certificate is {seen}. Check it with the \
+             server's operator and pass --server-fingerprint {seen}"
+        )));
+    }
+    println!("The server at {url} presents the certificate");
+    println!("  {seen}");
+    println!("Compare it with the one its operator gave you (epicevents serve prints it).");
+    print!("Trust this server from now on? [y/N] ");
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| epicevents::Error::Config(format!("cannot read the answer: {e}")))?;
+    if !matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
+        return Err(epicevents::Error::Config(
+            "the server was not trusted".into(),
+        ));
+    }
+    known.remember(url, &seen)?;
+    println!("Remembered in {}", known.path().display());
+    Ok(seen)
 }
 
 /// The database named by `--database` / `DATABASE_URL`, or the default file.

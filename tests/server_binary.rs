@@ -92,6 +92,32 @@ fn serve_prints_its_fingerprint_keeps_its_files_private_and_stops_on_sigterm() {
     assert!(!page.rows.is_empty());
     remote.logout(&bill).expect("logout");
 
+    // A workstation: the address and the pin, nothing else.
+    let station = |extra: &[&str]| {
+        epicevents(home, "")
+            .env_remove("DATABASE_URL")
+            .args(["--server", addr.as_str(), "--no-ui"])
+            .args(extra)
+            .stdin(Stdio::null())
+            .output()
+            .expect("workstation")
+    };
+    let ok = station(&["--server-fingerprint", &printed]);
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(text(&ok).contains("answers with the pinned certificate"));
+    let wrong = format!("SHA256:{}", ["AB"; 32].join(":"));
+    let refused = station(&["--server-fingerprint", &wrong]);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("REFUSED") && text(&refused).contains(&printed),
+        "{}",
+        text(&refused)
+    );
+    // Unknown, no terminal to ask on: the fingerprint is shown, nothing trusted.
+    let unknown = station(&[]);
+    assert!(!unknown.status.success());
+    assert!(text(&unknown).contains(&printed), "{}", text(&unknown));
+
     // SIGTERM: it finishes and exits 0.
     let pid = i32::try_from(child.id()).expect("pid");
     // SAFETY: kill sends a signal to the child we started; no memory involved.

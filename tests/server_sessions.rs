@@ -459,6 +459,12 @@ fn a_changed_certificate_is_refused_loudly_and_a_pinned_one_accepted() {
         .expect("get");
     assert_eq!(bill.failed_logins, 0);
 
+    // Reading the certificate without trusting it (first contact).
+    assert_eq!(
+        epicevents::api::known::peek_fingerprint(&url).expect("peek"),
+        server.fingerprint
+    );
+
     let by_ca = RemoteCrm::connect(&url, &Trust::CaCert(server.cert_path.clone())).expect("client");
     by_ca
         .login(BILL, PASSWORD)

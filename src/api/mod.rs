@@ -8,6 +8,7 @@
 //! [`remote::RemoteCrm`], a blocking HTTPS client of `epicevents serve`.
 
 pub mod in_process;
+pub mod known;
 pub mod pin;
 pub mod remote;
 

@@ -148,6 +148,11 @@ impl RemoteCrm {
         self.creds().by_id.get(&id).cloned()
     }
 
+    /// The fingerprint of the certificate refused last, if one was.
+    pub fn refused_fingerprint(&self) -> Option<String> {
+        self.verifier.refused()
+    }
+
     /// Checks that the server answers and is the pinned one.
     pub fn probe(&self) -> Result<()> {
         self.needs_first_admin().map(|_| ())
