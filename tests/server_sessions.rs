@@ -137,6 +137,24 @@ fn logout_ends_the_session_and_an_expired_access_token_is_refreshed_unnoticed() 
         .expect("tokens")
         .access_token;
     assert_ne!(after, before);
+    // Again and again, on the same kept-alive connection: a write refused
+    // for its expired token (its body unread by the route) must leave the
+    // connection usable for the refresh and the retry that follow at once.
+    for i in 0..30 {
+        db.advance_minutes(16);
+        db.api()
+            .update_client(
+                &bill,
+                id,
+                db.client_version(id),
+                &client_input("Kevin Casey", &format!("kevin{i}@startup.io")),
+            )
+            .unwrap_or_else(|e| panic!("write {i} after expiry: {e:?}"));
+    }
+    let after = client(&db)
+        .tokens_of(bill.collaborator_id)
+        .expect("tokens")
+        .access_token;
     db.api().logout(&bill).expect("logout");
     assert_eq!(me(&db, &after), 401);
     assert!(matches!(db.api().actor(&bill), Err(Error::SessionEnded(_))));

@@ -101,8 +101,11 @@ pub async fn as_problem(resp: Response) -> Response {
 const DRAIN_MAX: u64 = 1024 * 1024;
 
 /// 413 for a body declared larger than [`super::BODY_LIMIT`], before any of it
-/// is parsed. Bodies sent without a length are cut at the limit by the
-/// extractors (`DefaultBodyLimit`), also with 413.
+/// is parsed; otherwise the body is read whole (at most the limit, else 413)
+/// before the route runs. A route that refuses early (no token, an expired one)
+/// then still leaves the connection clean for the client's next request:
+/// the server would otherwise close a connection whose body was left unread,
+/// under a client about to reuse it.
 pub async fn refuse_large_bodies(
     req: axum::extract::Request,
     next: axum::middleware::Next,
@@ -119,6 +122,15 @@ pub async fn refuse_large_bodies(
             }
             StatusCode::PAYLOAD_TOO_LARGE.into_response()
         }
-        _ => next.run(req).await,
+        _ => {
+            let (parts, body) = req.into_parts();
+            match axum::body::to_bytes(body, super::BODY_LIMIT).await {
+                Ok(bytes) => {
+                    let req = axum::extract::Request::from_parts(parts, Body::from(bytes));
+                    next.run(req).await
+                }
+                Err(_) => StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+            }
+        }
     }
 }
