@@ -44,6 +44,17 @@ pub enum Error {
     Terminal(String),
     #[error("password hashing failed: {0}")]
     Hash(#[from] bcrypt::BcryptError),
+    /// The server no longer honours this session (logged out elsewhere, account
+    /// deactivated, role or password changed, refresh token reused): log in again.
+    #[error("your session has ended ({0}); log in again")]
+    SessionEnded(String),
+    /// The server refuses more attempts for now.
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    Throttled { retry_after_secs: u64 },
+    /// The server's certificate is not the one pinned: refused before anything
+    /// was sent.
+    #[error("{0}")]
+    UntrustedServer(String),
 }
 
 fn first_field_message(errors: &[FieldError]) -> String {
@@ -80,6 +91,7 @@ impl Error {
                 | Error::Hash(_)
                 | Error::Connection(_)
                 | Error::Terminal(_)
+                | Error::UntrustedServer(_)
         )
     }
 

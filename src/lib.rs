@@ -6,6 +6,7 @@
 //! function of the app state.
 
 pub mod action;
+pub mod api;
 pub mod app;
 pub mod config;
 pub mod controllers;
@@ -19,6 +20,8 @@ pub mod import;
 pub mod keymap;
 pub mod policy;
 pub mod screens;
+pub mod server;
+
 pub mod services;
 pub mod session;
 pub mod state;

@@ -36,6 +36,20 @@ struct Args {
     #[arg(long, env = "EPICEVENTS_IDLE_MINUTES")]
     idle_minutes: Option<u64>,
 
+    /// Team mode: the address of the team's server (https://host:8443) instead
+    /// of a database.
+    #[arg(long, env = "EPICEVENTS_SERVER", global = true)]
+    server: Option<String>,
+
+    /// Trust the server whose certificate (or whose CA) is in this PEM file.
+    #[arg(long, env = "EPICEVENTS_CA_CERT", global = true)]
+    ca_cert: Option<std::path::PathBuf>,
+
+    /// Trust the server whose certificate has this SHA-256 fingerprint
+    /// (SHA256:AB:CD:…, as `epicevents serve` prints it).
+    #[arg(long, env = "EPICEVENTS_SERVER_FINGERPRINT", global = true)]
+    server_fingerprint: Option<String>,
+
     /// Without one, the screen starts.
     #[command(subcommand)]
     command: Option<Command>,
@@ -47,6 +61,34 @@ enum Command {
     /// credentials), done without logging in.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Run the team server: workstations connect with --server and hold only a
+    /// short-lived token; the database's credentials stay on this machine.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8443")]
+    listen: std::net::SocketAddr,
+
+    /// The certificate chain (PEM). Without it, a self-signed certificate is
+    /// made on first start and kept in the data directory.
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<std::path::PathBuf>,
+
+    /// The certificate's private key (PEM).
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<std::path::PathBuf>,
+
+    /// Where the generated certificate and the token-signing secret are kept.
+    /// Default: server/ in the user's data directory.
+    #[arg(long)]
+    data_dir: Option<std::path::PathBuf>,
+
+    /// Print the certificate's SHA-256 fingerprint and exit.
+    #[arg(long)]
+    print_fingerprint: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +131,12 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args, started: std::time::Instant) -> epicevents::Result<()> {
+    if let Some(Command::Serve(s)) = &args.command {
+        return serve(args.database.as_deref(), s);
+    }
+    if let Some(url) = &args.server {
+        return team_mode(&args, url);
+    }
     let target = database_target(args.database.as_deref())?;
     tracing::info!(database = %target.display_safe(), "starting");
     let crm = Crm::open_noting(&target, CrmConfig::from_env()?, |note| {
@@ -137,6 +185,110 @@ fn run(args: Args, started: std::time::Instant) -> epicevents::Result<()> {
         started: Some(started),
     };
     app::run(crm, opts).map_err(|e| epicevents::Error::Terminal(e.to_string()))
+}
+
+/// `epicevents serve`: opens and migrates the database, then serves until Ctrl-C
+/// or SIGTERM. The settings (lockout, bcrypt cost, token lifetimes) come from
+/// this process's environment only.
+fn serve(database: Option<&str>, s: &ServeArgs) -> epicevents::Result<()> {
+    use epicevents::server::{self, ServerOptions, ServerSettings};
+    let data_dir = match &s.data_dir {
+        Some(d) => d.clone(),
+        None => project_dirs()?.data_dir().join("server"),
+    };
+    let opts = ServerOptions {
+        listen: s.listen,
+        data_dir,
+        tls_cert: s.tls_cert.clone(),
+        tls_key: s.tls_key.clone(),
+        settings: ServerSettings::from_env()?,
+    };
+    if s.print_fingerprint {
+        println!("{}", server::identity(&opts)?.fingerprint);
+        return Ok(());
+    }
+    let target = database_target(database)?;
+    tracing::info!(database = %target.display_safe(), "serving");
+    let crm = Crm::open_noting(&target, CrmConfig::from_env()?, |note| {
+        eprintln!("epicevents: {note}…");
+    })?;
+    let mut running = server::start(crm, opts, true)?;
+    println!("epicevents: serving https://{}", running.addr);
+    println!(
+        "epicevents: certificate fingerprint {}",
+        running.fingerprint
+    );
+    tracing::info!(addr = %running.addr, fingerprint = %running.fingerprint, "listening");
+    running.join()?;
+    println!("epicevents: stopped");
+    Ok(())
+}
+
+/// `--server`: checks that the team's server answers with the pinned
+/// certificate. The terminal itself still runs on a database.
+fn team_mode(args: &Args, url: &str) -> epicevents::Result<()> {
+    use epicevents::api::pin::Trust;
+    let trust = match (&args.ca_cert, &args.server_fingerprint) {
+        (Some(ca), None) => Trust::CaCert(ca.clone()),
+        (None, Some(f)) => Trust::Fingerprint(f.clone()),
+        (None, None) => Trust::Fingerprint(known_fingerprint(url)?),
+        (Some(_), Some(_)) => {
+            return Err(epicevents::Error::Config(
+                "give --ca-cert or --server-fingerprint, not both".into(),
+            ))
+        }
+    };
+    let remote = epicevents::api::remote::RemoteCrm::connect(url, &trust)?;
+    remote.probe()?;
+    println!(
+        "epicevents: {} answers with the pinned certificate",
+        remote.base_url()
+    );
+    if args.no_ui {
+        return Ok(());
+    }
+    Err(epicevents::Error::Config(
+        "this build's terminal opens a database; with --server use --no-ui to check the \
+         connection"
+            .into(),
+    ))
+}
+
+/// The fingerprint remembered for `url`, or, on first contact, the one it
+/// presents once the user accepts it (like SSH's known_hosts).
+fn known_fingerprint(url: &str) -> epicevents::Result<String> {
+    use epicevents::api::known::{peek_fingerprint, KnownServers};
+    use std::io::IsTerminal;
+    let known = KnownServers::default_file()?;
+    if let Some(f) = known.lookup(url)? {
+        // A changed certificate is refused by the pin itself, loudly.
+        return Ok(f);
+    }
+    let seen = peek_fingerprint(url)?;
+    if !std::io::stdin().is_terminal() {
+        return Err(epicevents::Error::Config(format!(
+            "{url} is not a known server; its certificate is {seen}. Check it with the \
+             server's operator and pass --server-fingerprint {seen}"
+        )));
+    }
+    println!("The server at {url} presents the certificate");
+    println!("  {seen}");
+    println!("Compare it with the one its operator gave you (epicevents serve prints it).");
+    print!("Trust this server from now on? [y/N] ");
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| epicevents::Error::Config(format!("cannot read the answer: {e}")))?;
+    if !matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
+        return Err(epicevents::Error::Config(
+            "the server was not trusted".into(),
+        ));
+    }
+    known.remember(url, &seen)?;
+    println!("Remembered in {}", known.path().display());
+    Ok(seen)
 }
 
 /// The database named by `--database` / `DATABASE_URL`, or the default file.

@@ -9,7 +9,7 @@
 use crate::domain::Role;
 
 /// The collaborator acting, as the database says they are right now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Actor {
     pub id: i64,
     pub role: Role,

@@ -49,7 +49,7 @@ fn login_ignores_email_case(db: &TestDb) {
         "Mia.Martin@EpicEvents.example",
         "  mia.martin@epicevents.example ",
     ] {
-        let session = db.crm.login(email, PASSWORD).expect("login");
+        let session = db.api().login(email, PASSWORD).expect("login");
         assert_eq!(session.collaborator_id, s.manager.collaborator_id);
         assert_eq!(session.role, Role::Management);
         assert_eq!(session.name, "Mia Martin");
@@ -62,7 +62,7 @@ fn login_ignores_email_case(db: &TestDb) {
     }
     // The first admin chose their own password.
     let admin = db
-        .crm
+        .api()
         .login("PAUL.durand@epicevents.example", PASSWORD)
         .expect("admin");
     assert!(!admin.must_change_password);
@@ -71,66 +71,69 @@ fn login_ignores_email_case(db: &TestDb) {
 
 fn wrong_password_and_unknown_email_look_the_same(db: &TestDb) {
     let _s = db.staff();
-    invalid(db.crm.login(KATE, "Tangerine-Orbit-1988!"));
-    invalid(db.crm.login(KATE, ""));
-    invalid(db.crm.login(KATE, &PASSWORD.to_lowercase()));
-    invalid(db.crm.login("nobody@epicevents.example", PASSWORD));
-    invalid(db.crm.login("", ""));
-    invalid(db.crm.login("'; DROP TABLE collaborators; --", PASSWORD));
-    db.crm.login(KATE, PASSWORD).expect("still fine");
+    invalid(db.api().login(KATE, "Tangerine-Orbit-1988!"));
+    invalid(db.api().login(KATE, ""));
+    invalid(db.api().login(KATE, &PASSWORD.to_lowercase()));
+    invalid(db.api().login("nobody@epicevents.example", PASSWORD));
+    invalid(db.api().login("", ""));
+    invalid(db.api().login("'; DROP TABLE collaborators; --", PASSWORD));
+    db.api().login(KATE, PASSWORD).expect("still fine");
 }
 
 fn five_failures_lock_for_fifteen_minutes(db: &TestDb) {
     let s = db.staff();
     let kate = s.support.collaborator_id;
     for i in 1..=4 {
-        invalid(db.crm.login(KATE, "wrong password"));
-        assert_eq!(db.crm.get_collaborator(kate).expect("get").failed_logins, i);
+        invalid(db.api().login(KATE, "wrong password"));
+        assert_eq!(
+            db.api().get_collaborator(kate).expect("get").failed_logins,
+            i
+        );
         db.advance_minutes(1);
     }
     let start = db.now();
     // The failure that locks says nothing more than the others.
-    invalid(db.crm.login(KATE, "wrong password"));
+    invalid(db.api().login(KATE, "wrong password"));
     let until = start + Duration::minutes(15);
-    let k = db.crm.get_collaborator(kate).expect("get");
+    let k = db.api().get_collaborator(kate).expect("get");
     assert_eq!((k.failed_logins, k.locked_until), (0, Some(until)));
     // During the lock even the right password is refused, and only the right one
     // tells why; a wrong one neither counts nor extends the lock.
     for minutes in [0, 5, 14] {
         db.set_now(start + Duration::minutes(minutes));
-        assert_eq!(locked(db.crm.login(KATE, PASSWORD)), until);
+        assert_eq!(locked(db.api().login(KATE, PASSWORD)), until);
         for _ in 0..5 {
-            invalid(db.crm.login(KATE, "wrong"));
+            invalid(db.api().login(KATE, "wrong"));
         }
     }
-    let k = db.crm.get_collaborator(kate).expect("get");
+    let k = db.api().get_collaborator(kate).expect("get");
     assert_eq!((k.failed_logins, k.locked_until), (0, Some(until)));
     // Others are not affected.
-    db.crm
+    db.api()
         .login("anne.roy@epicevents.example", PASSWORD)
         .expect("another account");
     // After the lock: the right password works and the counter starts over.
     db.set_now(until);
-    let session = db.crm.login(KATE, PASSWORD).expect("unlocked");
+    let session = db.api().login(KATE, PASSWORD).expect("unlocked");
     assert_eq!(session.collaborator_id, kate);
-    let k = db.crm.get_collaborator(kate).expect("get");
+    let k = db.api().get_collaborator(kate).expect("get");
     assert_eq!((k.failed_logins, k.locked_until), (0, None));
     for _ in 0..4 {
-        invalid(db.crm.login(KATE, "wrong password"));
+        invalid(db.api().login(KATE, "wrong password"));
     }
-    db.crm
+    db.api()
         .login(KATE, PASSWORD)
         .expect("four failures do not lock");
     for _ in 0..5 {
-        invalid(db.crm.login(KATE, "wrong password"));
+        invalid(db.api().login(KATE, "wrong password"));
     }
-    locked(db.crm.login(KATE, PASSWORD));
+    locked(db.api().login(KATE, PASSWORD));
 }
 
 fn deactivated_accounts_cannot_log_in(db: &TestDb) {
     let s = db.staff();
     let kate = s.support.collaborator_id;
-    db.crm
+    db.api()
         .set_collaborator_active(
             &s.manager,
             kate,
@@ -139,13 +142,13 @@ fn deactivated_accounts_cannot_log_in(db: &TestDb) {
             Handover::default(),
         )
         .expect("deactivate");
-    match db.crm.login(KATE, PASSWORD) {
+    match db.api().login(KATE, PASSWORD) {
         Err(Error::Inactive) => {}
         other => panic!("expected a deactivated account, got {other:?}"),
     }
     // A wrong password says nothing about the account.
-    invalid(db.crm.login(KATE, "wrong password"));
-    db.crm
+    invalid(db.api().login(KATE, "wrong password"));
+    db.api()
         .set_collaborator_active(
             &s.manager,
             kate,
@@ -154,38 +157,38 @@ fn deactivated_accounts_cannot_log_in(db: &TestDb) {
             Handover::default(),
         )
         .expect("reactivate");
-    db.crm.login(KATE, PASSWORD).expect("back");
+    db.api().login(KATE, PASSWORD).expect("back");
 }
 
 fn first_admin_only_on_an_empty_database(db: &TestDb) {
-    assert!(db.crm.needs_first_admin().expect("count"));
+    assert!(db.api().needs_first_admin().expect("count"));
     let weak = NewAccount {
         full_name: "Paul Durand".into(),
         email: "paul.durand@epicevents.example".into(),
         phone: None,
         password: "password123".into(),
     };
-    field_error(db.crm.create_first_admin(&weak), "password");
+    field_error(db.api().create_first_admin(&weak), "password");
     assert!(
-        db.crm.needs_first_admin().expect("count"),
+        db.api().needs_first_admin().expect("count"),
         "nothing created"
     );
 
     let admin = db.admin();
     assert_eq!(admin.role, Role::Admin);
-    assert!(!db.crm.needs_first_admin().expect("count"));
+    assert!(!db.api().needs_first_admin().expect("count"));
     let second = NewAccount {
         full_name: "Eve Intruder".into(),
         email: "eve@intruder.example".into(),
         phone: None,
         password: PASSWORD.into(),
     };
-    match db.crm.create_first_admin(&second) {
+    match db.api().create_first_admin(&second) {
         Err(Error::Rule(m)) => assert!(m.contains("already exists"), "{m}"),
         other => panic!("a second first admin must be refused, got {other:?}"),
     }
-    invalid(db.crm.login("eve@intruder.example", PASSWORD));
-    assert_eq!(db.crm.active_staff(Role::Admin).expect("admins").len(), 1);
+    invalid(db.api().login("eve@intruder.example", PASSWORD));
+    assert_eq!(db.api().active_staff(Role::Admin).expect("admins").len(), 1);
 }
 
 fn password_policy_is_enforced_with_field_messages(db: &TestDb) {
@@ -197,7 +200,7 @@ fn password_policy_is_enforced_with_field_messages(db: &TestDb) {
         role: Role::Sales,
     };
     let msg = field_error(
-        db.crm.create_collaborator(&s.admin, &input, "Short-1!"),
+        db.api().create_collaborator(&s.admin, &input, "Short-1!"),
         "password",
     );
     assert!(msg.contains("at least 12"), "{msg}");
@@ -208,39 +211,39 @@ fn password_policy_is_enforced_with_field_messages(db: &TestDb) {
         "Blangier2023!",
     ] {
         let msg = field_error(
-            db.crm.create_collaborator(&s.admin, &input, weak),
+            db.api().create_collaborator(&s.admin, &input, weak),
             "password",
         );
         assert!(msg.contains("too easy to guess"), "{weak}: {msg}");
     }
     let long = "Tangerine-Orbit-".repeat(9);
     let msg = field_error(
-        db.crm.create_collaborator(&s.admin, &input, &long),
+        db.api().create_collaborator(&s.admin, &input, &long),
         "password",
     );
     assert!(msg.contains("at most 128"), "{msg}");
-    invalid(db.crm.login("jacky@epicevents.example", "Short-1!"));
-    db.crm
+    invalid(db.api().login("jacky@epicevents.example", "Short-1!"));
+    db.api()
         .create_collaborator(&s.admin, &input, NEW_PASSWORD)
         .expect("a strong password");
     // The same rules when changing or resetting.
-    let kate = db.crm.login(KATE, PASSWORD).expect("login");
+    let kate = db.api().login(KATE, PASSWORD).expect("login");
     let msg = field_error(
-        db.crm.change_own_password(&kate, PASSWORD, "kate1234"),
+        db.api().change_own_password(&kate, PASSWORD, "kate1234"),
         "new_password",
     );
     assert!(msg.contains("at least 12"), "{msg}");
     field_error(
-        db.crm
+        db.api()
             .change_own_password(&kate, PASSWORD, "kate.hastroff@epicevents.example"),
         "new_password",
     );
     field_error(
-        db.crm
+        db.api()
             .reset_password(&s.admin, kate.collaborator_id, "aaaaaaaaaaaaaaaa"),
         "password",
     );
-    db.crm.login(KATE, PASSWORD).expect("unchanged");
+    db.api().login(KATE, PASSWORD).expect("unchanged");
     // Strength feedback for the meter.
     let weak = epicevents::services::auth::password_strength("password", &[]);
     let strong = epicevents::services::auth::password_strength(NEW_PASSWORD, &[]);
@@ -250,24 +253,24 @@ fn password_policy_is_enforced_with_field_messages(db: &TestDb) {
 
 fn changing_ones_password_needs_the_current_one(db: &TestDb) {
     let _s = db.staff();
-    let kate = db.crm.login(KATE, PASSWORD).expect("login");
+    let kate = db.api().login(KATE, PASSWORD).expect("login");
     assert!(kate.must_change_password);
     let msg = field_error(
-        db.crm
+        db.api()
             .change_own_password(&kate, "not the current one", NEW_PASSWORD),
         "current_password",
     );
     assert!(msg.contains("current"), "{msg}");
     field_error(
-        db.crm.change_own_password(&kate, PASSWORD, PASSWORD),
+        db.api().change_own_password(&kate, PASSWORD, PASSWORD),
         "new_password",
     );
-    db.crm.login(KATE, PASSWORD).expect("nothing changed yet");
-    db.crm
+    db.api().login(KATE, PASSWORD).expect("nothing changed yet");
+    db.api()
         .change_own_password(&kate, PASSWORD, NEW_PASSWORD)
         .expect("change");
-    invalid(db.crm.login(KATE, PASSWORD));
-    let again = db.crm.login(KATE, NEW_PASSWORD).expect("new password");
+    invalid(db.api().login(KATE, PASSWORD));
+    let again = db.api().login(KATE, NEW_PASSWORD).expect("new password");
     assert!(!again.must_change_password, "done with the forced change");
 }
 
@@ -276,32 +279,32 @@ fn admin_reset_forces_a_change(db: &TestDb) {
     let kate = s.support.collaborator_id;
     // Locked out, then reset: the reset also unlocks.
     for _ in 0..5 {
-        let _ = db.crm.login(KATE, "wrong password");
+        let _ = db.api().login(KATE, "wrong password");
     }
-    locked(db.crm.login(KATE, PASSWORD));
-    db.crm
+    locked(db.api().login(KATE, PASSWORD));
+    db.api()
         .reset_password(&s.admin, kate, NEW_PASSWORD)
         .expect("reset");
-    let k = db.crm.get_collaborator(kate).expect("get");
+    let k = db.api().get_collaborator(kate).expect("get");
     assert!(k.must_change_password);
     assert_eq!((k.failed_logins, k.locked_until), (0, None));
-    invalid(db.crm.login(KATE, PASSWORD));
-    let session = db.crm.login(KATE, NEW_PASSWORD).expect("login");
+    invalid(db.api().login(KATE, PASSWORD));
+    let session = db.api().login(KATE, NEW_PASSWORD).expect("login");
     assert!(session.must_change_password);
-    db.crm
+    db.api()
         .change_own_password(&session, NEW_PASSWORD, PASSWORD)
         .expect("chooses their own");
     assert!(
-        !db.crm
+        !db.api()
             .login(KATE, PASSWORD)
             .expect("login")
             .must_change_password
     );
     // Management may reset a non-admin account.
-    db.crm
+    db.api()
         .reset_password(&s.manager, s.sales.collaborator_id, NEW_PASSWORD)
         .expect("management resets sales");
-    db.crm
+    db.api()
         .login("bill.boquet@epicevents.example", NEW_PASSWORD)
         .expect("login");
 }
@@ -310,35 +313,39 @@ fn management_cannot_reset_an_admin_password(db: &TestDb) {
     let s = db.staff();
     let admin = s.admin.collaborator_id;
     let v = db.collaborator_version(admin);
-    denied(db.crm.reset_password(&s.manager, admin, NEW_PASSWORD));
+    denied(db.api().reset_password(&s.manager, admin, NEW_PASSWORD));
     for who in [&s.sales, &s.support] {
-        denied(db.crm.reset_password(who, admin, NEW_PASSWORD));
+        denied(db.api().reset_password(who, admin, NEW_PASSWORD));
         denied(
-            db.crm
+            db.api()
                 .reset_password(who, s.support2.collaborator_id, NEW_PASSWORD),
         );
     }
-    let a = db.crm.get_collaborator(admin).expect("get");
+    let a = db.api().get_collaborator(admin).expect("get");
     assert_eq!((a.version, a.must_change_password), (v, false));
-    db.crm
+    db.api()
         .login("paul.durand@epicevents.example", PASSWORD)
         .expect("the admin's password is unchanged");
-    invalid(db.crm.login("paul.durand@epicevents.example", NEW_PASSWORD));
+    invalid(
+        db.api()
+            .login("paul.durand@epicevents.example", NEW_PASSWORD),
+    );
     // Nor someone else's, through the own-password path.
-    let kate = db.crm.login(KATE, PASSWORD).expect("login");
+    let kate = db.api().login(KATE, PASSWORD).expect("login");
     let mut as_admin = kate.clone();
     as_admin.collaborator_id = admin;
     // (a forged session still needs the admin's current password)
     field_error(
-        db.crm.change_own_password(&as_admin, "guess", NEW_PASSWORD),
+        db.api()
+            .change_own_password(&as_admin, "guess", NEW_PASSWORD),
         "current_password",
     );
 }
 
 fn deactivated_cannot_change_their_password(db: &TestDb) {
     let s = db.staff();
-    let kate = db.crm.login(KATE, PASSWORD).expect("login");
-    db.crm
+    let kate = db.api().login(KATE, PASSWORD).expect("login");
+    db.api()
         .set_collaborator_active(
             &s.admin,
             kate.collaborator_id,
@@ -347,8 +354,14 @@ fn deactivated_cannot_change_their_password(db: &TestDb) {
             Handover::default(),
         )
         .expect("deactivate");
-    denied(db.crm.change_own_password(&kate, PASSWORD, NEW_PASSWORD));
-    assert!(matches!(db.crm.login(KATE, PASSWORD), Err(Error::Inactive)));
+    refused(
+        db,
+        db.api().change_own_password(&kate, PASSWORD, NEW_PASSWORD),
+    );
+    assert!(matches!(
+        db.api().login(KATE, PASSWORD),
+        Err(Error::Inactive)
+    ));
 }
 
 /// 72 bytes, then two different endings: plain bcrypt would see one password.
@@ -359,19 +372,19 @@ fn long_passwords_count_every_character(db: &TestDb) {
     let one = format!("{LONG_START}-Copper-Thistle-Nimbus-5829a");
     let other = format!("{LONG_START}-Juniper-Cobalt-Harvest-6417");
     assert_eq!((LONG_START.len(), one.len(), other.len()), (72, 100, 100));
-    let kate = db.crm.login(KATE, PASSWORD).expect("login");
-    db.crm
+    let kate = db.api().login(KATE, PASSWORD).expect("login");
+    db.api()
         .change_own_password(&kate, PASSWORD, &one)
         .expect("a 100-character password");
-    invalid(db.crm.login(KATE, &other));
-    invalid(db.crm.login(KATE, LONG_START));
-    db.crm.login(KATE, &one).expect("the whole password");
+    invalid(db.api().login(KATE, &other));
+    invalid(db.api().login(KATE, LONG_START));
+    db.api().login(KATE, &one).expect("the whole password");
     // Reset and creation hash the same way, and so did the first admin.
-    db.crm
+    db.api()
         .reset_password(&s.admin, s.sales.collaborator_id, &other)
         .expect("reset");
-    invalid(db.crm.login("bill.boquet@epicevents.example", &one));
-    db.crm
+    invalid(db.api().login("bill.boquet@epicevents.example", &one));
+    db.api()
         .login("bill.boquet@epicevents.example", &other)
         .expect("login");
     for id in [
@@ -379,6 +392,7 @@ fn long_passwords_count_every_character(db: &TestDb) {
         s.manager.collaborator_id,
         kate.collaborator_id,
     ] {
+        // (read in process: the hash never leaves the server)
         let hash = db.crm.get_collaborator(id).expect("get").password_hash;
         assert!(
             hash.starts_with("$2b$") && hash.ends_with(password::SUFFIX),
@@ -408,8 +422,8 @@ fn plain_bcrypt_hashes_still_log_in(db: &TestDb) {
     let old = bcrypt::hash(PASSWORD, 4).expect("bcrypt");
     store_hash(db, kate, &old);
     let v = db.collaborator_version(kate);
-    invalid(db.crm.login(KATE, "Tangerine-Orbit-1988!"));
-    db.crm
+    invalid(db.api().login(KATE, "Tangerine-Orbit-1988!"));
+    db.api()
         .login(KATE, PASSWORD)
         .expect("an old hash still verifies");
     // Replaced by one in the current scheme on that login, invisibly.
@@ -417,11 +431,13 @@ fn plain_bcrypt_hashes_still_log_in(db: &TestDb) {
     assert!(k.password_hash.ends_with(password::SUFFIX));
     assert_ne!(k.password_hash, old);
     assert_eq!(k.version, v, "no edit anyone could conflict with");
-    db.crm.login(KATE, PASSWORD).expect("the new hash");
-    invalid(db.crm.login(KATE, "Tangerine-Orbit-1988!"));
+    db.api().login(KATE, PASSWORD).expect("the new hash");
+    invalid(db.api().login(KATE, "Tangerine-Orbit-1988!"));
     // A hash at another cost than the configured one is replaced too.
     store_hash(db, kate, &password::hash(PASSWORD, 5).expect("hash"));
-    db.crm.login(KATE, PASSWORD).expect("cost 5 still verifies");
+    db.api()
+        .login(KATE, PASSWORD)
+        .expect("cost 5 still verifies");
     let h = db.crm.get_collaborator(kate).expect("get").password_hash;
     assert!(!password::needs_rehash(&h, 4), "{h}");
 }
@@ -461,19 +477,19 @@ fn name_and_email_glued_are_guessable(db: &TestDb) {
         role: Role::Sales,
     };
     let msg = field_error(
-        db.crm
+        db.api()
             .create_collaborator(&s.admin, &input, "RootAdmin2026"),
         "password",
     );
     assert!(msg.contains("too easy to guess"), "{msg}");
-    let kate = db.crm.login(KATE, PASSWORD).expect("login");
+    let kate = db.api().login(KATE, PASSWORD).expect("login");
     field_error(
-        db.crm
+        db.api()
             .change_own_password(&kate, PASSWORD, "KateHastroff1987!"),
         "new_password",
     );
     field_error(
-        db.crm
+        db.api()
             .reset_password(&s.admin, kate.collaborator_id, "Hastroff.Kate.42"),
         "password",
     );

@@ -296,7 +296,7 @@ fn contract_amounts_are_checked(db: &TestDb) {
         "signed without a signing time",
     );
     drop(conn);
-    let c = db.crm.get_contract(contract).expect("get").contract;
+    let c = db.api().get_contract(contract).expect("get").contract;
     assert_eq!(
         (c.total_cents, c.due_cents, c.signed),
         (100_000, 100_000, true)
@@ -435,7 +435,7 @@ fn foreign_keys_are_enforced_on_every_pooled_connection(db: &TestDb) {
     }
     drop(conns);
     assert_eq!(
-        db.crm.get_contract(contract).expect("get").client.id,
+        db.api().get_contract(contract).expect("get").client.id,
         client,
         "nothing was deleted"
     );
@@ -484,7 +484,7 @@ fn duplicate_emails_are_field_errors_in_the_services(db: &TestDb) {
         role: Role::Support,
     };
     let msg = field_error(
-        db.crm.create_collaborator(
+        db.api().create_collaborator(
             &s.admin,
             &input("KATE.Hastroff@epicevents.example"),
             PASSWORD,
@@ -494,7 +494,7 @@ fn duplicate_emails_are_field_errors_in_the_services(db: &TestDb) {
     assert!(msg.contains("already used"), "{msg}");
     let id = s.support2.collaborator_id;
     field_error(
-        db.crm.update_collaborator(
+        db.api().update_collaborator(
             &s.admin,
             id,
             db.collaborator_version(id),
@@ -510,14 +510,14 @@ fn duplicate_emails_are_field_errors_in_the_services(db: &TestDb) {
     // Clients: create and update.
     db.client(&s.sales, "Kevin Casey", "kevin@startup.io");
     let msg = field_error(
-        db.crm
+        db.api()
             .create_client(&s.sales2, &client_input("Kevin Twin", "Kevin@StartUp.io")),
         "email",
     );
     assert!(msg.contains("already used"), "{msg}");
     let other = db.client(&s.sales, "John Ouick", "john@ouick.example");
     field_error(
-        db.crm.update_client(
+        db.api().update_client(
             &s.sales,
             other,
             db.client_version(other),
@@ -526,7 +526,7 @@ fn duplicate_emails_are_field_errors_in_the_services(db: &TestDb) {
         "email",
     );
     assert_eq!(
-        db.crm.get_client(other).expect("get").client.email,
+        db.api().get_client(other).expect("get").client.email,
         "john@ouick.example"
     );
 }

@@ -174,7 +174,7 @@ fn fixture(db: &TestDb) -> Data {
 }
 
 fn clients(db: &TestDb, f: &ClientFilter, sort: ClientSort, p: &ListParams) -> Vec<String> {
-    db.crm
+    db.api()
         .list_clients(f, sort, p)
         .expect("list clients")
         .rows
@@ -184,7 +184,7 @@ fn clients(db: &TestDb, f: &ClientFilter, sort: ClientSort, p: &ListParams) -> V
 }
 
 fn contracts(db: &TestDb, f: &ContractFilter, sort: ContractSort, p: &ListParams) -> Vec<i64> {
-    db.crm
+    db.api()
         .list_contracts(f, sort, p)
         .expect("list contracts")
         .rows
@@ -194,7 +194,7 @@ fn contracts(db: &TestDb, f: &ContractFilter, sort: ContractSort, p: &ListParams
 }
 
 fn events(db: &TestDb, f: &EventFilter, sort: EventSort, p: &ListParams) -> Vec<String> {
-    db.crm
+    db.api()
         .list_events(f, sort, p)
         .expect("list events")
         .rows
@@ -428,7 +428,7 @@ fn terms_all_match_ignoring_case_and_accents(db: &TestDb) {
     assert_eq!(k("roy").len(), 2, "the sales contact's name");
 
     let staff = |text: &str| {
-        db.crm
+        db.api()
             .list_collaborators(
                 &CollaboratorFilter::default(),
                 CollaboratorSort::Name,
@@ -507,7 +507,7 @@ fn every_column_sorts_both_ways(db: &TestDb) {
     let d = fixture(db);
     let f = ClientFilter::default();
     for &sort in ClientSort::ALL {
-        let rows = |p: ListParams| db.crm.list_clients(&f, sort, &p).expect("list").rows;
+        let rows = |p: ListParams| db.api().list_clients(&f, sort, &p).expect("list").rows;
         let key = |r: &epicevents::db::repo::clients::ClientRow| {
             let c = &r.client;
             let k = match sort {
@@ -542,7 +542,7 @@ fn every_column_sorts_both_ways(db: &TestDb) {
 
     let f = ContractFilter::default();
     for &sort in ContractSort::ALL {
-        let rows = |p: ListParams| db.crm.list_contracts(&f, sort, &p).expect("list").rows;
+        let rows = |p: ListParams| db.api().list_contracts(&f, sort, &p).expect("list").rows;
         let key = |r: &epicevents::db::repo::contracts::ContractRow| {
             let c = &r.contract;
             let k = match sort {
@@ -582,7 +582,7 @@ fn every_column_sorts_both_ways(db: &TestDb) {
 
     let f = EventFilter::default();
     for &sort in EventSort::ALL {
-        let rows = |p: ListParams| db.crm.list_events(&f, sort, &p).expect("list").rows;
+        let rows = |p: ListParams| db.api().list_events(&f, sort, &p).expect("list").rows;
         let key = |r: &epicevents::db::repo::events::EventRow| {
             let e = &r.event;
             let k = match sort {
@@ -629,7 +629,7 @@ fn every_column_sorts_both_ways(db: &TestDb) {
 
     // Collaborators, with one inactive.
     let anne = d.s.sales2.collaborator_id;
-    db.crm
+    db.api()
         .set_collaborator_active(
             &d.s.admin,
             anne,
@@ -643,7 +643,12 @@ fn every_column_sorts_both_ways(db: &TestDb) {
         .expect("deactivate");
     let f = CollaboratorFilter::default();
     for &sort in CollaboratorSort::ALL {
-        let rows = |p: ListParams| db.crm.list_collaborators(&f, sort, &p).expect("list").rows;
+        let rows = |p: ListParams| {
+            db.api()
+                .list_collaborators(&f, sort, &p)
+                .expect("list")
+                .rows
+        };
         let key = |c: &epicevents::db::models::Collaborator| {
             let k = match sort {
                 CollaboratorSort::Name => fold(&c.full_name),
@@ -661,7 +666,7 @@ fn every_column_sorts_both_ways(db: &TestDb) {
         check_sort(&format!("collaborators by {sort:?}"), asc, dsc, false);
     }
     let names = |sort, p| {
-        db.crm
+        db.api()
             .list_collaborators(&f, sort, &p)
             .expect("list")
             .rows
@@ -693,7 +698,7 @@ fn every_column_sorts_both_ways(db: &TestDb) {
         Some("Anne Roy")
     );
     let active_sales = db
-        .crm
+        .api()
         .list_collaborators(
             &CollaboratorFilter {
                 role: Some(Role::Sales),
@@ -726,7 +731,7 @@ fn pages_are_disjoint_and_counted(db: &TestDb) {
         let mut seen = Vec::new();
         for offset in (0..15).step_by(4) {
             let page = db
-                .crm
+                .api()
                 .list_clients(
                     &f,
                     sort,
@@ -745,7 +750,7 @@ fn pages_are_disjoint_and_counted(db: &TestDb) {
             seen.extend(page.rows.into_iter().map(|r| r.client.id));
         }
         let whole: Vec<i64> = db
-            .crm
+            .api()
             .list_clients(
                 &f,
                 sort,
@@ -763,7 +768,7 @@ fn pages_are_disjoint_and_counted(db: &TestDb) {
     }
     // With a filter: the total counts matches only.
     let page = db
-        .crm
+        .api()
         .list_clients(
             &f,
             ClientSort::Name,
@@ -785,7 +790,7 @@ fn pages_are_disjoint_and_counted(db: &TestDb) {
     );
     // Past the end: no rows, same total.
     let page = db
-        .crm
+        .api()
         .list_clients(
             &f,
             ClientSort::Name,
@@ -807,7 +812,7 @@ fn pages_are_disjoint_and_counted(db: &TestDb) {
         .into_iter()
         .flat_map(|o| {
             let page = db
-                .crm
+                .api()
                 .list_events(&EventFilter::default(), EventSort::Start, &p(o))
                 .expect("page");
             assert_eq!(page.total, 5);
@@ -819,7 +824,7 @@ fn pages_are_disjoint_and_counted(db: &TestDb) {
     unique.dedup();
     assert_eq!((e.len(), unique.len()), (5, 5));
     let page = db
-        .crm
+        .api()
         .list_contracts(&ContractFilter::default(), ContractSort::Total, &p(4))
         .expect("page");
     assert_eq!((page.total, page.rows.len()), (5, 1));
@@ -829,11 +834,11 @@ fn pages_are_disjoint_and_counted(db: &TestDb) {
 fn archived_rows_are_hidden_unless_asked(db: &TestDb) {
     let d = fixture(db);
     let [_, _, _, _, k5] = d.k;
-    db.crm
+    db.api()
         .set_client_archived(&d.s.manager, d.d, db.client_version(d.d), true)
         .expect("archive client D");
     let brunch = d.e[4];
-    db.crm
+    db.api()
         .set_event_archived(&d.s.manager, brunch, db.event_version(brunch), true)
         .expect("archive the brunch");
     let with_archived = ListParams {
@@ -844,7 +849,7 @@ fn archived_rows_are_hidden_unless_asked(db: &TestDb) {
     assert!(!clients(db, &cf, ClientSort::Name, &all()).contains(&"Dan Under".to_string()));
     assert!(clients(db, &cf, ClientSort::Name, &with_archived).contains(&"Dan Under".to_string()));
     assert_eq!(
-        db.crm
+        db.api()
             .list_clients(&cf, ClientSort::Name, &all())
             .expect("list")
             .total,
@@ -887,7 +892,7 @@ fn archived_rows_are_hidden_unless_asked(db: &TestDb) {
         ["Dan Under"]
     );
     // Restored, they are back.
-    db.crm
+    db.api()
         .set_client_archived(&d.s.manager, d.d, db.client_version(d.d), false)
         .expect("restore");
     assert_eq!(clients(db, &cf, ClientSort::Name, &all()).len(), 5);
@@ -918,7 +923,7 @@ fn terms_follow_changes_to_related_records(db: &TestDb) {
         "Lenoir Traiteur",
         date(2023, 1, 10),
     );
-    db.crm
+    db.api()
         .update_client(&d.s.sales, d.a, db.client_version(d.a), &input)
         .expect("rename client");
     assert_eq!(k("lenoir"), [k1, k2]);
@@ -929,7 +934,7 @@ fn terms_follow_changes_to_related_records(db: &TestDb) {
     assert_eq!(ev("fils"), none);
 
     // Reassigned: the contracts list shows the new sales contact.
-    db.crm
+    db.api()
         .reassign_client(
             &d.s.manager,
             d.a,
@@ -949,7 +954,7 @@ fn terms_follow_changes_to_related_records(db: &TestDb) {
             phone: None,
             role,
         };
-    db.crm
+    db.api()
         .update_collaborator(
             &d.s.admin,
             kate,
@@ -966,7 +971,7 @@ fn terms_follow_changes_to_related_records(db: &TestDb) {
 
     // A sales collaborator is renamed: their clients and contracts follow.
     let anne = d.s.sales2.collaborator_id;
-    db.crm
+    db.api()
         .update_collaborator(
             &d.s.admin,
             anne,
@@ -979,7 +984,7 @@ fn terms_follow_changes_to_related_records(db: &TestDb) {
     assert_eq!(k("leroy"), [k1, k2, k4, k5]);
 
     // Anne leaves; Bill takes her clients: clients and contracts follow.
-    db.crm
+    db.api()
         .set_collaborator_active(
             &d.s.admin,
             anne,
@@ -1013,7 +1018,7 @@ fn names_sort_ignoring_case_and_accents(db: &TestDb) {
     let mut ids = Vec::new();
     for (i, n) in names.iter().enumerate() {
         let id = db
-            .crm
+            .api()
             .create_client(
                 &s.sales,
                 &client(
@@ -1055,11 +1060,11 @@ fn names_sort_ignoring_case_and_accents(db: &TestDb) {
     let zoe = ids[0];
     let mut input = client("Ådam Zoé", "c0@sort.example", "Sort SA", date(2023, 1, 1));
     input.phone = "+33 6 12 34 56 78".into();
-    db.crm
+    db.api()
         .update_client(&s.sales, zoe, db.client_version(zoe), &input)
         .expect("rename");
     assert_eq!(clients(db, &f, ClientSort::Name, &all())[0], "Ådam Zoé");
-    db.crm
+    db.api()
         .update_client(
             &s.sales,
             zoe,

@@ -110,7 +110,7 @@ fn with_client_field(mut input: ClientInput, field: &str, value: &str) -> Client
 }
 
 fn client_field(db: &TestDb, id: i64, field: &str) -> String {
-    let c = db.crm.get_client(id).expect("get").client;
+    let c = db.api().get_client(id).expect("get").client;
     match field {
         "full_name" => c.full_name,
         "email" => c.email,
@@ -130,7 +130,7 @@ fn client_fields(db: &TestDb) {
             let what = format!("client {field} {label}");
             let input = with_client_field(base_client(i), field, &value);
             if let Some(id) =
-                stored_or_refused(db.crm.create_client(&s.sales, &input), field, &what)
+                stored_or_refused(db.api().create_client(&s.sales, &input), field, &what)
             {
                 let expected = if field == "email" {
                     value.trim().to_lowercase()
@@ -147,7 +147,7 @@ fn client_fields(db: &TestDb) {
                 &value,
             );
             if stored_or_refused(
-                db.crm.update_client(&s.sales, existing, v, &input),
+                db.api().update_client(&s.sales, existing, v, &input),
                 field,
                 &format!("{what} (edit)"),
             )
@@ -163,7 +163,7 @@ fn client_fields(db: &TestDb) {
             i += 1;
             let what = format!("client {field} {label}");
             let input = with_client_field(base_client(i), field, &value);
-            refused(db.crm.create_client(&s.sales, &input), field, &what);
+            refused(db.api().create_client(&s.sales, &input), field, &what);
             let v = db.client_version(existing);
             let input = with_client_field(
                 client_input("Lou Bouzin", "lou@bouzin.example"),
@@ -171,7 +171,7 @@ fn client_fields(db: &TestDb) {
                 &value,
             );
             refused(
-                db.crm.update_client(&s.sales, existing, v, &input),
+                db.api().update_client(&s.sales, existing, v, &input),
                 field,
                 &format!("{what} (edit)"),
             );
@@ -187,7 +187,7 @@ fn client_fields(db: &TestDb) {
             continue;
         }
         let page = db
-            .crm
+            .api()
             .list_clients(&ClientFilter::default(), ClientSort::Name, &p)
             .unwrap_or_else(|e| panic!("search {label}: {e}"));
         assert!(
@@ -215,7 +215,7 @@ fn event_fields(db: &TestDb) {
         input
     };
     let get = |id: i64, field: &str| {
-        let e = db.crm.get_event(id).expect("get").event;
+        let e = db.api().get_event(id).expect("get").event;
         match field {
             "name" => e.name,
             "location" => e.location,
@@ -239,14 +239,14 @@ fn event_fields(db: &TestDb) {
                 value.trim().to_string()
             };
             if let Some(id) = stored_or_refused(
-                db.crm.create_event(&s.sales, contract, &input),
+                db.api().create_event(&s.sales, contract, &input),
                 field,
                 &what,
             ) {
                 assert_eq!(get(id, field), expected, "{what}");
             }
             if stored_or_refused(
-                db.crm
+                db.api()
                     .update_event(&s.manager, existing, db.event_version(existing), &input),
                 field,
                 &format!("{what} (edit)"),
@@ -258,7 +258,9 @@ fn event_fields(db: &TestDb) {
         }
         for (label, value) in controls() {
             let what = format!("event {field} {label}");
-            let r = db.crm.create_event(&s.sales, contract, &set(field, &value));
+            let r = db
+                .api()
+                .create_event(&s.sales, contract, &set(field, &value));
             if field == "notes" && matches!(label, "tab" | "newline") {
                 let id = r.expect("notes take tabs and newlines");
                 assert_eq!(get(id, field), value, "{what}");
@@ -268,12 +270,13 @@ fn event_fields(db: &TestDb) {
         }
         let what = format!("event {field} NUL");
         refused(
-            db.crm.create_event(&s.sales, contract, &set(field, &nul())),
+            db.api()
+                .create_event(&s.sales, contract, &set(field, &nul())),
             field,
             &what,
         );
         refused(
-            db.crm.update_event(
+            db.api().update_event(
                 &s.manager,
                 existing,
                 db.event_version(existing),
@@ -284,13 +287,13 @@ fn event_fields(db: &TestDb) {
         );
         let what = format!("event {field} 10 kB");
         let r = db
-            .crm
+            .api()
             .create_event(&s.sales, contract, &set(field, &ten_kb()));
         if field == "notes" {
             let id = r.expect("10 kB of notes are fine");
             assert_eq!(get(id, field), ten_kb());
             refused(
-                db.crm
+                db.api()
                     .create_event(&s.sales, contract, &set(field, &"x".repeat(20_001))),
                 field,
                 "event notes over 20 000 characters",
@@ -314,15 +317,15 @@ fn collaborator_names(db: &TestDb) {
         let what = format!("collaborator name {label}");
         let email = format!("hostile{i}@epicevents.example");
         if let Some(id) = stored_or_refused(
-            db.crm
+            db.api()
                 .create_collaborator(&s.admin, &form(&value, &email), PASSWORD),
             "full_name",
             &what,
         ) {
-            assert_eq!(db.crm.get_collaborator(id).expect("get").full_name, value);
+            assert_eq!(db.api().get_collaborator(id).expect("get").full_name, value);
         }
         if stored_or_refused(
-            db.crm.update_collaborator(
+            db.api().update_collaborator(
                 &s.manager,
                 kate,
                 db.collaborator_version(kate),
@@ -333,19 +336,25 @@ fn collaborator_names(db: &TestDb) {
         )
         .is_some()
         {
-            assert_eq!(db.crm.get_collaborator(kate).expect("get").full_name, value);
+            assert_eq!(
+                db.api().get_collaborator(kate).expect("get").full_name,
+                value
+            );
         }
     }
     for (label, value) in [("NUL", nul()), ("10 kB", ten_kb())] {
         let what = format!("collaborator name {label}");
         refused(
-            db.crm
-                .create_collaborator(&s.admin, &form(&value, "nul@epicevents.example"), PASSWORD),
+            db.api().create_collaborator(
+                &s.admin,
+                &form(&value, "nul@epicevents.example"),
+                PASSWORD,
+            ),
             "full_name",
             &what,
         );
         refused(
-            db.crm.update_collaborator(
+            db.api().update_collaborator(
                 &s.manager,
                 kate,
                 db.collaborator_version(kate),
@@ -355,7 +364,7 @@ fn collaborator_names(db: &TestDb) {
             &what,
         );
         refused(
-            db.crm.create_collaborator(
+            db.api().create_collaborator(
                 &s.admin,
                 &form("Jacky Blangier", &format!("jacky{value}@x.example")),
                 PASSWORD,
@@ -370,7 +379,7 @@ fn collaborator_names(db: &TestDb) {
         .chain([("nul", nul()), ("10 kB", ten_kb())])
     {
         assert!(matches!(
-            db.crm.login(&value, &value),
+            db.api().login(&value, &value),
             Err(Error::InvalidCredentials)
         ));
     }
@@ -422,28 +431,28 @@ fn hostile_search_terms_return_normally(db: &TestDb) {
     for text in &terms {
         let p = ListParams::default().with_filter(text);
         let what = format!("search {:?}", text.chars().take(40).collect::<String>());
-        db.crm
+        db.api()
             .list_clients(&ClientFilter::default(), ClientSort::Name, &p)
             .unwrap_or_else(|e| panic!("{what} clients: {e:?}"));
-        db.crm
+        db.api()
             .list_contracts(&ContractFilter::default(), ContractSort::Id, &p)
             .unwrap_or_else(|e| panic!("{what} contracts: {e:?}"));
-        db.crm
+        db.api()
             .list_events(&EventFilter::default(), EventSort::Start, &p)
             .unwrap_or_else(|e| panic!("{what} events: {e:?}"));
-        db.crm
+        db.api()
             .list_collaborators(&CollaboratorFilter::default(), CollaboratorSort::Name, &p)
             .unwrap_or_else(|e| panic!("{what} collaborators: {e:?}"));
-        db.crm
+        db.api()
             .list_notifications(&s.sales, false, &p)
             .unwrap_or_else(|e| panic!("{what} notifications: {e:?}"));
-        db.crm
+        db.api()
             .list_audit(&s.admin, &AuditFilter::default(), &p)
             .unwrap_or_else(|e| panic!("{what} audit: {e:?}"));
     }
     // The tables are all still there, and what is hostile is found literally.
     let found = |text: &str| {
-        db.crm
+        db.api()
             .list_clients(
                 &ClientFilter::default(),
                 ClientSort::Name,
@@ -457,7 +466,7 @@ fn hostile_search_terms_return_normally(db: &TestDb) {
     assert_eq!(found("--"), 1);
     assert_eq!(found("table events"), 0);
     let events = |text: &str| {
-        db.crm
+        db.api()
             .list_events(
                 &EventFilter::default(),
                 EventSort::Start,
@@ -471,7 +480,7 @@ fn hostile_search_terms_return_normally(db: &TestDb) {
     assert_eq!(events("launch 🎉"), 1);
     assert_eq!(events("\"party"), 1);
     assert_eq!(
-        db.crm
+        db.api()
             .list_contracts(
                 &ContractFilter::default(),
                 ContractSort::Id,

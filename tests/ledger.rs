@@ -11,7 +11,7 @@ use epicevents::domain::Cents;
 use epicevents::Error;
 
 fn audit_count(db: &TestDb, s: &Staff, contract: i64) -> i64 {
-    db.crm
+    db.api()
         .list_audit(
             &s.admin,
             &AuditFilter {
@@ -36,7 +36,7 @@ fn due_is_total_minus_payments(db: &TestDb) {
     let s = db.staff();
     let client = db.client(&s.sales, "Kevin Casey", "kevin@startup.io");
     let id = db.signed_contract(&s.manager, client, 1_000_000);
-    let c = db.crm.get_contract(id).expect("get").contract;
+    let c = db.api().get_contract(id).expect("get").contract;
     assert_eq!(
         (c.total_cents, c.due_cents, c.paid()),
         (1_000_000, 1_000_000, Cents(0))
@@ -49,15 +49,15 @@ fn due_is_total_minus_payments(db: &TestDb) {
     ];
     let mut paid = 0;
     for (who, amount, on) in payments {
-        db.crm
+        db.api()
             .record_payment(who, id, Cents(amount), on)
             .expect("payment");
         paid += amount;
-        let c = db.crm.get_contract(id).expect("get").contract;
+        let c = db.api().get_contract(id).expect("get").contract;
         assert_eq!(c.due_cents, 1_000_000 - paid);
         assert_eq!(c.paid(), Cents(paid));
     }
-    let detail = db.crm.get_contract(id).expect("get");
+    let detail = db.api().get_contract(id).expect("get");
     let ledger: Vec<(i64, chrono::NaiveDate, i64, String)> = detail
         .payments
         .iter()
@@ -91,12 +91,15 @@ fn due_is_total_minus_payments(db: &TestDb) {
     assert_eq!(detail.contract.due_cents, detail.contract.total_cents - sum);
 
     // The exact remainder settles it; then nothing more is accepted.
-    db.crm
+    db.api()
         .record_payment(&s.sales, id, Cents(649_998), date(2023, 5, 1))
         .expect("settle");
-    assert_eq!(db.crm.get_contract(id).expect("get").contract.due_cents, 0);
+    assert_eq!(
+        db.api().get_contract(id).expect("get").contract.due_cents,
+        0
+    );
     let msg = field_error(
-        db.crm
+        db.api()
             .record_payment(&s.sales, id, Cents(1), date(2023, 5, 1)),
         "amount",
     );
@@ -107,21 +110,21 @@ fn overpayment_is_refused_with_what_is_due(db: &TestDb) {
     let s = db.staff();
     let client = db.client(&s.sales, "Kevin Casey", "kevin@startup.io");
     let id = db.signed_contract(&s.manager, client, 1_000_000);
-    db.crm
+    db.api()
         .record_payment(&s.sales, id, Cents(350_002), date(2023, 4, 1))
         .expect("payment");
-    let before = db.crm.get_contract(id).expect("get").contract;
+    let before = db.api().get_contract(id).expect("get").contract;
     let audits = audit_count(db, &s, id);
     for amount in [649_999, 1_000_000, i64::MAX] {
         let msg = field_error(
-            db.crm
+            db.api()
                 .record_payment(&s.sales, id, Cents(amount), date(2023, 4, 2)),
             "amount",
         );
         assert!(msg.contains("overpayment"), "{msg}");
         assert!(msg.contains("6 499.98 €"), "says what is still due: {msg}");
     }
-    let after = db.crm.get_contract(id).expect("get");
+    let after = db.api().get_contract(id).expect("get");
     assert_eq!(after.contract, before, "nothing changed");
     assert_eq!(after.payments.len(), 1);
     assert_eq!(
@@ -130,7 +133,7 @@ fn overpayment_is_refused_with_what_is_due(db: &TestDb) {
         "no audit row for a refusal"
     );
     // Exactly what is due is fine.
-    db.crm
+    db.api()
         .record_payment(&s.sales, id, Cents(649_998), date(2023, 4, 2))
         .expect("the exact remainder");
 }
@@ -141,22 +144,22 @@ fn zero_and_negative_payments_are_refused(db: &TestDb) {
     let id = db.signed_contract(&s.manager, client, 1_000_000);
     for amount in [0, -1, -500_000, i64::MIN] {
         let msg = field_error(
-            db.crm
+            db.api()
                 .record_payment(&s.sales, id, Cents(amount), date(2023, 4, 2)),
             "amount",
         );
         assert!(msg.contains("more than zero"), "{msg}");
     }
-    let c = db.crm.get_contract(id).expect("get");
+    let c = db.api().get_contract(id).expect("get");
     assert_eq!(c.contract.due_cents, 1_000_000);
     assert!(c.payments.is_empty());
     // A negative total is refused as well.
     field_error(
-        db.crm.create_contract(&s.manager, client, Cents(-1)),
+        db.api().create_contract(&s.manager, client, Cents(-1)),
         "total",
     );
     field_error(
-        db.crm
+        db.api()
             .update_contract(&s.manager, id, db.contract_version(id), Cents(-1)),
         "total",
     );
@@ -166,31 +169,31 @@ fn total_cannot_drop_below_what_is_paid(db: &TestDb) {
     let s = db.staff();
     let client = db.client(&s.sales, "Kevin Casey", "kevin@startup.io");
     let id = db.signed_contract(&s.manager, client, 1_000_000);
-    db.crm
+    db.api()
         .record_payment(&s.sales, id, Cents(300_000), date(2023, 4, 1))
         .expect("payment");
     let v = db.contract_version(id);
     let msg = field_error(
-        db.crm.update_contract(&s.manager, id, v, Cents(299_999)),
+        db.api().update_contract(&s.manager, id, v, Cents(299_999)),
         "total",
     );
     assert!(msg.contains("3 000.00 €"), "says what is paid: {msg}");
-    let c = db.crm.get_contract(id).expect("get").contract;
+    let c = db.api().get_contract(id).expect("get").contract;
     assert_eq!(
         (c.total_cents, c.due_cents, c.version),
         (1_000_000, 700_000, v)
     );
     // Down to exactly what is paid: nothing due.
-    db.crm
+    db.api()
         .update_contract(&s.manager, id, v, Cents(300_000))
         .expect("total = paid");
-    let c = db.crm.get_contract(id).expect("get").contract;
+    let c = db.api().get_contract(id).expect("get").contract;
     assert_eq!((c.total_cents, c.due_cents), (300_000, 0));
     // Up again: the payments still count.
-    db.crm
+    db.api()
         .update_contract(&s.sales, id, c.version, Cents(500_000))
         .expect("raise");
-    let c = db.crm.get_contract(id).expect("get").contract;
+    let c = db.api().get_contract(id).expect("get").contract;
     assert_eq!(
         (c.total_cents, c.due_cents, c.paid()),
         (500_000, 200_000, Cents(300_000))
@@ -201,31 +204,31 @@ fn archived_contracts_take_no_payment(db: &TestDb) {
     let s = db.staff();
     let client = db.client(&s.sales, "Kevin Casey", "kevin@startup.io");
     let id = db.signed_contract(&s.manager, client, 1_000_000);
-    db.crm
+    db.api()
         .set_contract_archived(&s.manager, id, db.contract_version(id), true)
         .expect("archive");
     let msg = rule(
-        db.crm
+        db.api()
             .record_payment(&s.sales, id, Cents(100), date(2023, 4, 1)),
     );
     assert!(msg.contains("archived"), "{msg}");
     // Archived with its client: the same.
-    db.crm
+    db.api()
         .set_contract_archived(&s.manager, id, db.contract_version(id), false)
         .expect("restore");
-    db.crm
+    db.api()
         .set_client_archived(&s.manager, client, db.client_version(client), true)
         .expect("archive client");
     rule(
-        db.crm
+        db.api()
             .record_payment(&s.manager, id, Cents(100), date(2023, 4, 1)),
     );
-    let c = db.crm.get_contract(id).expect("get");
+    let c = db.api().get_contract(id).expect("get");
     assert_eq!((c.contract.due_cents, c.payments.len()), (1_000_000, 0));
-    db.crm
+    db.api()
         .set_client_archived(&s.manager, client, db.client_version(client), false)
         .expect("restore client");
-    db.crm
+    db.api()
         .record_payment(&s.sales, id, Cents(100), date(2023, 4, 1))
         .expect("restored, it takes payments again");
 }
@@ -234,7 +237,7 @@ fn signing_records_who_and_when_once(db: &TestDb) {
     let s = db.staff();
     let client = db.client(&s.sales, "Kevin Casey", "kevin@startup.io");
     let id = db.contract(&s.manager, client, 1_000_000);
-    let c = db.crm.get_contract(id).expect("get");
+    let c = db.api().get_contract(id).expect("get");
     assert!(!c.contract.signed);
     assert_eq!(
         (c.contract.signed_at, c.contract.signed_by_id),
@@ -243,10 +246,10 @@ fn signing_records_who_and_when_once(db: &TestDb) {
     assert_eq!(c.signed_by_name, None);
 
     db.set_now(at(2023, 5, 3, 14, 30));
-    db.crm
+    db.api()
         .sign_contract(&s.sales, id, c.contract.version)
         .expect("sign");
-    let c = db.crm.get_contract(id).expect("get");
+    let c = db.api().get_contract(id).expect("get");
     assert!(c.contract.signed);
     assert_eq!(c.contract.signed_at, Some(at(2023, 5, 3, 14, 30)));
     assert_eq!(c.contract.signed_by_id, Some(s.sales.collaborator_id));
@@ -254,26 +257,27 @@ fn signing_records_who_and_when_once(db: &TestDb) {
 
     // Twice: refused, with the current version as well as a stale one.
     db.advance_minutes(60);
-    let msg = rule(db.crm.sign_contract(&s.manager, id, c.contract.version));
+    let msg = rule(db.api().sign_contract(&s.manager, id, c.contract.version));
     assert!(msg.contains("already signed"), "{msg}");
     assert!(matches!(
-        db.crm.sign_contract(&s.manager, id, c.contract.version - 1),
+        db.api()
+            .sign_contract(&s.manager, id, c.contract.version - 1),
         Err(Error::Conflict { .. })
     ));
-    let again = db.crm.get_contract(id).expect("get");
+    let again = db.api().get_contract(id).expect("get");
     assert_eq!(again.contract, c.contract, "the first signature stands");
 
     // An archived contract is not signed.
     let other = db.contract(&s.manager, client, 100_000);
-    db.crm
+    db.api()
         .set_contract_archived(&s.manager, other, db.contract_version(other), true)
         .expect("archive");
     let msg = rule(
-        db.crm
+        db.api()
             .sign_contract(&s.manager, other, db.contract_version(other)),
     );
     assert!(msg.contains("archived"), "{msg}");
-    assert!(!db.crm.get_contract(other).expect("get").contract.signed);
+    assert!(!db.api().get_contract(other).expect("get").contract.signed);
 }
 
 backend_tests!(

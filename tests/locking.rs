@@ -27,7 +27,7 @@ fn stale_client_update_is_refused(db: &TestDb) {
     let id = db.client(&s.sales, "Kevin Casey", "kevin@startup.io");
     let v = db.client_version(id);
     // Both the owner and an admin opened the form at version v.
-    db.crm
+    db.api()
         .update_client(
             &s.sales,
             id,
@@ -36,7 +36,7 @@ fn stale_client_update_is_refused(db: &TestDb) {
         )
         .expect("first writer");
     conflict(
-        db.crm.update_client(
+        db.api().update_client(
             &s.admin,
             id,
             v,
@@ -46,23 +46,23 @@ fn stale_client_update_is_refused(db: &TestDb) {
         id,
     );
     conflict(
-        db.crm
+        db.api()
             .reassign_client(&s.manager, id, v, s.sales2.collaborator_id),
         "client",
         id,
     );
     conflict(
-        db.crm.set_client_archived(&s.manager, id, v, true),
+        db.api().set_client_archived(&s.manager, id, v, true),
         "client",
         id,
     );
-    let c = db.crm.get_client(id).expect("get").client;
+    let c = db.api().get_client(id).expect("get").client;
     assert_eq!(c.full_name, "Kevin Casey (owner)");
     assert_eq!(c.sales_contact_id, Some(s.sales.collaborator_id));
     assert!(c.archived_at.is_none());
     assert_eq!(c.version, v + 1);
     // Reloaded, the second writer succeeds.
-    db.crm
+    db.api()
         .update_client(
             &s.admin,
             id,
@@ -77,21 +77,21 @@ fn stale_contract_update_is_refused(db: &TestDb) {
     let client = db.client(&s.sales, "Kevin Casey", "kevin@startup.io");
     let id = db.contract(&s.manager, client, 1_000_000);
     let v = db.contract_version(id);
-    db.crm
+    db.api()
         .update_contract(&s.manager, id, v, Cents(900_000))
         .expect("first writer");
     conflict(
-        db.crm.update_contract(&s.admin, id, v, Cents(1_200_000)),
+        db.api().update_contract(&s.admin, id, v, Cents(1_200_000)),
         "contract",
         id,
     );
-    conflict(db.crm.sign_contract(&s.sales, id, v), "contract", id);
+    conflict(db.api().sign_contract(&s.sales, id, v), "contract", id);
     conflict(
-        db.crm.set_contract_archived(&s.admin, id, v, true),
+        db.api().set_contract_archived(&s.admin, id, v, true),
         "contract",
         id,
     );
-    let c = db.crm.get_contract(id).expect("get").contract;
+    let c = db.api().get_contract(id).expect("get").contract;
     assert_eq!(
         (c.total_cents, c.due_cents, c.signed, c.archived_at),
         (900_000, 900_000, false, None)
@@ -100,15 +100,15 @@ fn stale_contract_update_is_refused(db: &TestDb) {
     // A payment recorded meanwhile makes an edit based on the old version stale,
     // so the edit cannot silently ignore the money that came in.
     let v = c.version;
-    db.crm
+    db.api()
         .record_payment(&s.sales, id, Cents(300_000), date(2023, 5, 2))
         .expect("pay");
     conflict(
-        db.crm.update_contract(&s.manager, id, v, Cents(900_000)),
+        db.api().update_contract(&s.manager, id, v, Cents(900_000)),
         "contract",
         id,
     );
-    let c = db.crm.get_contract(id).expect("get").contract;
+    let c = db.api().get_contract(id).expect("get").contract;
     assert_eq!((c.total_cents, c.due_cents), (900_000, 600_000));
 }
 
@@ -123,7 +123,7 @@ fn stale_event_update_is_refused(db: &TestDb) {
         at(2023, 6, 4, 13, 0),
         at(2023, 6, 5, 2, 0),
     );
-    db.crm
+    db.api()
         .assign_support(
             &s.manager,
             id,
@@ -139,29 +139,29 @@ fn stale_event_update_is_refused(db: &TestDb) {
         at(2023, 6, 5, 2, 0),
     );
     by_support.notes = "Reception moved to the orangery.".into();
-    db.crm
+    db.api()
         .update_event(&s.support, id, v, &by_support)
         .expect("first writer");
     let mut by_manager = by_support.clone();
     by_manager.notes = "Old notes".into();
     by_manager.attendees = 500;
     conflict(
-        db.crm.update_event(&s.manager, id, v, &by_manager),
+        db.api().update_event(&s.manager, id, v, &by_manager),
         "event",
         id,
     );
     conflict(
-        db.crm
+        db.api()
             .assign_support(&s.manager, id, v, Some(s.support2.collaborator_id)),
         "event",
         id,
     );
     conflict(
-        db.crm.set_event_archived(&s.admin, id, v, true),
+        db.api().set_event_archived(&s.admin, id, v, true),
         "event",
         id,
     );
-    let e = db.crm.get_event(id).expect("get").event;
+    let e = db.api().get_event(id).expect("get").event;
     assert_eq!(e.notes, "Reception moved to the orangery.");
     assert_eq!(e.attendees, 75);
     assert_eq!(e.support_id, Some(s.support.collaborator_id));
@@ -178,22 +178,22 @@ fn stale_collaborator_update_is_refused(db: &TestDb) {
         phone: None,
         role,
     };
-    db.crm
+    db.api()
         .update_collaborator(&s.admin, id, v, &form("Kate Hastroff-Blanc", Role::Support))
         .expect("first writer");
     conflict(
-        db.crm
+        db.api()
             .update_collaborator(&s.manager, id, v, &form("Kate H.", Role::Management)),
         "collaborator",
         id,
     );
     conflict(
-        db.crm
+        db.api()
             .set_collaborator_active(&s.manager, id, v, false, Handover::default()),
         "collaborator",
         id,
     );
-    let k = db.crm.get_collaborator(id).expect("get");
+    let k = db.api().get_collaborator(id).expect("get");
     assert_eq!(
         (k.full_name.as_str(), k.role(), k.active, k.version),
         ("Kate Hastroff-Blanc", Role::Support, true, v + 1)
@@ -230,7 +230,7 @@ fn concurrent_payments_never_overdraw(db: &TestDb) {
     // Sales, management and admin all record at once.
     let who: [&Session; 3] = [&s.sales, &s.manager, &s.admin];
     let results = at_once(THREADS, |i| {
-        db.crm
+        db.api()
             .record_payment(who[i % 3], id, Cents(AMOUNT), date(2023, 5, 2))
     });
     let mut accepted = 0;
@@ -247,7 +247,7 @@ fn concurrent_payments_never_overdraw(db: &TestDb) {
         }
     }
     assert_eq!(accepted + refused, THREADS);
-    let detail = db.crm.get_contract(id).expect("get");
+    let detail = db.api().get_contract(id).expect("get");
     let paid: i64 = detail.payments.iter().map(|(p, _)| p.amount_cents).sum();
     assert_eq!(
         detail.payments.len(),
@@ -273,7 +273,7 @@ fn concurrent_exact_payments_fill_the_contract_once(db: &TestDb) {
     let client = db.client(&s.sales, "Kevin Casey", "kevin@startup.io");
     let id = db.signed_contract(&s.manager, client, 250_000);
     let results = at_once(THREADS, |_| {
-        db.crm
+        db.api()
             .record_payment(&s.sales, id, Cents(250_000), date(2023, 5, 2))
     });
     let ok = results.iter().filter(|r| r.is_ok()).count();
@@ -286,7 +286,7 @@ fn concurrent_exact_payments_fill_the_contract_once(db: &TestDb) {
         }
     }
     assert_eq!(ok, 1);
-    let c = db.crm.get_contract(id).expect("get");
+    let c = db.api().get_contract(id).expect("get");
     assert_eq!((c.contract.due_cents, c.payments.len()), (0, 1));
 }
 
@@ -325,7 +325,7 @@ fn simultaneous_edits_of_one_version_let_one_through(db: &TestDb) {
     let who = [&s.sales, &s.admin];
     let w = one_winner(
         at_once(THREADS, |i| {
-            db.crm.update_client(
+            db.api().update_client(
                 who[i % 2],
                 client,
                 v,
@@ -334,7 +334,7 @@ fn simultaneous_edits_of_one_version_let_one_through(db: &TestDb) {
         }),
         "client",
     );
-    let c = db.crm.get_client(client).expect("get").client;
+    let c = db.api().get_client(client).expect("get").client;
     assert_eq!(
         (c.full_name, c.version),
         (format!("Kevin Casey {w}"), v + 1)
@@ -344,12 +344,12 @@ fn simultaneous_edits_of_one_version_let_one_through(db: &TestDb) {
     let v = db.contract_version(contract);
     let w = one_winner(
         at_once(THREADS, |i| {
-            db.crm
+            db.api()
                 .update_contract(&s.manager, contract, v, Cents(900_000 + i as i64))
         }),
         "contract",
     );
-    let c = db.crm.get_contract(contract).expect("get").contract;
+    let c = db.api().get_contract(contract).expect("get").contract;
     assert_eq!(
         (c.total_cents, c.due_cents, c.version),
         (900_000 + w as i64, 900_000 + w as i64, v + 1)
@@ -362,11 +362,11 @@ fn simultaneous_edits_of_one_version_let_one_through(db: &TestDb) {
             let mut input =
                 event_input("Launch Party", at(2023, 6, 4, 13, 0), at(2023, 6, 5, 2, 0));
             input.attendees = 100 + i as i32;
-            db.crm.update_event(&s.manager, event, v, &input)
+            db.api().update_event(&s.manager, event, v, &input)
         }),
         "event",
     );
-    let e = db.crm.get_event(event).expect("get").event;
+    let e = db.api().get_event(event).expect("get").event;
     assert_eq!((e.attendees, e.version), (100 + w as i32, v + 1));
 
     // Collaborators.
@@ -374,7 +374,7 @@ fn simultaneous_edits_of_one_version_let_one_through(db: &TestDb) {
     let v = db.collaborator_version(kate);
     let w = one_winner(
         at_once(THREADS, |i| {
-            db.crm.update_collaborator(
+            db.api().update_collaborator(
                 &s.admin,
                 kate,
                 v,
@@ -389,7 +389,7 @@ fn simultaneous_edits_of_one_version_let_one_through(db: &TestDb) {
         "collaborator",
     );
     assert_eq!(
-        db.crm.get_collaborator(kate).expect("get").full_name,
+        db.api().get_collaborator(kate).expect("get").full_name,
         format!("Kate {w}")
     );
 
@@ -398,10 +398,10 @@ fn simultaneous_edits_of_one_version_let_one_through(db: &TestDb) {
     let v = db.contract_version(unsigned);
     let who = [&s.sales, &s.manager, &s.admin];
     one_winner(
-        at_once(THREADS, |i| db.crm.sign_contract(who[i % 3], unsigned, v)),
+        at_once(THREADS, |i| db.api().sign_contract(who[i % 3], unsigned, v)),
         "contract",
     );
-    let c = db.crm.get_contract(unsigned).expect("get").contract;
+    let c = db.api().get_contract(unsigned).expect("get").contract;
     assert!(c.signed);
     assert_eq!(c.version, v + 1);
 }

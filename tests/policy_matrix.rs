@@ -28,7 +28,7 @@ fn person(name: &str, role: Role) -> CollaboratorInput {
 
 /// The collaborator's current form, for edits.
 fn form_of(db: &TestDb, id: i64) -> CollaboratorInput {
-    let c = db.crm.get_collaborator(id).expect("get collaborator");
+    let c = db.api().get_collaborator(id).expect("get collaborator");
     CollaboratorInput {
         full_name: c.full_name.clone(),
         email: c.email.clone(),
@@ -52,7 +52,7 @@ fn with_role(db: &TestDb, id: i64, role: Role) -> CollaboratorInput {
 }
 
 fn staff_count(db: &TestDb) -> i64 {
-    db.crm
+    db.api()
         .list_collaborators(
             &CollaboratorFilter::default(),
             CollaboratorSort::Name,
@@ -63,7 +63,7 @@ fn staff_count(db: &TestDb) -> i64 {
 }
 
 fn client_count(db: &TestDb) -> i64 {
-    db.crm
+    db.api()
         .list_clients(
             &ClientFilter::default(),
             ClientSort::Name,
@@ -77,7 +77,7 @@ fn client_count(db: &TestDb) -> i64 {
 }
 
 fn contract_count(db: &TestDb) -> i64 {
-    db.crm
+    db.api()
         .list_contracts(
             &ContractFilter::default(),
             ContractSort::Id,
@@ -104,11 +104,11 @@ fn event_end() -> chrono::NaiveDateTime {
 fn admin_manages_every_account(db: &TestDb) {
     let s = db.staff();
     let admin2 = db
-        .crm
+        .api()
         .create_collaborator(&s.admin, &person("Zoe Admin", Role::Admin), PASSWORD)
         .expect("admin creates an admin");
     for role in [Role::Management, Role::Sales, Role::Support] {
-        db.crm
+        db.api()
             .create_collaborator(
                 &s.admin,
                 &person(&format!("New {}", role.label()), role),
@@ -117,7 +117,7 @@ fn admin_manages_every_account(db: &TestDb) {
             .unwrap_or_else(|e| panic!("admin creates {role}: {e}"));
     }
     // Update: another admin, a manager, a promotion to admin.
-    db.crm
+    db.api()
         .update_collaborator(
             &s.admin,
             admin2,
@@ -125,7 +125,7 @@ fn admin_manages_every_account(db: &TestDb) {
             &renamed(db, admin2, "Zoe Admin-Durand"),
         )
         .expect("admin edits another admin");
-    db.crm
+    db.api()
         .update_collaborator(
             &s.admin,
             s.manager.collaborator_id,
@@ -134,7 +134,7 @@ fn admin_manages_every_account(db: &TestDb) {
         )
         .expect("admin edits a manager");
     let id = s.sales2.collaborator_id;
-    db.crm
+    db.api()
         .update_collaborator(
             &s.admin,
             id,
@@ -143,12 +143,12 @@ fn admin_manages_every_account(db: &TestDb) {
         )
         .expect("admin promotes to admin");
     assert_eq!(
-        db.crm.get_collaborator(id).expect("get").role(),
+        db.api().get_collaborator(id).expect("get").role(),
         Role::Admin
     );
     // Deactivate and reactivate: another admin, a support.
     for id in [admin2, s.support2.collaborator_id] {
-        db.crm
+        db.api()
             .set_collaborator_active(
                 &s.admin,
                 id,
@@ -157,8 +157,8 @@ fn admin_manages_every_account(db: &TestDb) {
                 Handover::default(),
             )
             .expect("admin deactivates");
-        assert!(!db.crm.get_collaborator(id).expect("get").active);
-        db.crm
+        assert!(!db.api().get_collaborator(id).expect("get").active);
+        db.api()
             .set_collaborator_active(
                 &s.admin,
                 id,
@@ -167,18 +167,18 @@ fn admin_manages_every_account(db: &TestDb) {
                 Handover::default(),
             )
             .expect("admin reactivates");
-        assert!(db.crm.get_collaborator(id).expect("get").active);
+        assert!(db.api().get_collaborator(id).expect("get").active);
     }
     // Not their own account, though.
     let me = s.admin.collaborator_id;
-    denied(db.crm.set_collaborator_active(
+    denied(db.api().set_collaborator_active(
         &s.admin,
         me,
         db.collaborator_version(me),
         false,
         Handover::default(),
     ));
-    denied(db.crm.update_collaborator(
+    denied(db.api().update_collaborator(
         &s.admin,
         me,
         db.collaborator_version(me),
@@ -190,7 +190,7 @@ fn management_manages_all_but_admin_accounts(db: &TestDb) {
     let s = db.staff();
     let m = &s.manager;
     for role in [Role::Management, Role::Sales, Role::Support] {
-        db.crm
+        db.api()
             .create_collaborator(
                 m,
                 &person(&format!("Hired {}", role.label()), role),
@@ -199,7 +199,7 @@ fn management_manages_all_but_admin_accounts(db: &TestDb) {
             .unwrap_or_else(|e| panic!("management creates {role}: {e}"));
     }
     let before = staff_count(db);
-    let reason = denied(db.crm.create_collaborator(
+    let reason = denied(db.api().create_collaborator(
         m,
         &person("Would Be Admin", Role::Admin),
         PASSWORD,
@@ -209,7 +209,7 @@ fn management_manages_all_but_admin_accounts(db: &TestDb) {
 
     // Non-admin accounts: edit, change role, deactivate, reactivate.
     let sales = s.sales.collaborator_id;
-    db.crm
+    db.api()
         .update_collaborator(
             m,
             sales,
@@ -217,7 +217,7 @@ fn management_manages_all_but_admin_accounts(db: &TestDb) {
             &renamed(db, sales, "Bill Boquet-Martin"),
         )
         .expect("management edits sales");
-    db.crm
+    db.api()
         .update_collaborator(
             m,
             sales,
@@ -226,7 +226,7 @@ fn management_manages_all_but_admin_accounts(db: &TestDb) {
         )
         .expect("management promotes sales to management");
     let support = s.support2.collaborator_id;
-    db.crm
+    db.api()
         .set_collaborator_active(
             m,
             support,
@@ -235,7 +235,7 @@ fn management_manages_all_but_admin_accounts(db: &TestDb) {
             Handover::default(),
         )
         .expect("management deactivates support");
-    db.crm
+    db.api()
         .set_collaborator_active(
             m,
             support,
@@ -249,25 +249,25 @@ fn management_manages_all_but_admin_accounts(db: &TestDb) {
     let admin = s.admin.collaborator_id;
     let v = db.collaborator_version(admin);
     denied(
-        db.crm
+        db.api()
             .update_collaborator(m, admin, v, &renamed(db, admin, "Someone Else")),
     );
     denied(
-        db.crm
+        db.api()
             .update_collaborator(m, admin, v, &with_role(db, admin, Role::Sales)),
     );
     denied(
-        db.crm
+        db.api()
             .set_collaborator_active(m, admin, v, false, Handover::default()),
     );
-    let a = db.crm.get_collaborator(admin).expect("get admin");
+    let a = db.api().get_collaborator(admin).expect("get admin");
     assert_eq!(
         (a.full_name.as_str(), a.role(), a.active, a.version),
         ("Paul Durand", Role::Admin, true, v),
         "the admin account is untouched"
     );
     let support = s.support.collaborator_id;
-    let reason = denied(db.crm.update_collaborator(
+    let reason = denied(db.api().update_collaborator(
         m,
         support,
         db.collaborator_version(support),
@@ -275,7 +275,7 @@ fn management_manages_all_but_admin_accounts(db: &TestDb) {
     ));
     assert!(reason.contains("admin"), "{reason}");
     assert_eq!(
-        db.crm.get_collaborator(support).expect("get").role(),
+        db.api().get_collaborator(support).expect("get").role(),
         Role::Support
     );
 }
@@ -285,7 +285,7 @@ fn sales_and_support_manage_no_account(db: &TestDb) {
     let before = staff_count(db);
     for who in [&s.sales, &s.support] {
         for &role in Role::ALL {
-            denied(db.crm.create_collaborator(
+            denied(db.api().create_collaborator(
                 who,
                 &person(&format!("Nobody {}", role.label()), role),
                 PASSWORD,
@@ -297,21 +297,21 @@ fn sales_and_support_manage_no_account(db: &TestDb) {
             who.collaborator_id,
         ] {
             let v = db.collaborator_version(target);
-            denied(db.crm.update_collaborator(
+            denied(db.api().update_collaborator(
                 who,
                 target,
                 v,
                 &renamed(db, target, "Changed Name"),
             ));
             denied(
-                db.crm
+                db.api()
                     .set_collaborator_active(who, target, v, false, Handover::default()),
             );
             assert_eq!(db.collaborator_version(target), v, "nothing changed");
         }
         // Not even their own role.
         let me = who.collaborator_id;
-        denied(db.crm.update_collaborator(
+        denied(db.api().update_collaborator(
             who,
             me,
             db.collaborator_version(me),
@@ -327,17 +327,21 @@ fn sales_and_support_manage_no_account(db: &TestDb) {
 fn only_sales_create_clients(db: &TestDb) {
     let s = db.staff();
     let id = db
-        .crm
+        .api()
         .create_client(&s.sales, &client_input("Kevin Casey", "kevin@startup.io"))
         .expect("sales creates a client");
     assert_eq!(
-        db.crm.get_client(id).expect("get").client.sales_contact_id,
+        db.api()
+            .get_client(id)
+            .expect("get")
+            .client
+            .sales_contact_id,
         Some(s.sales.collaborator_id),
         "the client is the creator's"
     );
     for (i, who) in [&s.admin, &s.manager, &s.support].into_iter().enumerate() {
         denied(
-            db.crm
+            db.api()
                 .create_client(who, &client_input("Nobody", &format!("no{i}@x.example"))),
         );
     }
@@ -351,7 +355,7 @@ fn client_updates_by_role(db: &TestDb) {
     let edit = |name: &str, email: &str| client_input(name, email);
 
     // Admin: details of anyone's client.
-    db.crm
+    db.api()
         .update_client(
             &s.admin,
             theirs,
@@ -360,7 +364,7 @@ fn client_updates_by_role(db: &TestDb) {
         )
         .expect("admin edits a client");
     // Sales: own client yes, someone else's no.
-    db.crm
+    db.api()
         .update_client(
             &s.sales,
             mine,
@@ -369,46 +373,47 @@ fn client_updates_by_role(db: &TestDb) {
         )
         .expect("sales edits own client");
     let v = db.client_version(theirs);
-    let reason =
-        denied(
-            db.crm
-                .update_client(&s.sales, theirs, v, &edit("Hijacked", "lou@bouzin.example")),
-        );
+    let reason = denied(db.api().update_client(
+        &s.sales,
+        theirs,
+        v,
+        &edit("Hijacked", "lou@bouzin.example"),
+    ));
     assert!(reason.contains("own"), "{reason}");
     // Management: details no, reassignment yes.
-    denied(db.crm.update_client(
+    denied(db.api().update_client(
         &s.manager,
         mine,
         db.client_version(mine),
         &edit("Renamed By Manager", "kevin@startup.io"),
     ));
     // Support: nothing.
-    denied(db.crm.update_client(
+    denied(db.api().update_client(
         &s.support,
         mine,
         db.client_version(mine),
         &edit("Renamed By Support", "kevin@startup.io"),
     ));
     assert_eq!(
-        db.crm.get_client(mine).expect("get").client.full_name,
+        db.api().get_client(mine).expect("get").client.full_name,
         "Kevin Casey Jr"
     );
     assert_eq!(
-        db.crm.get_client(theirs).expect("get").client.full_name,
+        db.api().get_client(theirs).expect("get").client.full_name,
         "Lou Bouzin SA"
     );
     assert_eq!(db.client_version(theirs), v);
 
     // Reassigning: management and admin; not sales (even their own), not support.
     for who in [&s.sales, &s.sales2, &s.support] {
-        denied(db.crm.reassign_client(
+        denied(db.api().reassign_client(
             who,
             mine,
             db.client_version(mine),
             s.sales2.collaborator_id,
         ));
     }
-    db.crm
+    db.api()
         .reassign_client(
             &s.manager,
             mine,
@@ -417,14 +422,14 @@ fn client_updates_by_role(db: &TestDb) {
         )
         .expect("management reassigns");
     assert_eq!(
-        db.crm
+        db.api()
             .get_client(mine)
             .expect("get")
             .client
             .sales_contact_id,
         Some(s.sales2.collaborator_id)
     );
-    db.crm
+    db.api()
         .reassign_client(
             &s.admin,
             mine,
@@ -434,7 +439,7 @@ fn client_updates_by_role(db: &TestDb) {
         .expect("admin reassigns");
     // Only to an active sales collaborator.
     field_error(
-        db.crm.reassign_client(
+        db.api().reassign_client(
             &s.manager,
             mine,
             db.client_version(mine),
@@ -443,7 +448,7 @@ fn client_updates_by_role(db: &TestDb) {
         "sales_contact",
     );
     // Once reassigned away, the former owner loses the right to edit.
-    db.crm
+    db.api()
         .reassign_client(
             &s.manager,
             mine,
@@ -451,13 +456,13 @@ fn client_updates_by_role(db: &TestDb) {
             s.sales2.collaborator_id,
         )
         .expect("reassign");
-    denied(db.crm.update_client(
+    denied(db.api().update_client(
         &s.sales,
         mine,
         db.client_version(mine),
         &edit("Kevin Again", "kevin@startup.io"),
     ));
-    db.crm
+    db.api()
         .update_client(
             &s.sales2,
             mine,
@@ -473,30 +478,30 @@ fn client_updates_by_role(db: &TestDb) {
 fn admin_and_management_create_contracts(db: &TestDb) {
     let s = db.staff();
     let client = db.client(&s.sales, "Kevin Casey", "kevin@startup.io");
-    db.crm
+    db.api()
         .create_contract(&s.admin, client, Cents(1_000_000))
         .expect("admin creates a contract");
-    db.crm
+    db.api()
         .create_contract(&s.manager, client, Cents(400_000))
         .expect("management creates a contract");
     for who in [&s.sales, &s.support] {
-        denied(db.crm.create_contract(who, client, Cents(100)));
+        denied(db.api().create_contract(who, client, Cents(100)));
     }
     assert_eq!(contract_count(db), 2);
 }
 
 /// Update, sign and pay a contract as `who`; all three must pass.
 fn handle_contract(db: &TestDb, who: &Session, id: i64) {
-    db.crm
+    db.api()
         .update_contract(who, id, db.contract_version(id), Cents(900_000))
         .unwrap_or_else(|e| panic!("{:?} updates #{id}: {e}", who.role));
-    db.crm
+    db.api()
         .sign_contract(who, id, db.contract_version(id))
         .unwrap_or_else(|e| panic!("{:?} signs #{id}: {e}", who.role));
-    db.crm
+    db.api()
         .record_payment(who, id, Cents(100_000), date(2023, 5, 2))
         .unwrap_or_else(|e| panic!("{:?} records a payment on #{id}: {e}", who.role));
-    let c = db.crm.get_contract(id).expect("get").contract;
+    let c = db.api().get_contract(id).expect("get").contract;
     assert_eq!(
         (c.total_cents, c.due_cents, c.signed),
         (900_000, 800_000, true)
@@ -506,17 +511,17 @@ fn handle_contract(db: &TestDb, who: &Session, id: i64) {
 /// Update, sign and pay a contract as `who`; all three must be refused, and the
 /// contract must be as it was.
 fn refused_contract(db: &TestDb, who: &Session, id: i64) {
-    let before = db.crm.get_contract(id).expect("get").contract;
+    let before = db.api().get_contract(id).expect("get").contract;
     denied(
-        db.crm
+        db.api()
             .update_contract(who, id, before.version, Cents(900_000)),
     );
-    denied(db.crm.sign_contract(who, id, before.version));
+    denied(db.api().sign_contract(who, id, before.version));
     denied(
-        db.crm
+        db.api()
             .record_payment(who, id, Cents(100_000), date(2023, 5, 2)),
     );
-    let after = db.crm.get_contract(id).expect("get");
+    let after = db.api().get_contract(id).expect("get");
     assert_eq!(after.contract, before);
     assert!(after.payments.is_empty());
 }
@@ -550,14 +555,14 @@ fn events_are_created_by_the_sales_contact_on_signed_contracts(db: &TestDb) {
     let input = event_input("John Ouick Wedding", event_start(), event_end());
 
     let id = db
-        .crm
+        .api()
         .create_event(&s.sales, signed, &input)
         .expect("sales creates an event for their signed contract");
-    let ev = db.crm.get_event(id).expect("get").event;
+    let ev = db.api().get_event(id).expect("get").event;
     assert_eq!((ev.contract_id, ev.support_id), (signed, None));
 
     let err = db
-        .crm
+        .api()
         .create_event(&s.sales, unsigned, &input)
         .expect_err("unsigned contract");
     assert!(
@@ -566,13 +571,13 @@ fn events_are_created_by_the_sales_contact_on_signed_contracts(db: &TestDb) {
         err.user_message()
     );
     denied(Err::<(), _>(err));
-    denied(db.crm.create_event(&s.sales, their_signed, &input));
+    denied(db.api().create_event(&s.sales, their_signed, &input));
     for who in [&s.admin, &s.manager, &s.support, &s.sales2] {
-        denied(db.crm.create_event(who, signed, &input));
+        denied(db.api().create_event(who, signed, &input));
     }
-    assert_eq!(db.crm.get_contract(signed).expect("get").events.len(), 1);
+    assert_eq!(db.api().get_contract(signed).expect("get").events.len(), 1);
     assert!(db
-        .crm
+        .api()
         .get_contract(unsigned)
         .expect("get")
         .events
@@ -590,7 +595,7 @@ fn event_updates_by_role(db: &TestDb) {
         event_start(),
         event_end(),
     );
-    db.crm
+    db.api()
         .assign_support(
             &s.manager,
             id,
@@ -601,20 +606,20 @@ fn event_updates_by_role(db: &TestDb) {
     let mut input = event_input("John Ouick Wedding", event_start(), event_end());
     for (who, attendees) in [(&s.admin, 80), (&s.manager, 90), (&s.support, 100)] {
         input.attendees = attendees;
-        db.crm
+        db.api()
             .update_event(who, id, db.event_version(id), &input)
             .unwrap_or_else(|e| panic!("{:?} edits the event: {e}", who.role));
         assert_eq!(
-            db.crm.get_event(id).expect("get").event.attendees,
+            db.api().get_event(id).expect("get").event.attendees,
             attendees
         );
     }
     input.attendees = 5;
     let v = db.event_version(id);
     for who in [&s.support2, &s.sales, &s.sales2] {
-        denied(db.crm.update_event(who, id, v, &input));
+        denied(db.api().update_event(who, id, v, &input));
     }
-    let ev = db.crm.get_event(id).expect("get").event;
+    let ev = db.api().get_event(id).expect("get").event;
     assert_eq!((ev.attendees, ev.version), (100, v));
 }
 
@@ -631,18 +636,18 @@ fn only_admin_and_management_assign_support(db: &TestDb) {
     );
     for who in [&s.sales, &s.support, &s.support2] {
         denied(
-            db.crm
+            db.api()
                 .assign_support(who, id, db.event_version(id), Some(who.collaborator_id)),
         );
-        denied(db.crm.assign_support(
+        denied(db.api().assign_support(
             who,
             id,
             db.event_version(id),
             Some(s.support.collaborator_id),
         ));
     }
-    assert_eq!(db.crm.get_event(id).expect("get").event.support_id, None);
-    db.crm
+    assert_eq!(db.api().get_event(id).expect("get").event.support_id, None);
+    db.api()
         .assign_support(
             &s.manager,
             id,
@@ -651,21 +656,21 @@ fn only_admin_and_management_assign_support(db: &TestDb) {
         )
         .expect("management assigns");
     assert_eq!(
-        db.crm.get_event(id).expect("get").event.support_id,
+        db.api().get_event(id).expect("get").event.support_id,
         Some(s.support.collaborator_id)
     );
     // The support cannot hand their event to someone else, nor drop it.
-    denied(db.crm.assign_support(
+    denied(db.api().assign_support(
         &s.support,
         id,
         db.event_version(id),
         Some(s.support2.collaborator_id),
     ));
     denied(
-        db.crm
+        db.api()
             .assign_support(&s.support, id, db.event_version(id), None),
     );
-    db.crm
+    db.api()
         .assign_support(
             &s.admin,
             id,
@@ -675,7 +680,7 @@ fn only_admin_and_management_assign_support(db: &TestDb) {
         .expect("admin assigns");
     // Only an active support collaborator can be assigned.
     field_error(
-        db.crm.assign_support(
+        db.api().assign_support(
             &s.manager,
             id,
             db.event_version(id),
@@ -683,10 +688,10 @@ fn only_admin_and_management_assign_support(db: &TestDb) {
         ),
         "support",
     );
-    db.crm
+    db.api()
         .assign_support(&s.manager, id, db.event_version(id), None)
         .expect("management removes the assignment");
-    assert_eq!(db.crm.get_event(id).expect("get").event.support_id, None);
+    assert_eq!(db.api().get_event(id).expect("get").event.support_id, None);
 }
 
 // ---------------------------------------------------------------------------
@@ -705,19 +710,19 @@ fn archive_and_restore_by_role(db: &TestDb) {
     );
     let archived = |db: &TestDb| {
         (
-            db.crm
+            db.api()
                 .get_client(client)
                 .expect("get")
                 .client
                 .archived_at
                 .is_some(),
-            db.crm
+            db.api()
                 .get_contract(contract)
                 .expect("get")
                 .contract
                 .archived_at
                 .is_some(),
-            db.crm
+            db.api()
                 .get_event(event)
                 .expect("get")
                 .event
@@ -727,54 +732,54 @@ fn archive_and_restore_by_role(db: &TestDb) {
     };
     for who in [&s.sales, &s.support] {
         denied(
-            db.crm
+            db.api()
                 .set_event_archived(who, event, db.event_version(event), true),
         );
         denied(
-            db.crm
+            db.api()
                 .set_contract_archived(who, contract, db.contract_version(contract), true),
         );
         denied(
-            db.crm
+            db.api()
                 .set_client_archived(who, client, db.client_version(client), true),
         );
     }
     assert_eq!(archived(db), (false, false, false));
     for who in [&s.admin, &s.manager] {
-        db.crm
+        db.api()
             .set_event_archived(who, event, db.event_version(event), true)
             .expect("archive event");
         assert_eq!(archived(db), (false, false, true));
-        db.crm
+        db.api()
             .set_event_archived(who, event, db.event_version(event), false)
             .expect("restore event");
-        db.crm
+        db.api()
             .set_contract_archived(who, contract, db.contract_version(contract), true)
             .expect("archive contract");
         assert_eq!(archived(db), (false, true, true));
         // Restoring is refused to sales and support too.
         for other in [&s.sales, &s.support] {
-            denied(db.crm.set_contract_archived(
+            denied(db.api().set_contract_archived(
                 other,
                 contract,
                 db.contract_version(contract),
                 false,
             ));
         }
-        db.crm
+        db.api()
             .set_contract_archived(who, contract, db.contract_version(contract), false)
             .expect("restore contract");
-        db.crm
+        db.api()
             .set_client_archived(who, client, db.client_version(client), true)
             .expect("archive client");
         assert_eq!(archived(db), (true, true, true));
         for other in [&s.sales, &s.support] {
             denied(
-                db.crm
+                db.api()
                     .set_client_archived(other, client, db.client_version(client), false),
             );
         }
-        db.crm
+        db.api()
             .set_client_archived(who, client, db.client_version(client), false)
             .expect("restore client");
         assert_eq!(archived(db), (false, false, false));
@@ -785,14 +790,14 @@ fn only_admin_and_management_see_the_audit_trail(db: &TestDb) {
     let s = db.staff();
     for who in [&s.admin, &s.manager] {
         let page = db
-            .crm
+            .api()
             .list_audit(who, &AuditFilter::default(), &ListParams::default())
             .expect("audit");
         assert!(page.total >= 6, "the staff creation is in the trail");
     }
     for who in [&s.sales, &s.support] {
         denied(
-            db.crm
+            db.api()
                 .list_audit(who, &AuditFilter::default(), &ListParams::default()),
         );
     }
@@ -804,7 +809,7 @@ fn only_admin_and_management_see_the_audit_trail(db: &TestDb) {
 fn deactivated_mid_session_is_refused_at_next_write(db: &TestDb) {
     let s = db.staff();
     let client = db.client(&s.sales, "Kevin Casey", "kevin@startup.io");
-    db.crm
+    db.api()
         .set_collaborator_active(
             &s.admin,
             s.sales.collaborator_id,
@@ -817,8 +822,9 @@ fn deactivated_mid_session_is_refused_at_next_write(db: &TestDb) {
         )
         .expect("deactivate sales");
     // The running session still exists; its next writes are refused.
-    let reason = denied(
-        db.crm
+    let reason = refused(
+        db,
+        db.api()
             .create_client(&s.sales, &client_input("Late Client", "late@x.example")),
     );
     assert!(reason.contains("deactivated"), "{reason}");
@@ -826,7 +832,7 @@ fn deactivated_mid_session_is_refused_at_next_write(db: &TestDb) {
     assert!(!db.crm.allows(&s.sales, &Action::CreateClient));
 
     // A deactivated manager loses everything too, even reads of the audit trail.
-    db.crm
+    db.api()
         .set_collaborator_active(
             &s.admin,
             s.manager.collaborator_id,
@@ -835,21 +841,26 @@ fn deactivated_mid_session_is_refused_at_next_write(db: &TestDb) {
             Handover::default(),
         )
         .expect("deactivate manager");
-    denied(db.crm.create_contract(&s.manager, client, Cents(100)));
-    denied(db.crm.reassign_client(
-        &s.manager,
-        client,
-        db.client_version(client),
-        s.sales2.collaborator_id,
-    ));
-    denied(
-        db.crm
+    refused(db, db.api().create_contract(&s.manager, client, Cents(100)));
+    refused(
+        db,
+        db.api().reassign_client(
+            &s.manager,
+            client,
+            db.client_version(client),
+            s.sales2.collaborator_id,
+        ),
+    );
+    refused(
+        db,
+        db.api()
             .list_audit(&s.manager, &AuditFilter::default(), &ListParams::default()),
     );
     assert_eq!(contract_count(db), 0);
 
-    // Reactivated: rights come back at once.
-    db.crm
+    // Reactivated: rights come back at once (through the server, at the next
+    // login: the session ended with the deactivation).
+    db.api()
         .set_collaborator_active(
             &s.admin,
             s.manager.collaborator_id,
@@ -858,8 +869,9 @@ fn deactivated_mid_session_is_refused_at_next_write(db: &TestDb) {
             Handover::default(),
         )
         .expect("reactivate");
-    db.crm
-        .create_contract(&s.manager, client, Cents(100))
+    let manager = db.relogin(&s.manager);
+    db.api()
+        .create_contract(&manager, client, Cents(100))
         .expect("allowed again");
 }
 
@@ -867,7 +879,7 @@ fn demoted_mid_session_loses_management_rights(db: &TestDb) {
     let s = db.staff();
     let client = db.client(&s.sales, "Kevin Casey", "kevin@startup.io");
     let id = s.manager.collaborator_id;
-    db.crm
+    db.api()
         .update_collaborator(
             &s.admin,
             id,
@@ -880,23 +892,29 @@ fn demoted_mid_session_loses_management_rights(db: &TestDb) {
         Role::Management,
         "the session still says so"
     );
-    denied(db.crm.create_contract(&s.manager, client, Cents(100)));
-    denied(
-        db.crm
+    refused(db, db.api().create_contract(&s.manager, client, Cents(100)));
+    refused(
+        db,
+        db.api()
             .create_collaborator(&s.manager, &person("Hired Late", Role::Sales), PASSWORD),
     );
-    denied(db.crm.reassign_client(
-        &s.manager,
-        client,
-        db.client_version(client),
-        s.sales2.collaborator_id,
-    ));
-    denied(
-        db.crm
+    refused(
+        db,
+        db.api().reassign_client(
+            &s.manager,
+            client,
+            db.client_version(client),
+            s.sales2.collaborator_id,
+        ),
+    );
+    refused(
+        db,
+        db.api()
             .set_client_archived(&s.manager, client, db.client_version(client), true),
     );
-    denied(
-        db.crm
+    refused(
+        db,
+        db.api()
             .list_audit(&s.manager, &AuditFilter::default(), &ListParams::default()),
     );
     assert!(!db.crm.allows(&s.manager, &Action::CreateContract));
@@ -905,7 +923,7 @@ fn demoted_mid_session_loses_management_rights(db: &TestDb) {
 
     // The other way: a support promoted to management gains the rights at once.
     let id = s.support.collaborator_id;
-    db.crm
+    db.api()
         .update_collaborator(
             &s.admin,
             id,
@@ -913,8 +931,10 @@ fn demoted_mid_session_loses_management_rights(db: &TestDb) {
             &with_role(db, id, Role::Management),
         )
         .expect("promote");
-    db.crm
-        .create_contract(&s.support, client, Cents(100))
+    // Through the server the role change ended the session: log in again.
+    let promoted = db.relogin(&s.support);
+    db.api()
+        .create_contract(&promoted, client, Cents(100))
         .expect("promoted support writes contracts");
 }
 

@@ -9,14 +9,14 @@ use epicevents::domain::Role;
 use epicevents::services::clients::ClientInput;
 
 fn migrations_run_from_empty_and_are_idempotent(db: &TestDb) {
-    assert!(db.crm.needs_first_admin().expect("count"));
+    assert!(db.api().needs_first_admin().expect("count"));
     db.crm
         .db()
         .migrate()
         .expect("second migration run is a no-op");
     let admin = db.admin();
     assert_eq!(admin.role, Role::Admin);
-    assert!(!db.crm.needs_first_admin().expect("count"));
+    assert!(!db.api().needs_first_admin().expect("count"));
     // Up to date: no upgrade to announce. One migration forgotten by the
     // bookkeeping reads as an upgrade (what an older file looks like).
     assert!(!db.crm.db().upgrade_pending().expect("read"));
@@ -58,14 +58,14 @@ fn client_round_trip_and_filter(db: &TestDb) {
         last_contact: date(2023, 3, 29),
     };
     let id = db
-        .crm
+        .api()
         .create_client(&s.sales, &input)
         .expect("create client");
-    let detail = db.crm.get_client(id).expect("get");
+    let detail = db.api().get_client(id).expect("get");
     assert_eq!(detail.client.email, "kevin@startup.io");
     assert_eq!(detail.sales_contact_name.as_deref(), Some("Bill Boquet"));
     let page = db
-        .crm
+        .api()
         .list_clients(
             &ClientFilter::default(),
             ClientSort::Name,
@@ -74,7 +74,7 @@ fn client_round_trip_and_filter(db: &TestDb) {
         .expect("list");
     assert_eq!(page.total, 1);
     let page = db
-        .crm
+        .api()
         .list_clients(
             &ClientFilter::default(),
             ClientSort::Name,
@@ -86,7 +86,7 @@ fn client_round_trip_and_filter(db: &TestDb) {
         "sales contact's name and a short term both match"
     );
     let page = db
-        .crm
+        .api()
         .list_clients(
             &ClientFilter::default(),
             ClientSort::Name,

@@ -125,7 +125,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        collaborator_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> BigInt,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(clients -> collaborators (sales_contact_id));
+diesel::joinable!(sessions -> collaborators (collaborator_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(contracts -> clients (client_id));
 diesel::joinable!(payments -> contracts (contract_id));
 diesel::joinable!(events -> contracts (contract_id));
@@ -139,4 +163,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     audit_entries,
     notifications,
+    sessions,
+    refresh_tokens,
 );

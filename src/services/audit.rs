@@ -9,7 +9,7 @@ use crate::policy::Action;
 use crate::session::Session;
 
 /// One audit entry as shown: who, and the decoded changes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AuditRow {
     pub entry: AuditEntry,
     pub actor_name: String,

@@ -9,14 +9,14 @@ use super::password;
 use super::validate::{self, Checks};
 use super::{permit, Changes, Crm};
 use crate::db::models::NewCollaborator;
-use crate::db::repo::{audit, collaborators as repo};
+use crate::db::repo::{audit, collaborators as repo, sessions};
 use crate::domain::Role;
 use crate::error::{Error, Result};
 use crate::policy::Action;
 use crate::session::Session;
 
 /// The first account, made on an empty database.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct NewAccount {
     pub full_name: String,
     pub email: String,
@@ -420,7 +420,14 @@ impl Crm {
         };
         if !password::verify(password, &user.password_hash) {
             let locked = self.db().write(|c| {
-                repo::record_failed_login(c, user.id, now, cfg.lockout_threshold, lock_until)
+                let locked =
+                    repo::record_failed_login(c, user.id, now, cfg.lockout_threshold, lock_until)?;
+                if locked.is_some() {
+                    // Someone is guessing this password: whoever holds a session
+                    // of the account proves it again after the lock.
+                    sessions::revoke_all(c, user.id, now, "account locked")?;
+                }
+                Ok(locked)
             })?;
             match locked {
                 Some(until) => tracing::warn!(
@@ -496,6 +503,7 @@ impl Crm {
             let actor = repo::actor(c, session.collaborator_id)?;
             let p = permit(&actor, Action::ChangeOwnPassword { target_id: user.id })?;
             repo::set_password(c, &p, user.id, &hash, false, now)?;
+            sessions::revoke_all(c, user.id, now, "password changed")?;
             let ch = [crate::db::repo::audit::FieldChange {
                 field: "password".into(),
                 before: None,
@@ -534,6 +542,7 @@ impl Crm {
                 },
             )?;
             repo::set_password(c, &p, target_id, &hash, true, now)?;
+            sessions::revoke_all(c, target_id, now, "password reset")?;
             let ch = [crate::db::repo::audit::FieldChange {
                 field: "password".into(),
                 before: None,

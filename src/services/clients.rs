@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::policy::Action;
 use crate::session::Session;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClientInput {
     pub full_name: String,
     pub email: String,
@@ -28,7 +28,7 @@ pub struct ClientInput {
 }
 
 /// Everything the client detail view shows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ClientDetail {
     pub client: Client,
     pub sales_contact_name: Option<String>,

@@ -18,7 +18,7 @@ use crate::session::Session;
 use crate::telemetry::{business, BusinessEvent};
 
 /// What a collaborator form edits.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CollaboratorInput {
     pub full_name: String,
     pub email: String,
@@ -28,7 +28,7 @@ pub struct CollaboratorInput {
 
 /// Who takes over when someone is deactivated. `None` with `leave_unassigned`
 /// leaves their clients without a sales contact / their events without support.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Handover {
     pub clients_to: Option<i64>,
     pub events_to: Option<i64>,
@@ -36,7 +36,7 @@ pub struct Handover {
 }
 
 /// What a deactivation would leave behind, for the hand-over dialog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Holdings {
     pub clients: i64,
     pub upcoming_events: i64,
@@ -208,6 +208,11 @@ impl Crm {
                 }
                 events_repo::refresh_search_for_support(c, id, &name)?;
             }
+            if before.role() != input.role {
+                // The server's sessions carry no role, but a changed role is a
+                // changed trust: the person logs in again.
+                crate::db::repo::sessions::revoke_all(c, id, now, "role changed")?;
+            }
             audit::record(
                 c,
                 Some(&p),
@@ -305,6 +310,9 @@ impl Crm {
                 }
             }
             repo::set_active(c, &p, id, version, active, now)?;
+            if !active {
+                crate::db::repo::sessions::revoke_all(c, id, now, "account deactivated")?;
+            }
             let action = if active { "reactivate" } else { "deactivate" };
             audit::record(c, Some(&p), "collaborator", id, action, &ch.0, &session.name, now)
         })?;

@@ -19,7 +19,7 @@ use crate::session::Session;
 use crate::telemetry::{business, BusinessEvent};
 
 /// Everything the contract detail view shows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ContractDetail {
     pub contract: Contract,
     pub client: Client,

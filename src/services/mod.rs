@@ -21,10 +21,10 @@ pub mod validate;
 /// above the services (the UI, scripts): they name them here, never `db::repo`.
 pub mod query {
     pub use crate::db::repo::audit::AuditFilter;
-    pub use crate::db::repo::clients::{ClientFilter, ClientSort};
+    pub use crate::db::repo::clients::{ClientFilter, ClientRow, ClientSort};
     pub use crate::db::repo::collaborators::{CollaboratorFilter, CollaboratorSort};
-    pub use crate::db::repo::contracts::{ContractFilter, ContractSort};
-    pub use crate::db::repo::events::{EventFilter, EventSort, TimeWindow};
+    pub use crate::db::repo::contracts::{ContractFilter, ContractRow, ContractSort};
+    pub use crate::db::repo::events::{EventFilter, EventRow, EventSort, TimeWindow};
     pub use crate::db::repo::{group_thousands, ListParams, Page};
 }
 

@@ -49,6 +49,7 @@ impl Crm {
                 target_id: current.id,
             })?;
             repo::set_password(c, &p, current.id, &hash, false, now)?;
+            crate::db::repo::sessions::revoke_all(c, current.id, now, "password reset")?;
             let ch = [FieldChange {
                 field: "password".into(),
                 before: None,

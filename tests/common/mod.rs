@@ -9,9 +9,13 @@ use std::sync::{Arc, Mutex};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
+use epicevents::api::pin::Trust;
+use epicevents::api::remote::RemoteCrm;
+use epicevents::api::CrmApi;
 use epicevents::config::CrmConfig;
 use epicevents::db::{Backend, Db, Target};
 use epicevents::domain::Role;
+use epicevents::server::{self, Running, ServerOptions, ServerSettings};
 use epicevents::services::auth::NewAccount;
 use epicevents::services::collaborators::CollaboratorInput;
 use epicevents::session::Session;
@@ -27,6 +31,15 @@ pub struct TestDb {
     clock: Arc<Mutex<NaiveDateTime>>,
     _dir: Option<tempfile::TempDir>,
     pg_drop: Option<(String, String)>,
+    /// The third backend: a server in this process over the same database.
+    remote: Option<Remote>,
+}
+
+/// A server started by the test and the client that talks to it.
+pub struct Remote {
+    pub client: Arc<RemoteCrm>,
+    pub server: Option<Running>,
+    _dir: tempfile::TempDir,
 }
 
 /// 2023-05-01 09:00 UTC: before both of the brief's events.
@@ -72,7 +85,88 @@ impl TestDb {
             clock,
             _dir: dir,
             pg_drop,
+            remote: None,
         }
+    }
+
+    /// A PostgreSQL database served over HTTPS on 127.0.0.1 (a random port) by a
+    /// server running in this process with the test's clock; [`TestDb::api`] is
+    /// then the real HTTP client, pinned to the server's certificate.
+    pub fn remote() -> TestDb {
+        TestDb::remote_with(ServerSettings {
+            // Tests move the clock by days: sessions outlive them, access tokens
+            // do not (they are refreshed on the way).
+            refresh_ttl: chrono::Duration::days(3650),
+            login_failures_per_address: 100_000,
+            ..ServerSettings::default()
+        })
+    }
+
+    pub fn remote_with(settings: ServerSettings) -> TestDb {
+        let mut db = TestDb::postgres();
+        let dir = tempfile::tempdir().expect("server dir");
+        let running = server::start(
+            db.crm.clone(),
+            ServerOptions {
+                listen: "127.0.0.1:0".parse().expect("address"),
+                data_dir: dir.path().join("server"),
+                tls_cert: None,
+                tls_key: None,
+                settings,
+            },
+            false,
+        )
+        .expect("start the server");
+        let url = format!("https://{}", running.addr);
+        let client = RemoteCrm::connect(&url, &Trust::Fingerprint(running.fingerprint.clone()))
+            .expect("client");
+        db.remote = Some(Remote {
+            client: Arc::new(client),
+            server: Some(running),
+            _dir: dir,
+        });
+        db
+    }
+
+    /// `s` logged in again (through the server, whose session of `s` may have
+    /// ended); in process the same session.
+    pub fn relogin(&self, s: &Session) -> Session {
+        self.through_server(s.clone())
+    }
+
+    /// The interface the tests call: the services in process, or the HTTP
+    /// client of the test's server.
+    pub fn api(&self) -> &dyn CrmApi {
+        match &self.remote {
+            Some(r) => r.client.as_ref(),
+            None => &self.crm,
+        }
+    }
+
+    pub fn is_remote(&self) -> bool {
+        self.remote.is_some()
+    }
+
+    /// The server and its client, on the remote backend.
+    pub fn remote_parts(&self) -> Option<&Remote> {
+        self.remote.as_ref()
+    }
+
+    /// Logs `s` in through the server (remote backend only), keeping whoever
+    /// was logged in before as the one reads are made as.
+    fn through_server(&self, s: Session) -> Session {
+        let Some(r) = &self.remote else {
+            return s;
+        };
+        let before = r.client.current();
+        let logged = r
+            .client
+            .login(&s.email, PASSWORD)
+            .expect("log in through the server");
+        if let Some(id) = before {
+            r.client.set_current(id);
+        }
+        logged
     }
 
     pub fn sqlite() -> TestDb {
@@ -125,14 +219,16 @@ impl TestDb {
 
     /// The first admin, created through the first-run path.
     pub fn admin(&self) -> Session {
-        self.crm
+        let s = self
+            .crm
             .create_first_admin(&NewAccount {
                 full_name: "Paul Durand".into(),
                 email: "paul.durand@epicevents.example".into(),
                 phone: None,
                 password: PASSWORD.into(),
             })
-            .expect("first admin")
+            .expect("first admin");
+        self.through_server(s)
     }
 
     /// Creates a collaborator (as `by`) and returns a session for them.
@@ -151,14 +247,14 @@ impl TestDb {
             .crm
             .create_collaborator(by, &input, PASSWORD)
             .expect("create collaborator");
-        Session {
+        self.through_server(Session {
             collaborator_id: id,
             role,
             name: name.into(),
             email,
             must_change_password: false,
             logged_in_at: self.now(),
-        }
+        })
     }
 
     /// The usual cast: admin, one manager, two sales, two support.
@@ -206,6 +302,11 @@ fn replace_db_name(url: &str, name: &str) -> String {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
+        if let Some(mut r) = self.remote.take() {
+            if let Some(server) = r.server.take() {
+                let _ = server.stop(std::time::Duration::from_secs(1));
+            }
+        }
         if let Some((base, name)) = self.pg_drop.take() {
             if let Ok(mut admin) = diesel::PgConnection::establish(&base) {
                 let _ =
@@ -215,8 +316,9 @@ impl Drop for TestDb {
     }
 }
 
-/// Runs each named test function on SQLite and on PostgreSQL:
-/// `backend_tests!(a, b)` makes `sqlite::a`, `postgres::a`, … calling `a(&TestDb)`.
+/// Runs each named test function on SQLite, on PostgreSQL, and through the
+/// team server over PostgreSQL: `backend_tests!(a, b)` makes `sqlite::a`,
+/// `postgres::a`, `remote::a`, … calling `a(&TestDb)`.
 #[macro_export]
 macro_rules! backend_tests {
     ($($name:ident),* $(,)?) => {
@@ -234,6 +336,15 @@ macro_rules! backend_tests {
                 #[cfg_attr(not(pg_tests), ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL")]
                 fn $name() {
                     super::$name(&$crate::common::TestDb::postgres());
+                }
+            )*
+        }
+        mod remote {
+            $(
+                #[test]
+                #[cfg_attr(not(pg_tests), ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL")]
+                fn $name() {
+                    super::$name(&$crate::common::TestDb::remote());
                 }
             )*
         }
@@ -340,6 +451,17 @@ pub fn denied<T: std::fmt::Debug>(r: epicevents::Result<T>) -> String {
     match r {
         Err(epicevents::Error::Denied(d)) => d.reason.to_string(),
         other => panic!("expected a policy refusal, got {other:?}"),
+    }
+}
+
+/// A refusal of a collaborator whose rights changed: in process the policy's
+/// reason; through the server the session was ended with the change, which the
+/// server says instead (stricter: the next request fails, read or write).
+#[track_caller]
+pub fn refused<T: std::fmt::Debug>(db: &TestDb, r: epicevents::Result<T>) -> String {
+    match r {
+        Err(epicevents::Error::SessionEnded(why)) if db.is_remote() => why,
+        other => denied(other),
     }
 }
 

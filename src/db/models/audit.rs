@@ -5,7 +5,17 @@ use crate::db::schema::audit_entries;
 
 /// Who did what to which record, with the changed fields as JSON
 /// `[{"field": .., "before": .., "after": ..}]`.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, PartialEq, Eq)]
+#[derive(
+    Debug,
+    Clone,
+    Queryable,
+    Selectable,
+    Identifiable,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[diesel(table_name = audit_entries)]
 pub struct AuditEntry {
     pub id: i64,

@@ -3,7 +3,17 @@ use diesel::prelude::*;
 
 use crate::db::schema::clients;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, PartialEq, Eq)]
+#[derive(
+    Debug,
+    Clone,
+    Queryable,
+    Selectable,
+    Identifiable,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[diesel(table_name = clients)]
 pub struct Client {
     pub id: i64,

@@ -5,7 +5,9 @@ use crate::db::schema::collaborators;
 use crate::domain::Role;
 
 /// A staff account. `Debug` leaves the password hash out so it never reaches a log.
-#[derive(Clone, Queryable, Selectable, Identifiable, PartialEq, Eq)]
+#[derive(
+    Clone, Queryable, Selectable, Identifiable, PartialEq, Eq, serde::Serialize, serde::Deserialize,
+)]
 #[diesel(table_name = collaborators)]
 pub struct Collaborator {
     pub id: i64,
@@ -14,6 +16,8 @@ pub struct Collaborator {
     pub email: String,
     pub phone: Option<String>,
     pub role: String,
+    /// Never leaves the server: not serialised, empty when read from the wire.
+    #[serde(skip_serializing, default)]
     pub password_hash: String,
     pub must_change_password: bool,
     pub active: bool,

@@ -4,7 +4,17 @@ use diesel::prelude::*;
 use crate::db::schema::contracts;
 use crate::domain::Cents;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, PartialEq, Eq)]
+#[derive(
+    Debug,
+    Clone,
+    Queryable,
+    Selectable,
+    Identifiable,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[diesel(table_name = contracts)]
 pub struct Contract {
     pub id: i64,

@@ -3,7 +3,17 @@ use diesel::prelude::*;
 
 use crate::db::schema::notifications;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, PartialEq, Eq)]
+#[derive(
+    Debug,
+    Clone,
+    Queryable,
+    Selectable,
+    Identifiable,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[diesel(table_name = notifications)]
 pub struct Notification {
     pub id: i64,

@@ -18,7 +18,8 @@ pub struct FieldChange {
     pub after: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct AuditFilter {
     /// One record's history: entity name and id.
     pub record: Option<(String, i64)>,

@@ -10,7 +10,18 @@ use crate::db::{Backend, DbConnection};
 use crate::error::{unique_violation_to_field, Error, Result};
 use crate::policy::Permit;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::VariantArray)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    strum::VariantArray,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum ClientSort {
     #[default]
     Name,
@@ -24,14 +35,15 @@ impl ClientSort {
     pub const ALL: &'static [ClientSort] = <ClientSort as strum::VariantArray>::VARIANTS;
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ClientFilter {
     /// Only clients of this sales contact ("my clients").
     pub sales_contact: Option<i64>,
 }
 
 /// A list row: the client and their sales contact's name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClientRow {
     pub client: Client,
     pub sales_contact_name: Option<String>,

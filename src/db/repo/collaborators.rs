@@ -13,7 +13,18 @@ use crate::domain::Role;
 use crate::error::{unique_violation_to_field, Error, Result};
 use crate::policy::{Actor, Permit};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::VariantArray)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    strum::VariantArray,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum CollaboratorSort {
     #[default]
     Name,
@@ -28,7 +39,8 @@ impl CollaboratorSort {
         <CollaboratorSort as strum::VariantArray>::VARIANTS;
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct CollaboratorFilter {
     pub role: Option<Role>,
     pub active_only: bool,

@@ -11,7 +11,18 @@ use crate::db::{Backend, DbConnection};
 use crate::error::{Error, Result};
 use crate::policy::Permit;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::VariantArray)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    strum::VariantArray,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum ContractSort {
     #[default]
     Id,
@@ -26,7 +37,8 @@ impl ContractSort {
     pub const ALL: &'static [ContractSort] = <ContractSort as strum::VariantArray>::VARIANTS;
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ContractFilter {
     pub unsigned: bool,
     pub balance_due: bool,
@@ -36,7 +48,7 @@ pub struct ContractFilter {
 }
 
 /// A list row: the contract, its client, and the client's sales contact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ContractRow {
     pub contract: Contract,
     pub client: Client,

@@ -11,7 +11,18 @@ use crate::db::{Backend, DbConnection};
 use crate::error::{Error, Result};
 use crate::policy::Permit;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, strum::VariantArray)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    strum::VariantArray,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum EventSort {
     #[default]
     Start,
@@ -27,7 +38,8 @@ impl EventSort {
 }
 
 /// Which events by time, relative to now. The `t` key cycles through them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TimeWindow {
     #[default]
     All,
@@ -57,7 +69,8 @@ impl TimeWindow {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct EventFilter {
     pub without_support: bool,
     /// Only events assigned to this support collaborator.
@@ -70,7 +83,7 @@ pub struct EventFilter {
 }
 
 /// A list row: the event, its client (through the contract), its support's name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EventRow {
     pub event: Event,
     pub client: Client,

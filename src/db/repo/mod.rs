@@ -8,6 +8,7 @@ pub mod contracts;
 pub mod events;
 pub mod notifications;
 pub mod payments;
+pub mod sessions;
 pub mod sheet_refs;
 
 use crate::db::DbConnection;
@@ -19,7 +20,8 @@ pub type Dbb = <DbConnection as diesel::Connection>::Backend;
 pub const COUNT_CAP: i64 = 10_000;
 
 /// Paging, sorting and free-text terms common to every list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ListParams {
     /// Folded terms; all must match.
     pub terms: Vec<String>,
@@ -53,7 +55,7 @@ impl ListParams {
 }
 
 /// One page of rows and how many rows match in all.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Page<T> {
     pub rows: Vec<T>,
     pub offset: i64,
