@@ -24,7 +24,9 @@ pub mod query {
     pub use crate::db::repo::collaborators::{CollaboratorFilter, CollaboratorSort};
     pub use crate::db::repo::contracts::{ContractFilter, ContractSort};
     pub use crate::db::repo::events::{EventFilter, EventSort, TimeWindow};
-    pub use crate::db::repo::{group_thousands, ListParams, Page};
+    pub use crate::db::repo::{
+        group_thousands, At, Cursor, KeyValue, ListParams, ListRequest, Page, COUNT_CAP,
+    };
 }
 
 use chrono::NaiveDateTime;
