@@ -13,9 +13,11 @@
 //!   index for one letter does not exist: that would be a scan. A short term of
 //!   punctuation alone (`%`, `&`) matches anywhere, like a long one (a scan, rare).
 //!
-//! On SQLite the most selective term (the longest) drives the query from its index
-//! and the others are tested on its matches; on PostgreSQL the planner intersects
-//! the terms' index scans itself. Every value is a bound parameter.
+//! On SQLite the long terms drive the query together from the trigram index (FTS5
+//! intersects them), or else the short term with the longest lead (the most
+//! selective) drives from the word index; the other terms are tested on its
+//! matches. On PostgreSQL the planner intersects the terms' index scans itself.
+//! Every value is a bound parameter.
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
@@ -109,13 +111,27 @@ pub fn plan(backend: Backend, terms: &[String], indexed: Indexed) -> TermPlan {
             conds,
         };
     }
-    // The index query of each term that has one, the longest (most selective)
-    // first; its test on rows is dropped when the index answers it exactly.
+    // Long terms drive together: FTS5 intersects their trigram lists itself,
+    // cheaper than testing each match's row. Without long terms, the short term
+    // with the longest lead (the most selective) drives from the word index and its
+    // row test is dropped when the index answers it exactly.
+    let long: Vec<usize> = (0..terms.len())
+        .filter(|&i| matches!(conds[i], Cond::Substring(_)) && !is_short(&terms[i]))
+        .collect();
+    if !long.is_empty() {
+        let query: Vec<String> = long.iter().map(|&i| fts_phrase(&terms[i])).collect();
+        for &i in long.iter().rev() {
+            conds.remove(i);
+        }
+        return TermPlan {
+            driver: Some(Driver::Trigram(query.join(" "))),
+            conds,
+        };
+    }
     let best = conds
         .iter()
         .enumerate()
         .filter_map(|(i, c)| match c {
-            Cond::Substring(_) if !is_short(&terms[i]) => Some((i, terms[i].chars().count())),
             Cond::WordStart { lead, .. } if !lead.is_empty() => Some((i, lead.chars().count())),
             _ => None,
         })
@@ -126,19 +142,13 @@ pub fn plan(backend: Backend, terms: &[String], indexed: Indexed) -> TermPlan {
             conds,
         };
     };
-    let driver = match &conds[i] {
-        Cond::WordStart { term, lead } => {
-            let d = Driver::Words(format!("{}*", fts_phrase(lead)));
-            if term == lead {
-                conds.remove(i);
-            }
-            d
-        }
-        _ => {
-            conds.remove(i);
-            Driver::Trigram(fts_phrase(&terms[i]))
-        }
+    let Cond::WordStart { term, lead } = &conds[i] else {
+        unreachable!("chosen among word starts")
     };
+    let driver = Driver::Words(format!("{}*", fts_phrase(lead)));
+    if term == lead {
+        conds.remove(i);
+    }
     TermPlan {
         driver: Some(driver),
         conds,
@@ -335,12 +345,15 @@ mod tests {
     fn the_longest_term_drives_on_sqlite() {
         let terms = vec!["ka".to_string(), "kate".to_string(), "50%".to_string()];
         let p = plan(Backend::Sqlite, &terms, Indexed::Words);
-        assert_eq!(p.driver, Some(Driver::Trigram("\"kate\"".into())));
+        assert_eq!(p.driver, Some(Driver::Trigram("\"kate\" \"50%\"".into())));
         let ka = Cond::WordStart {
             term: "ka".into(),
             lead: "ka".into(),
         };
-        assert_eq!(p.conds, vec![ka.clone(), Cond::Substring("%50\\%%".into())]);
+        assert_eq!(p.conds, vec![ka.clone()]);
+        let p = plan(Backend::Sqlite, &["b".into(), "ka".into()], Indexed::Words);
+        assert_eq!(p.driver, Some(Driver::Words("\"ka\"*".into())));
+        assert_eq!(p.conds.len(), 1);
         let p = plan(Backend::Sqlite, &["q".to_string()], Indexed::Words);
         assert_eq!(p.driver, Some(Driver::Words("\"q\"*".into())));
         assert!(p.conds.is_empty());
