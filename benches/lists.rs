@@ -17,7 +17,8 @@ fn lists(c: &mut Criterion) {
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3));
     for case in cases::cases(&crm) {
-        group.bench_function(case.name, |b| b.iter(|| (case.run)(&crm)));
+        let name = format!("{} ({:?})", case.name, case.goal);
+        group.bench_function(name, |b| b.iter(|| (case.run)(&crm)));
     }
     group.finish();
 }

@@ -390,13 +390,14 @@ fn terms_all_match_ignoring_case_and_accents(db: &TestDb) {
     assert_eq!(cl("boquet casey"), ["Eve Casey"]);
     assert_eq!(cl("roy casey"), Vec::<String>::new());
     assert_eq!(cl("nobody"), Vec::<String>::new());
-    // Short terms (below the trigram length) work.
+    // Short terms (below the trigram length) match the start of a word: "q" finds
+    // "Quoted" (after a quote mark), not "Boquet".
     assert_eq!(cl("ev"), ["Eve Casey"]);
-    assert_eq!(
-        cl("q"),
-        ["Aliénor Brun", "Bob O'Neil", "Chloé Martin", "Eve Casey"]
-    );
-    assert_eq!(cl("ev q"), ["Eve Casey"]);
+    assert_eq!(cl("q"), ["Bob O'Neil"]);
+    assert_eq!(cl("ev q"), Vec::<String>::new());
+    assert_eq!(cl("ev bo"), ["Eve Casey"], "Bill Boquet's client");
+    assert_eq!(cl("ma"), ["Chloé Martin"], "chloe@martin");
+    assert_eq!(cl("o'"), ["Bob O'Neil"]);
     assert_eq!(cl("  "), cl(""));
     assert_eq!(cl("").len(), 5);
 
@@ -452,7 +453,9 @@ fn special_characters_in_terms_match_literally(db: &TestDb) {
     // LIKE wildcards: unescaped, `%` and `_` would match every row.
     assert_eq!(cl("%"), ["Chloé Martin"]);
     assert_eq!(cl("100%"), ["Chloé Martin"]);
-    assert_eq!(cl("0%"), ["Chloé Martin"]);
+    // A short term with a letter or digit starts a word: "100%" holds no word
+    // starting with "0".
+    assert_eq!(cl("0%"), none);
     assert_eq!(cl("%%%"), none);
     assert_eq!(cl("_"), ["Dan Under"]);
     assert_eq!(cl("e_s"), ["Dan Under"], "not 'base stores'");

@@ -193,6 +193,9 @@ pub fn analyze(conn: &mut DbConnection, backend: Backend) -> Result<()> {
             "INSERT INTO clients_fts(clients_fts) VALUES ('optimize'); \
              INSERT INTO contracts_fts(contracts_fts) VALUES ('optimize'); \
              INSERT INTO events_fts(events_fts) VALUES ('optimize'); \
+             INSERT INTO clients_words(clients_words) VALUES ('optimize'); \
+             INSERT INTO contracts_words(contracts_words) VALUES ('optimize'); \
+             INSERT INTO events_words(events_words) VALUES ('optimize'); \
              ANALYZE;"
         }
         // VACUUM sets the visibility map, which index-only scans need.

@@ -3,7 +3,7 @@
 use super::Crm;
 use crate::db::models::AuditEntry;
 use crate::db::repo::audit::{self as repo, AuditFilter, FieldChange};
-use crate::db::repo::{collaborators as staff_repo, ListParams, Page};
+use crate::db::repo::{collaborators as staff_repo, Page};
 use crate::error::Result;
 use crate::policy::Action;
 use crate::session::Session;
@@ -18,11 +18,11 @@ pub struct AuditRow {
 
 impl Crm {
     /// Refused to sales and support, checked against the fresh actor.
-    pub fn list_audit(
+    pub fn list_audit<'a>(
         &self,
         session: &Session,
         f: &AuditFilter,
-        p: &ListParams,
+        p: impl Into<crate::db::repo::ListRequest<'a>>,
     ) -> Result<Page<AuditRow>> {
         let actor = self.actor(session)?;
         crate::policy::authorize(&actor, &Action::ViewAudit)?;

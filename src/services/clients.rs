@@ -50,11 +50,11 @@ fn check(i: &ClientInput) -> Result<()> {
 }
 
 impl Crm {
-    pub fn list_clients(
+    pub fn list_clients<'a>(
         &self,
         f: &ClientFilter,
         sort: ClientSort,
-        p: &ListParams,
+        p: impl Into<crate::db::repo::ListRequest<'a>>,
     ) -> Result<Page<ClientRow>> {
         let backend = self.backend();
         self.db().read(|c| repo::list(c, backend, f, sort, p))

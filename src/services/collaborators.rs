@@ -8,8 +8,7 @@ use crate::db::repo::collaborators::{
     self as repo, CollaboratorChanges, CollaboratorFilter, CollaboratorSort,
 };
 use crate::db::repo::{
-    audit, clients as clients_repo, contracts as contracts_repo, events as events_repo, ListParams,
-    Page,
+    audit, clients as clients_repo, contracts as contracts_repo, events as events_repo, Page,
 };
 use crate::domain::Role;
 use crate::error::{Error, Result};
@@ -53,11 +52,11 @@ fn check(input: &CollaboratorInput) -> Result<()> {
 }
 
 impl Crm {
-    pub fn list_collaborators(
+    pub fn list_collaborators<'a>(
         &self,
         f: &CollaboratorFilter,
         sort: CollaboratorSort,
-        p: &ListParams,
+        p: impl Into<crate::db::repo::ListRequest<'a>>,
     ) -> Result<Page<Collaborator>> {
         self.db().read(|c| repo::list(c, f, sort, p))
     }

@@ -31,11 +31,11 @@ pub struct ContractDetail {
 }
 
 impl Crm {
-    pub fn list_contracts(
+    pub fn list_contracts<'a>(
         &self,
         f: &ContractFilter,
         sort: ContractSort,
-        p: &ListParams,
+        p: impl Into<crate::db::repo::ListRequest<'a>>,
     ) -> Result<Page<ContractRow>> {
         let backend = self.backend();
         self.db().read(|c| repo::list(c, backend, f, sort, p))

@@ -7,10 +7,10 @@ use super::validate::Checks;
 use super::{permit, Changes, Crm};
 use crate::db::models::{Client, Contract, Event, NewEvent};
 use crate::db::repo::events::{self as repo, EventChanges, EventFilter, EventRow, EventSort};
+use crate::db::repo::Page;
 use crate::db::repo::{
     audit, clients as clients_repo, collaborators as staff_repo, contracts as contracts_repo,
 };
-use crate::db::repo::{ListParams, Page};
 use crate::db::DbConnection;
 use crate::domain::time::show_local;
 use crate::domain::Role;
@@ -55,11 +55,11 @@ pub(crate) fn check(i: &EventInput) -> Result<()> {
 }
 
 impl Crm {
-    pub fn list_events(
+    pub fn list_events<'a>(
         &self,
         f: &EventFilter,
         sort: EventSort,
-        p: &ListParams,
+        p: impl Into<crate::db::repo::ListRequest<'a>>,
     ) -> Result<Page<EventRow>> {
         let backend = self.backend();
         let mut f = f.clone();

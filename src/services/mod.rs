@@ -25,7 +25,9 @@ pub mod query {
     pub use crate::db::repo::collaborators::{CollaboratorFilter, CollaboratorSort};
     pub use crate::db::repo::contracts::{ContractFilter, ContractRow, ContractSort};
     pub use crate::db::repo::events::{EventFilter, EventRow, EventSort, TimeWindow};
-    pub use crate::db::repo::{group_thousands, ListParams, Page};
+    pub use crate::db::repo::{
+        group_thousands, At, Cursor, KeyValue, ListParams, ListRequest, Page, COUNT_CAP,
+    };
 }
 
 use chrono::NaiveDateTime;

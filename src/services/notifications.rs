@@ -66,11 +66,11 @@ impl Crm {
     }
 
     /// The inbox, newest first.
-    pub fn list_notifications(
+    pub fn list_notifications<'a>(
         &self,
         session: &Session,
         unread_only: bool,
-        p: &ListParams,
+        p: impl Into<crate::db::repo::ListRequest<'a>>,
     ) -> Result<Page<Notification>> {
         self.db()
             .read(|c| repo::list(c, session.collaborator_id, unread_only, p))

@@ -3,9 +3,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{capped, Dbb, ListParams, Page, COUNT_CAP};
+use super::list::{keyset, KeyValue, ListRequest, ListSpec, Scope, Seek, SortKey};
+use super::{Dbb, ListParams, Page};
 use crate::db::models::{AuditEntry, NewAuditEntry};
 use crate::db::schema::audit_entries;
+use crate::db::search::{self, Indexed, SearchCol};
 use crate::db::{Backend, DbConnection};
 use crate::error::Result;
 use crate::policy::Permit;
@@ -79,7 +81,8 @@ pub fn record(
 
 type Boxed<'a> = audit_entries::BoxedQuery<'a, Dbb>;
 
-fn filtered<'a>(f: &'a AuditFilter, p: &'a ListParams) -> Boxed<'a> {
+/// The trail's filters and terms (substrings: a pg_trgm index on PostgreSQL).
+fn filtered<'a>(backend: Backend, f: &'a AuditFilter, p: &ListParams) -> Boxed<'a> {
     let mut q = audit_entries::table.into_boxed::<Dbb>();
     if let Some((entity, id)) = &f.record {
         q = q
@@ -89,47 +92,100 @@ fn filtered<'a>(f: &'a AuditFilter, p: &'a ListParams) -> Boxed<'a> {
     if let Some(a) = f.actor {
         q = q.filter(audit_entries::actor_id.eq(a));
     }
-    crate::apply_terms!(
-        q,
-        Backend::Postgres,
-        &p.terms,
-        "audit",
-        audit_entries::search
-    );
+    let search = SearchCol {
+        col: || Box::new(audit_entries::search),
+        sql: "audit_entries.search",
+    };
+    for c in &search::conds(&p.terms, Indexed::Substrings) {
+        q = q.filter(search::pred(backend, c, &search));
+    }
     q
 }
 
-/// Newest first unless `descending` is false... the natural reading order of a
-/// trail is newest first, so `descending = false` means newest first here.
-pub fn list(conn: &mut DbConnection, f: &AuditFilter, p: &ListParams) -> Result<Page<AuditEntry>> {
-    let (total, total_capped) = if p.exact_count {
-        (filtered(f, p).count().get_result::<i64>(conn)?, false)
-    } else {
-        capped(
-            filtered(f, p)
-                .select(audit_entries::id)
-                .limit(COUNT_CAP + 1)
-                .load::<i64>(conn)?
-                .len(),
-        )
-    };
-    let q = filtered(f, p);
-    let q = if p.descending {
-        q.order(audit_entries::id.asc())
-    } else {
-        q.order(audit_entries::id.desc())
-    };
-    let rows = q
-        .offset(p.offset)
-        .limit(p.limit)
-        .select(AuditEntry::as_select())
-        .load(conn)?;
-    Ok(Page {
-        rows,
-        offset: p.offset,
-        total,
-        total_capped,
-    })
+/// The audit trail (see [`crate::db::repo::list`]): one order, by id, newest
+/// first when the list is "ascending" (the natural reading order of a trail).
+pub struct AuditList;
+
+impl ListSpec for AuditList {
+    type Filter = AuditFilter;
+    type Sort = ();
+    type Row = AuditEntry;
+
+    fn matching(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &AuditFilter,
+        p: &ListParams,
+        cap: i64,
+    ) -> Result<Vec<i64>> {
+        Ok(filtered(backend, f, p)
+            .select(audit_entries::id)
+            .limit(cap)
+            .load(conn)?)
+    }
+
+    fn count(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &AuditFilter,
+        p: &ListParams,
+    ) -> Result<i64> {
+        Ok(filtered(backend, f, p).count().get_result(conn)?)
+    }
+
+    fn ids(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &AuditFilter,
+        _sort: (),
+        p: &ListParams,
+        scope: Scope<'_>,
+        s: &Seek,
+    ) -> Result<Vec<i64>> {
+        let q = match scope {
+            Scope::Matched(ids) => audit_entries::table
+                .into_boxed::<Dbb>()
+                .filter(audit_entries::id.eq_any(ids)),
+            Scope::Walk => filtered(backend, f, p),
+        };
+        let key = SortKey {
+            parts: Vec::new(),
+            id: || Box::new(audit_entries::id),
+        };
+        let newest_first = Seek {
+            desc: !s.desc,
+            ..s.clone()
+        };
+        Ok(keyset::seek(q, &key, &newest_first)?
+            .select(audit_entries::id)
+            .load(conn)?)
+    }
+
+    fn load(
+        conn: &mut DbConnection,
+        _sort: (),
+        ids: &[i64],
+    ) -> Result<Vec<(AuditEntry, Vec<KeyValue>)>> {
+        let rows: Vec<AuditEntry> = audit_entries::table
+            .filter(audit_entries::id.eq_any(ids))
+            .select(AuditEntry::as_select())
+            .load(conn)?;
+        Ok(rows.into_iter().map(|r| (r, Vec::new())).collect())
+    }
+
+    fn id(row: &AuditEntry) -> i64 {
+        row.id
+    }
+}
+
+/// One read of the trail, newest first unless `descending`.
+pub fn list<'a>(
+    conn: &mut DbConnection,
+    f: &AuditFilter,
+    req: impl Into<ListRequest<'a>>,
+) -> Result<Page<AuditEntry>> {
+    let backend = super::list::backend_of(conn);
+    super::list::list::<AuditList>(conn, backend, f, (), req.into())
 }
 
 /// The record an entry is about (entity name, id).

@@ -3,9 +3,11 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::{capped, Dbb, ListParams, Page, Window, COUNT_CAP};
+use super::list::{keyset, Col, KeyValue, ListRequest, ListSpec, Part, Scope, Seek, SortKey};
+use super::{Dbb, ListParams, Page};
 use crate::db::models::{Client, NewClient};
 use crate::db::schema::{clients, collaborators};
+use crate::db::search::{self, Indexed, SearchCol};
 use crate::db::{Backend, DbConnection};
 use crate::error::{unique_violation_to_field, Error, Result};
 use crate::policy::Permit;
@@ -62,112 +64,149 @@ macro_rules! client_filters {
     }};
 }
 
-/// Ids of matching clients, at most `cap`, in no particular order (see
-/// `events::matching_ids`).
-fn matching_ids(
-    conn: &mut DbConnection,
-    backend: Backend,
-    f: &ClientFilter,
-    p: &ListParams,
-    cap: i64,
-) -> Result<Vec<i64>> {
-    let plan = crate::db::search::plan(backend, &p.terms);
-    Ok(match plan.fts_query {
-        Some(fq) => {
-            use crate::db::search::fts::clients_fts;
-            let mut q = clients_fts::table
-                .inner_join(clients::table.on(clients::id.eq(clients_fts::rowid)))
-                .into_boxed::<Dbb>()
-                .filter(crate::db::search::fts_match("clients", fq));
-            client_filters!(q, f, p);
-            for pat in plan.like_patterns {
-                q = q.filter(clients::search.like(pat).escape('\\'));
-            }
-            q.select(clients::id).limit(cap).load(conn)?
-        }
-        None => {
-            let mut q = clients::table.into_boxed::<Dbb>();
-            client_filters!(q, f, p);
-            crate::apply_terms!(q, backend, &p.terms, "clients", clients::search);
-            q.select(clients::id).limit(cap).load(conn)?
-        }
-    })
+/// The text the list's terms match.
+fn search_col<QS>() -> SearchCol<QS>
+where
+    QS: diesel::query_source::QuerySource + 'static,
+    clients::search: diesel::SelectableExpression<QS>
+        + diesel::expression::ValidGrouping<(), IsAggregate = diesel::expression::is_aggregate::No>,
+{
+    SearchCol {
+        col: || Box::new(clients::search),
+        sql: "clients.search",
+    }
 }
 
-pub fn list(
+/// The clients list (see [`crate::db::repo::list`]).
+pub struct ClientList;
+
+/// The columns of each sort, each with its index (`clients_<sort>`). The same
+/// values are read from a row in [`ListSpec::load`].
+fn key(sort: ClientSort) -> Vec<Part<clients::table>> {
+    match sort {
+        ClientSort::Name => vec![Part::asc(Col::Text(|| Box::new(clients::sort_name)))],
+        ClientSort::Company => vec![Part::asc(Col::Text(|| Box::new(clients::company_name)))],
+        ClientSort::Email => vec![Part::asc(Col::Text(|| Box::new(clients::email)))],
+        ClientSort::LastContact => vec![Part::asc(Col::Date(|| Box::new(clients::last_contact)))],
+        ClientSort::Id => Vec::new(),
+    }
+}
+
+impl ListSpec for ClientList {
+    type Filter = ClientFilter;
+    type Sort = ClientSort;
+    type Row = ClientRow;
+
+    fn matching(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &ClientFilter,
+        p: &ListParams,
+        cap: i64,
+    ) -> Result<Vec<i64>> {
+        let plan = search::plan(backend, &p.terms, Indexed::Words);
+        Ok(crate::with_terms!(
+            backend,
+            plan,
+            clients,
+            clients_fts,
+            clients_words,
+            search_col(),
+            |q| { client_filters!(q, f, p) },
+            |q| q.select(clients::id).limit(cap).load::<i64>(conn)?
+        ))
+    }
+
+    fn count(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &ClientFilter,
+        p: &ListParams,
+    ) -> Result<i64> {
+        let plan = search::plan(backend, &p.terms, Indexed::Words);
+        Ok(crate::with_terms!(
+            backend,
+            plan,
+            clients,
+            clients_fts,
+            clients_words,
+            search_col(),
+            |q| { client_filters!(q, f, p) },
+            |q| q.count().get_result::<i64>(conn)?
+        ))
+    }
+
+    fn ids(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &ClientFilter,
+        sort: ClientSort,
+        p: &ListParams,
+        scope: Scope<'_>,
+        s: &Seek,
+    ) -> Result<Vec<i64>> {
+        let mut q = clients::table.into_boxed::<Dbb>();
+        match scope {
+            Scope::Matched(ids) => q = q.filter(clients::id.eq_any(ids)),
+            Scope::Walk => {
+                client_filters!(q, f, p);
+                for c in &search::conds(&p.terms, Indexed::Words) {
+                    q = q.filter(search::pred(backend, c, &search_col()));
+                }
+            }
+        }
+        let key = SortKey {
+            parts: key(sort),
+            id: || Box::new(clients::id),
+        };
+        Ok(keyset::seek(q, &key, s)?.select(clients::id).load(conn)?)
+    }
+
+    fn load(
+        conn: &mut DbConnection,
+        sort: ClientSort,
+        ids: &[i64],
+    ) -> Result<Vec<(ClientRow, Vec<KeyValue>)>> {
+        let rows: Vec<(Client, String)> = clients::table
+            .filter(clients::id.eq_any(ids))
+            .select((Client::as_select(), clients::sort_name))
+            .load(conn)?;
+        let names =
+            super::collaborators::names(conn, rows.iter().filter_map(|(c, _)| c.sales_contact_id))?;
+        Ok(rows
+            .into_iter()
+            .map(|(c, name_key)| {
+                let key = match sort {
+                    ClientSort::Name => vec![KeyValue::Text(name_key)],
+                    ClientSort::Company => vec![(&c.company_name).into()],
+                    ClientSort::Email => vec![(&c.email).into()],
+                    ClientSort::LastContact => vec![c.last_contact.into()],
+                    ClientSort::Id => Vec::new(),
+                };
+                let sales_contact_name = c.sales_contact_id.and_then(|id| names.get(&id).cloned());
+                let row = ClientRow {
+                    client: c,
+                    sales_contact_name,
+                };
+                (row, key)
+            })
+            .collect())
+    }
+
+    fn id(row: &ClientRow) -> i64 {
+        row.client.id
+    }
+}
+
+/// One read of the clients list.
+pub fn list<'a>(
     conn: &mut DbConnection,
     backend: Backend,
     f: &ClientFilter,
     sort: ClientSort,
-    p: &ListParams,
+    req: impl Into<ListRequest<'a>>,
 ) -> Result<Page<ClientRow>> {
-    let matched = matching_ids(conn, backend, f, p, COUNT_CAP + 1)?;
-    let (total, total_capped) = if p.exact_count {
-        let mut q = clients::table.into_boxed::<Dbb>();
-        client_filters!(q, f, p);
-        crate::apply_terms!(q, backend, &p.terms, "clients", clients::search);
-        (q.count().get_result::<i64>(conn)?, false)
-    } else {
-        capped(matched.len())
-    };
-    // The page's ids: sorted from the matches when all are known, else by walking
-    // the sort's index (see `super::all_known`).
-    let mut q = clients::table.into_boxed::<Dbb>();
-    if super::all_known(&matched) {
-        q = q.filter(clients::id.eq_any(&matched));
-    } else {
-        client_filters!(q, f, p);
-        crate::apply_like_terms!(q, &p.terms, clients::search);
-    }
-    let window = Window::of(p, total, total_capped);
-    let desc = p.descending != window.is_some_and(|w| w.reversed);
-    q = match (sort, desc) {
-        (ClientSort::Name, false) => q.order((clients::sort_name.asc(), clients::id.asc())),
-        (ClientSort::Name, true) => q.order((clients::sort_name.desc(), clients::id.desc())),
-        (ClientSort::Company, false) => q.order((clients::company_name.asc(), clients::id.asc())),
-        (ClientSort::Company, true) => q.order((clients::company_name.desc(), clients::id.desc())),
-        (ClientSort::Email, false) => q.order((clients::email.asc(), clients::id.asc())),
-        (ClientSort::Email, true) => q.order((clients::email.desc(), clients::id.desc())),
-        (ClientSort::LastContact, false) => {
-            q.order((clients::last_contact.asc(), clients::id.asc()))
-        }
-        (ClientSort::LastContact, true) => {
-            q.order((clients::last_contact.desc(), clients::id.desc()))
-        }
-        (ClientSort::Id, false) => q.order(clients::id.asc()),
-        (ClientSort::Id, true) => q.order(clients::id.desc()),
-    };
-    let ids: Vec<i64> = match window {
-        Some(w) if !matched.is_empty() => w.in_list_order(
-            q.select(clients::id)
-                .offset(w.offset)
-                .limit(w.limit)
-                .load(conn)?,
-        ),
-        _ => Vec::new(),
-    };
-    let rows: Vec<Client> = clients::table
-        .filter(clients::id.eq_any(&ids))
-        .select(Client::as_select())
-        .load(conn)?;
-    let rows = super::in_order(&ids, rows, |c| c.id);
-    let names = super::collaborators::names(conn, rows.iter().filter_map(|c| c.sales_contact_id))?;
-    let rows = rows
-        .into_iter()
-        .map(|c| {
-            let sales_contact_name = c.sales_contact_id.and_then(|id| names.get(&id).cloned());
-            ClientRow {
-                client: c,
-                sales_contact_name,
-            }
-        })
-        .collect();
-    Ok(Page {
-        rows,
-        offset: p.offset,
-        total,
-        total_capped,
-    })
+    super::list::list::<ClientList>(conn, backend, f, sort, req.into())
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<Client> {

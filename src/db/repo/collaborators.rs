@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{capped, Dbb, ListParams, Page, COUNT_CAP};
+use super::list::{keyset, Col, KeyValue, ListRequest, ListSpec, Part, Scope, Seek, SortKey};
+use super::{Dbb, ListParams, Page};
 use crate::db::models::{Collaborator, NewCollaborator};
 use crate::db::schema::collaborators;
+use crate::db::search::{self, Indexed, SearchCol};
 use crate::db::{Backend, DbConnection};
 use crate::domain::Role;
 use crate::error::{unique_violation_to_field, Error, Result};
@@ -48,7 +50,9 @@ pub struct CollaboratorFilter {
 
 type Boxed<'a> = collaborators::BoxedQuery<'a, Dbb>;
 
-fn filtered<'a>(f: &CollaboratorFilter, p: &'a ListParams) -> Boxed<'a> {
+/// The list's filters and terms. No trigram table here (a few hundred rows at
+/// most): every term is a substring LIKE, on both backends.
+fn filtered<'a>(backend: Backend, f: &CollaboratorFilter, p: &ListParams) -> Boxed<'a> {
     let mut q = collaborators::table.into_boxed::<Dbb>();
     if let Some(r) = f.role {
         q = q.filter(collaborators::role.eq(r.as_str()));
@@ -56,59 +60,125 @@ fn filtered<'a>(f: &CollaboratorFilter, p: &'a ListParams) -> Boxed<'a> {
     if f.active_only {
         q = q.filter(collaborators::active.eq(true));
     }
-    // No trigram table here (a few hundred rows at most): LIKE on both backends.
-    crate::apply_terms!(
-        q,
-        Backend::Postgres,
-        &p.terms,
-        "collaborators",
-        collaborators::search
-    );
+    let search = SearchCol {
+        col: || Box::new(collaborators::search),
+        sql: "collaborators.search",
+    };
+    for c in &search::conds(&p.terms, Indexed::Substrings) {
+        q = q.filter(search::pred(backend, c, &search));
+    }
     q
 }
 
-pub fn list(
+/// The staff list (see [`crate::db::repo::list`]).
+pub struct CollaboratorList;
+
+/// The columns of each sort. The same values are read from a row in
+/// [`ListSpec::load`].
+fn key(sort: CollaboratorSort) -> Vec<Part<collaborators::table>> {
+    use collaborators as c;
+    let name = || Part::asc(Col::Text(|| Box::new(c::sort_name)));
+    match sort {
+        CollaboratorSort::Name => vec![name()],
+        CollaboratorSort::EmployeeNumber => {
+            vec![Part::asc(Col::Text(|| Box::new(c::employee_number)))]
+        }
+        CollaboratorSort::Email => vec![Part::asc(Col::Text(|| Box::new(c::email)))],
+        CollaboratorSort::Role => vec![Part::asc(Col::Text(|| Box::new(c::role))), name()],
+        // Active ones first.
+        CollaboratorSort::Active => vec![Part::reversed(Col::Bool(|| Box::new(c::active))), name()],
+    }
+}
+
+impl ListSpec for CollaboratorList {
+    type Filter = CollaboratorFilter;
+    type Sort = CollaboratorSort;
+    type Row = Collaborator;
+
+    fn matching(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &CollaboratorFilter,
+        p: &ListParams,
+        cap: i64,
+    ) -> Result<Vec<i64>> {
+        Ok(filtered(backend, f, p)
+            .select(collaborators::id)
+            .limit(cap)
+            .load(conn)?)
+    }
+
+    fn count(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &CollaboratorFilter,
+        p: &ListParams,
+    ) -> Result<i64> {
+        Ok(filtered(backend, f, p).count().get_result(conn)?)
+    }
+
+    fn ids(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &CollaboratorFilter,
+        sort: CollaboratorSort,
+        p: &ListParams,
+        scope: Scope<'_>,
+        s: &Seek,
+    ) -> Result<Vec<i64>> {
+        let q = match scope {
+            Scope::Matched(ids) => collaborators::table
+                .into_boxed::<Dbb>()
+                .filter(collaborators::id.eq_any(ids)),
+            Scope::Walk => filtered(backend, f, p),
+        };
+        let key = SortKey {
+            parts: key(sort),
+            id: || Box::new(collaborators::id),
+        };
+        Ok(keyset::seek(q, &key, s)?
+            .select(collaborators::id)
+            .load(conn)?)
+    }
+
+    fn load(
+        conn: &mut DbConnection,
+        sort: CollaboratorSort,
+        ids: &[i64],
+    ) -> Result<Vec<(Collaborator, Vec<KeyValue>)>> {
+        let rows: Vec<(Collaborator, String)> = collaborators::table
+            .filter(collaborators::id.eq_any(ids))
+            .select((Collaborator::as_select(), collaborators::sort_name))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(c, name)| {
+                let key = match sort {
+                    CollaboratorSort::Name => vec![KeyValue::Text(name)],
+                    CollaboratorSort::EmployeeNumber => vec![(&c.employee_number).into()],
+                    CollaboratorSort::Email => vec![(&c.email).into()],
+                    CollaboratorSort::Role => vec![(&c.role).into(), KeyValue::Text(name)],
+                    CollaboratorSort::Active => vec![c.active.into(), KeyValue::Text(name)],
+                };
+                (c, key)
+            })
+            .collect())
+    }
+
+    fn id(row: &Collaborator) -> i64 {
+        row.id
+    }
+}
+
+/// One read of the staff list.
+pub fn list<'a>(
     conn: &mut DbConnection,
     f: &CollaboratorFilter,
     sort: CollaboratorSort,
-    p: &ListParams,
+    req: impl Into<ListRequest<'a>>,
 ) -> Result<Page<Collaborator>> {
-    let (total, total_capped) = if p.exact_count {
-        (filtered(f, p).count().get_result::<i64>(conn)?, false)
-    } else {
-        capped(
-            filtered(f, p)
-                .select(collaborators::id)
-                .limit(COUNT_CAP + 1)
-                .load::<i64>(conn)?
-                .len(),
-        )
-    };
-    let mut q = filtered(f, p);
-    use collaborators as c;
-    q = match (sort, p.descending) {
-        (CollaboratorSort::Name, false) => q.order((c::sort_name.asc(), c::id.asc())),
-        (CollaboratorSort::Name, true) => q.order((c::sort_name.desc(), c::id.desc())),
-        (CollaboratorSort::EmployeeNumber, false) => q.order(c::employee_number.asc()),
-        (CollaboratorSort::EmployeeNumber, true) => q.order(c::employee_number.desc()),
-        (CollaboratorSort::Email, false) => q.order(c::email.asc()),
-        (CollaboratorSort::Email, true) => q.order(c::email.desc()),
-        (CollaboratorSort::Role, false) => q.order((c::role.asc(), c::sort_name.asc())),
-        (CollaboratorSort::Role, true) => q.order((c::role.desc(), c::sort_name.desc())),
-        (CollaboratorSort::Active, false) => q.order((c::active.desc(), c::sort_name.asc())),
-        (CollaboratorSort::Active, true) => q.order((c::active.asc(), c::sort_name.desc())),
-    };
-    let rows = q
-        .offset(p.offset)
-        .limit(p.limit)
-        .select(Collaborator::as_select())
-        .load(conn)?;
-    Ok(Page {
-        rows,
-        offset: p.offset,
-        total,
-        total_capped,
-    })
+    let backend = super::list::backend_of(conn);
+    super::list::list::<CollaboratorList>(conn, backend, f, sort, req.into())
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<Collaborator> {

@@ -4,9 +4,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{capped, Dbb, ListParams, Page, Window, COUNT_CAP};
+use super::list::{keyset, Col, KeyValue, ListRequest, ListSpec, Part, Scope, Seek, SortKey};
+use super::{Dbb, ListParams, Page};
 use crate::db::models::{Client, Contract, NewContract};
 use crate::db::schema::{clients, contracts};
+use crate::db::search::{self, Indexed, SearchCol};
 use crate::db::{Backend, DbConnection};
 use crate::error::{Error, Result};
 use crate::policy::Permit;
@@ -89,164 +91,182 @@ macro_rules! contract_filters {
     }};
 }
 
-/// `ORDER BY` for a sort; the client sort needs a source joining `clients`.
-macro_rules! contract_order {
-    ($q:expr, $sort:expr, $desc:expr, joined) => {{
-        match ($sort, $desc) {
-            (ContractSort::Client, false) => {
-                $q.order((clients::sort_name.asc(), contracts::id.asc()))
-            }
-            (ContractSort::Client, true) => {
-                $q.order((clients::sort_name.desc(), contracts::id.desc()))
-            }
-            (sort, desc) => contract_order!($q, sort, desc),
-        }
-    }};
-    ($q:expr, $sort:expr, $desc:expr) => {{
-        use contracts as k;
-        match ($sort, $desc) {
-            (ContractSort::Id, false) => $q.order(k::id.asc()),
-            (ContractSort::Id, true) => $q.order(k::id.desc()),
-            (ContractSort::Total, false) => $q.order((k::total_cents.asc(), k::id.asc())),
-            (ContractSort::Total, true) => $q.order((k::total_cents.desc(), k::id.desc())),
-            (ContractSort::Due, false) => $q.order((k::due_cents.asc(), k::id.asc())),
-            (ContractSort::Due, true) => $q.order((k::due_cents.desc(), k::id.desc())),
-            (ContractSort::Signed, false) => $q.order((k::signed.asc(), k::id.asc())),
-            (ContractSort::Signed, true) => $q.order((k::signed.desc(), k::id.desc())),
-            (ContractSort::Created, false) => $q.order((k::created_at.asc(), k::id.asc())),
-            (ContractSort::Created, true) => $q.order((k::created_at.desc(), k::id.desc())),
-            (ContractSort::Client, _) => {
-                unreachable!("the client sort needs the joined source")
-            }
-        }
-    }};
-}
-
-/// Ids of matching contracts, at most `cap`, in no particular order (see
-/// `events::matching_ids`).
-fn matching_ids(
-    conn: &mut DbConnection,
-    backend: Backend,
-    f: &ContractFilter,
-    p: &ListParams,
-    cap: i64,
-) -> Result<Vec<i64>> {
-    let plan = crate::db::search::plan(backend, &p.terms);
-    Ok(match plan.fts_query {
-        Some(fq) => {
-            use crate::db::search::fts::contracts_fts;
-            let mut q = contracts_fts::table
-                .inner_join(contracts::table.on(contracts::id.eq(contracts_fts::rowid)))
-                .into_boxed::<Dbb>()
-                .filter(crate::db::search::fts_match("contracts", fq));
-            contract_filters!(q, f, p);
-            for pat in plan.like_patterns {
-                q = q.filter(contracts::search.like(pat).escape('\\'));
-            }
-            q.select(contracts::id).limit(cap).load(conn)?
-        }
-        None => {
-            let mut q = contracts::table.into_boxed::<Dbb>();
-            contract_filters!(q, f, p);
-            crate::apply_terms!(q, backend, &p.terms, "contracts", contracts::search);
-            q.select(contracts::id).limit(cap).load(conn)?
-        }
-    })
-}
-
-/// The ids of one page, in list order (see `super::all_known`).
-fn page_ids(
-    conn: &mut DbConnection,
-    f: &ContractFilter,
-    sort: ContractSort,
-    p: &ListParams,
-    matched: &[i64],
-    w: Window,
-) -> Result<Vec<i64>> {
-    let all_known = super::all_known(matched);
-    let desc = p.descending != w.reversed;
-    if sort == ContractSort::Client {
-        let mut q = contracts::table
-            .inner_join(clients::table)
-            .into_boxed::<Dbb>();
-        if all_known {
-            q = q.filter(contracts::id.eq_any(matched));
-        } else {
-            contract_filters!(q, f, p, joined);
-            crate::apply_like_terms!(q, &p.terms, contracts::search);
-        }
-        let q = contract_order!(q, sort, desc, joined);
-        let ids = q
-            .select(contracts::id)
-            .offset(w.offset)
-            .limit(w.limit)
-            .load(conn)?;
-        return Ok(w.in_list_order(ids));
+/// The text the list's terms match.
+fn search_col<QS>() -> SearchCol<QS>
+where
+    QS: diesel::query_source::QuerySource + 'static,
+    contracts::search: diesel::SelectableExpression<QS>
+        + diesel::expression::ValidGrouping<(), IsAggregate = diesel::expression::is_aggregate::No>,
+{
+    SearchCol {
+        col: || Box::new(contracts::search),
+        sql: "contracts.search",
     }
-    let mut q = contracts::table.into_boxed::<Dbb>();
-    if all_known {
-        q = q.filter(contracts::id.eq_any(matched));
-    } else {
-        contract_filters!(q, f, p);
-        crate::apply_like_terms!(q, &p.terms, contracts::search);
-    }
-    let q = contract_order!(q, sort, desc);
-    let ids = q
-        .select(contracts::id)
-        .offset(w.offset)
-        .limit(w.limit)
-        .load(conn)?;
-    Ok(w.in_list_order(ids))
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    backend: Backend,
-    f: &ContractFilter,
-    sort: ContractSort,
-    p: &ListParams,
-) -> Result<Page<ContractRow>> {
-    let matched = matching_ids(conn, backend, f, p, COUNT_CAP + 1)?;
-    let (total, total_capped) = if p.exact_count {
+/// The contracts list (see [`crate::db::repo::list`]).
+pub struct ContractList;
+
+/// The columns of each sort but the client's (which needs `clients` joined),
+/// each with its index. The same values are read from a row in
+/// [`ListSpec::load`].
+fn own_key(sort: ContractSort) -> Vec<Part<contracts::table>> {
+    use contracts as k;
+    match sort {
+        ContractSort::Total => vec![Part::asc(Col::BigInt(|| Box::new(k::total_cents)))],
+        ContractSort::Due => vec![Part::asc(Col::BigInt(|| Box::new(k::due_cents)))],
+        ContractSort::Signed => vec![Part::asc(Col::Bool(|| Box::new(k::signed)))],
+        ContractSort::Created => vec![Part::asc(Col::Time(|| Box::new(k::created_at)))],
+        ContractSort::Id | ContractSort::Client => Vec::new(),
+    }
+}
+
+impl ListSpec for ContractList {
+    type Filter = ContractFilter;
+    type Sort = ContractSort;
+    type Row = ContractRow;
+
+    fn matching(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &ContractFilter,
+        p: &ListParams,
+        cap: i64,
+    ) -> Result<Vec<i64>> {
+        let plan = search::plan(backend, &p.terms, Indexed::Words);
+        Ok(crate::with_terms!(
+            backend,
+            plan,
+            contracts,
+            contracts_fts,
+            contracts_words,
+            search_col(),
+            |q| { contract_filters!(q, f, p) },
+            |q| q.select(contracts::id).limit(cap).load::<i64>(conn)?
+        ))
+    }
+
+    fn count(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &ContractFilter,
+        p: &ListParams,
+    ) -> Result<i64> {
+        let plan = search::plan(backend, &p.terms, Indexed::Words);
+        Ok(crate::with_terms!(
+            backend,
+            plan,
+            contracts,
+            contracts_fts,
+            contracts_words,
+            search_col(),
+            |q| { contract_filters!(q, f, p) },
+            |q| q.count().get_result::<i64>(conn)?
+        ))
+    }
+
+    fn ids(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &ContractFilter,
+        sort: ContractSort,
+        p: &ListParams,
+        scope: Scope<'_>,
+        s: &Seek,
+    ) -> Result<Vec<i64>> {
+        let conds = search::conds(&p.terms, Indexed::Words);
+        if sort == ContractSort::Client {
+            let mut q = contracts::table
+                .inner_join(clients::table)
+                .into_boxed::<Dbb>();
+            match scope {
+                Scope::Matched(ids) => q = q.filter(contracts::id.eq_any(ids)),
+                Scope::Walk => {
+                    contract_filters!(q, f, p, joined);
+                    for c in &conds {
+                        q = q.filter(search::pred(backend, c, &search_col()));
+                    }
+                }
+            }
+            let key = SortKey {
+                parts: vec![Part::asc(Col::Text(|| Box::new(clients::sort_name)))],
+                id: || Box::new(contracts::id),
+            };
+            return Ok(keyset::seek(q, &key, s)?.select(contracts::id).load(conn)?);
+        }
         let mut q = contracts::table.into_boxed::<Dbb>();
-        contract_filters!(q, f, p);
-        crate::apply_terms!(q, backend, &p.terms, "contracts", contracts::search);
-        (q.count().get_result::<i64>(conn)?, false)
-    } else {
-        capped(matched.len())
-    };
-    let ids = match Window::of(p, total, total_capped) {
-        Some(w) if !matched.is_empty() => page_ids(conn, f, sort, p, &matched, w)?,
-        _ => Vec::new(),
-    };
-    // The page's rows with their client, put back in list order.
-    let rows: Vec<(Contract, Client)> = contracts::table
-        .inner_join(clients::table)
-        .filter(contracts::id.eq_any(&ids))
-        .select((Contract::as_select(), Client::as_select()))
-        .load(conn)?;
-    let rows = super::in_order(&ids, rows, |(k, _)| k.id);
-    let names =
-        super::collaborators::names(conn, rows.iter().filter_map(|(_, c)| c.sales_contact_id))?;
-    let rows = rows
-        .into_iter()
-        .map(|(contract, client)| {
-            let sales_contact_name = client
-                .sales_contact_id
-                .and_then(|id| names.get(&id).cloned());
-            ContractRow {
-                contract,
-                client,
-                sales_contact_name,
+        match scope {
+            Scope::Matched(ids) => q = q.filter(contracts::id.eq_any(ids)),
+            Scope::Walk => {
+                contract_filters!(q, f, p);
+                for c in &conds {
+                    q = q.filter(search::pred(backend, c, &search_col()));
+                }
             }
-        })
-        .collect();
-    Ok(Page {
-        rows,
-        offset: p.offset,
-        total,
-        total_capped,
-    })
+        }
+        let key = SortKey {
+            parts: own_key(sort),
+            id: || Box::new(contracts::id),
+        };
+        Ok(keyset::seek(q, &key, s)?.select(contracts::id).load(conn)?)
+    }
+
+    fn load(
+        conn: &mut DbConnection,
+        sort: ContractSort,
+        ids: &[i64],
+    ) -> Result<Vec<(ContractRow, Vec<KeyValue>)>> {
+        let rows: Vec<(Contract, Client, String)> = contracts::table
+            .inner_join(clients::table)
+            .filter(contracts::id.eq_any(ids))
+            .select((
+                Contract::as_select(),
+                Client::as_select(),
+                clients::sort_name,
+            ))
+            .load(conn)?;
+        let names = super::collaborators::names(
+            conn,
+            rows.iter().filter_map(|(_, c, _)| c.sales_contact_id),
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|(contract, client, client_key)| {
+                let key = match sort {
+                    ContractSort::Total => vec![contract.total_cents.into()],
+                    ContractSort::Due => vec![contract.due_cents.into()],
+                    ContractSort::Signed => vec![contract.signed.into()],
+                    ContractSort::Created => vec![contract.created_at.into()],
+                    ContractSort::Client => vec![KeyValue::Text(client_key)],
+                    ContractSort::Id => Vec::new(),
+                };
+                let sales_contact_name = client
+                    .sales_contact_id
+                    .and_then(|id| names.get(&id).cloned());
+                let row = ContractRow {
+                    contract,
+                    client,
+                    sales_contact_name,
+                };
+                (row, key)
+            })
+            .collect())
+    }
+
+    fn id(row: &ContractRow) -> i64 {
+        row.contract.id
+    }
+}
+
+/// One read of the contracts list.
+pub fn list<'a>(
+    conn: &mut DbConnection,
+    backend: Backend,
+    f: &ContractFilter,
+    sort: ContractSort,
+    req: impl Into<ListRequest<'a>>,
+) -> Result<Page<ContractRow>> {
+    super::list::list::<ContractList>(conn, backend, f, sort, req.into())
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<Contract> {

@@ -4,9 +4,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{capped, Dbb, ListParams, Page, Window, COUNT_CAP};
+use super::list::{keyset, Col, KeyValue, ListRequest, ListSpec, Part, Scope, Seek, SortKey};
+use super::{Dbb, ListParams, Page};
 use crate::db::models::{Client, Event, NewEvent};
 use crate::db::schema::{clients, contracts, events};
+use crate::db::search::{self, Indexed, SearchCol};
 use crate::db::{Backend, DbConnection};
 use crate::error::{Error, Result};
 use crate::policy::Permit;
@@ -139,162 +141,179 @@ macro_rules! event_filters {
     }};
 }
 
-/// `ORDER BY` for a sort on a boxed query. The client sort needs a source that
-/// joins `clients` (the `joined` form); the other form is for `events` alone.
-macro_rules! event_order {
-    ($q:expr, $sort:expr, $desc:expr, joined) => {{
-        match ($sort, $desc) {
-            (EventSort::Client, false) => $q.order((clients::sort_name.asc(), events::id.asc())),
-            (EventSort::Client, true) => $q.order((clients::sort_name.desc(), events::id.desc())),
-            (sort, desc) => event_order!($q, sort, desc),
-        }
-    }};
-    ($q:expr, $sort:expr, $desc:expr) => {{
-        use events as e;
-        match ($sort, $desc) {
-            (EventSort::Start, false) => $q.order((e::starts_at.asc(), e::id.asc())),
-            (EventSort::Start, true) => $q.order((e::starts_at.desc(), e::id.desc())),
-            (EventSort::End, false) => $q.order((e::ends_at.asc(), e::id.asc())),
-            (EventSort::End, true) => $q.order((e::ends_at.desc(), e::id.desc())),
-            (EventSort::Name, false) => $q.order((e::sort_name.asc(), e::id.asc())),
-            (EventSort::Name, true) => $q.order((e::sort_name.desc(), e::id.desc())),
-            (EventSort::Attendees, false) => $q.order((e::attendees.asc(), e::id.asc())),
-            (EventSort::Attendees, true) => $q.order((e::attendees.desc(), e::id.desc())),
-            (EventSort::Id, false) => $q.order(e::id.asc()),
-            (EventSort::Id, true) => $q.order(e::id.desc()),
-            (EventSort::Client, _) => unreachable!("the client sort needs the joined source"),
-        }
-    }};
+/// The text the list's terms match.
+fn search_col<QS>() -> SearchCol<QS>
+where
+    QS: diesel::query_source::QuerySource + 'static,
+    events::search: diesel::SelectableExpression<QS>
+        + diesel::expression::ValidGrouping<(), IsAggregate = diesel::expression::is_aggregate::No>,
+{
+    SearchCol {
+        col: || Box::new(events::search),
+        sql: "events.search",
+    }
 }
 
-/// Ids of matching events, at most `cap`, in no particular order: the capped count,
-/// and the whole match set when it is smaller than the cap. On SQLite, long terms
-/// stream from the trigram index and the query stops at the cap.
-fn matching_ids(
-    conn: &mut DbConnection,
-    backend: Backend,
-    f: &EventFilter,
-    p: &ListParams,
-    cap: i64,
-) -> Result<Vec<i64>> {
-    let plan = crate::db::search::plan(backend, &p.terms);
-    Ok(match plan.fts_query {
-        Some(fq) => {
-            use crate::db::search::fts::events_fts;
-            let mut q = events_fts::table
-                .inner_join(events::table.on(events::id.eq(events_fts::rowid)))
-                .into_boxed::<Dbb>()
-                .filter(crate::db::search::fts_match("events", fq));
-            event_filters!(q, f, p);
-            for pat in plan.like_patterns {
-                q = q.filter(events::search.like(pat).escape('\\'));
+/// The events list (see [`crate::db::repo::list`]).
+pub struct EventList;
+
+/// The columns of each sort but the client's (which needs `clients` joined).
+/// The same keys are read from a row in [`ListSpec::key`].
+fn own_key(sort: EventSort) -> Vec<Part<events::table>> {
+    match sort {
+        EventSort::Start => vec![Part::asc(Col::Time(|| Box::new(events::starts_at)))],
+        EventSort::End => vec![Part::asc(Col::Time(|| Box::new(events::ends_at)))],
+        EventSort::Name => vec![Part::asc(Col::Text(|| Box::new(events::sort_name)))],
+        EventSort::Attendees => vec![Part::asc(Col::Int(|| Box::new(events::attendees)))],
+        EventSort::Id | EventSort::Client => Vec::new(),
+    }
+}
+
+impl ListSpec for EventList {
+    type Filter = EventFilter;
+    type Sort = EventSort;
+    type Row = EventRow;
+
+    fn matching(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &EventFilter,
+        p: &ListParams,
+        cap: i64,
+    ) -> Result<Vec<i64>> {
+        let plan = search::plan(backend, &p.terms, Indexed::Words);
+        Ok(crate::with_terms!(
+            backend,
+            plan,
+            events,
+            events_fts,
+            events_words,
+            search_col(),
+            |q| { event_filters!(q, f, p) },
+            |q| q.select(events::id).limit(cap).load::<i64>(conn)?
+        ))
+    }
+
+    fn count(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &EventFilter,
+        p: &ListParams,
+    ) -> Result<i64> {
+        let plan = search::plan(backend, &p.terms, Indexed::Words);
+        Ok(crate::with_terms!(
+            backend,
+            plan,
+            events,
+            events_fts,
+            events_words,
+            search_col(),
+            |q| { event_filters!(q, f, p) },
+            |q| q.count().get_result::<i64>(conn)?
+        ))
+    }
+
+    fn ids(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &EventFilter,
+        sort: EventSort,
+        p: &ListParams,
+        scope: Scope<'_>,
+        s: &Seek,
+    ) -> Result<Vec<i64>> {
+        let conds = search::conds(&p.terms, Indexed::Words);
+        if sort == EventSort::Client {
+            let mut q = events::table
+                .inner_join(contracts::table.inner_join(clients::table))
+                .into_boxed::<Dbb>();
+            match scope {
+                Scope::Matched(ids) => q = q.filter(events::id.eq_any(ids)),
+                Scope::Walk => {
+                    event_filters!(q, f, p, joined);
+                    for c in &conds {
+                        q = q.filter(search::pred(backend, c, &search_col()));
+                    }
+                }
             }
-            q.select(events::id).limit(cap).load(conn)?
+            let key = SortKey {
+                parts: vec![Part::asc(Col::Text(|| Box::new(clients::sort_name)))],
+                id: || Box::new(events::id),
+            };
+            return Ok(keyset::seek(q, &key, s)?.select(events::id).load(conn)?);
         }
-        None => {
-            let mut q = events::table.into_boxed::<Dbb>();
-            event_filters!(q, f, p);
-            crate::apply_terms!(q, backend, &p.terms, "events", events::search);
-            q.select(events::id).limit(cap).load(conn)?
-        }
-    })
-}
-
-/// The ids of one page, in list order.
-///
-/// When every match is known (`matched` holds fewer than the cap) only those rows
-/// are sorted. Otherwise the matches are many, so the sort's index is walked and each
-/// row tested (terms as LIKE): the page's rows come early in the walk, and skipping
-/// to a deep offset reads index entries only (the indexes carry `archived_at`).
-fn page_ids(
-    conn: &mut DbConnection,
-    f: &EventFilter,
-    sort: EventSort,
-    p: &ListParams,
-    matched: &[i64],
-    w: Window,
-) -> Result<Vec<i64>> {
-    let all_known = super::all_known(matched);
-    let desc = p.descending != w.reversed;
-    if sort == EventSort::Client {
-        let mut q = events::table
-            .inner_join(contracts::table.inner_join(clients::table))
-            .into_boxed::<Dbb>();
-        if all_known {
-            q = q.filter(events::id.eq_any(matched));
-        } else {
-            event_filters!(q, f, p, joined);
-            crate::apply_like_terms!(q, &p.terms, events::search);
-        }
-        let q = event_order!(q, sort, desc, joined);
-        let ids = q
-            .select(events::id)
-            .offset(w.offset)
-            .limit(w.limit)
-            .load(conn)?;
-        return Ok(w.in_list_order(ids));
-    }
-    let mut q = events::table.into_boxed::<Dbb>();
-    if all_known {
-        q = q.filter(events::id.eq_any(matched));
-    } else {
-        event_filters!(q, f, p);
-        crate::apply_like_terms!(q, &p.terms, events::search);
-    }
-    let q = event_order!(q, sort, desc);
-    let ids = q
-        .select(events::id)
-        .offset(w.offset)
-        .limit(w.limit)
-        .load(conn)?;
-    Ok(w.in_list_order(ids))
-}
-
-pub fn list(
-    conn: &mut DbConnection,
-    backend: Backend,
-    f: &EventFilter,
-    sort: EventSort,
-    p: &ListParams,
-) -> Result<Page<EventRow>> {
-    let matched = matching_ids(conn, backend, f, p, COUNT_CAP + 1)?;
-    let (total, total_capped) = if p.exact_count {
         let mut q = events::table.into_boxed::<Dbb>();
-        event_filters!(q, f, p);
-        crate::apply_terms!(q, backend, &p.terms, "events", events::search);
-        (q.count().get_result::<i64>(conn)?, false)
-    } else {
-        capped(matched.len())
-    };
-    let ids = match Window::of(p, total, total_capped) {
-        Some(w) if !matched.is_empty() => page_ids(conn, f, sort, p, &matched, w)?,
-        _ => Vec::new(),
-    };
-    // The page's rows with their client, put back in list order.
-    let rows: Vec<(Event, Client)> = events::table
-        .inner_join(contracts::table.inner_join(clients::table))
-        .filter(events::id.eq_any(&ids))
-        .select((Event::as_select(), Client::as_select()))
-        .load(conn)?;
-    let rows = super::in_order(&ids, rows, |(e, _)| e.id);
-    let names = super::collaborators::names(conn, rows.iter().filter_map(|(e, _)| e.support_id))?;
-    let rows = rows
-        .into_iter()
-        .map(|(event, client)| {
-            let support_name = event.support_id.and_then(|id| names.get(&id).cloned());
-            EventRow {
-                event,
-                client,
-                support_name,
+        match scope {
+            Scope::Matched(ids) => q = q.filter(events::id.eq_any(ids)),
+            Scope::Walk => {
+                event_filters!(q, f, p);
+                for c in &conds {
+                    q = q.filter(search::pred(backend, c, &search_col()));
+                }
             }
-        })
-        .collect();
-    Ok(Page {
-        rows,
-        offset: p.offset,
-        total,
-        total_capped,
-    })
+        }
+        let key = SortKey {
+            parts: own_key(sort),
+            id: || Box::new(events::id),
+        };
+        Ok(keyset::seek(q, &key, s)?.select(events::id).load(conn)?)
+    }
+
+    fn load(
+        conn: &mut DbConnection,
+        sort: EventSort,
+        ids: &[i64],
+    ) -> Result<Vec<(EventRow, Vec<KeyValue>)>> {
+        type Loaded = (Event, Client, String, String);
+        let rows: Vec<Loaded> = events::table
+            .inner_join(contracts::table.inner_join(clients::table))
+            .filter(events::id.eq_any(ids))
+            .select((
+                Event::as_select(),
+                Client::as_select(),
+                events::sort_name,
+                clients::sort_name,
+            ))
+            .load(conn)?;
+        let names =
+            super::collaborators::names(conn, rows.iter().filter_map(|(e, ..)| e.support_id))?;
+        Ok(rows
+            .into_iter()
+            .map(|(event, client, name_key, client_key)| {
+                // The values of the sort's key columns (see `own_key`).
+                let key = match sort {
+                    EventSort::Start => vec![event.starts_at.into()],
+                    EventSort::End => vec![event.ends_at.into()],
+                    EventSort::Name => vec![KeyValue::Text(name_key)],
+                    EventSort::Attendees => vec![event.attendees.into()],
+                    EventSort::Client => vec![KeyValue::Text(client_key)],
+                    EventSort::Id => Vec::new(),
+                };
+                let support_name = event.support_id.and_then(|id| names.get(&id).cloned());
+                let row = EventRow {
+                    event,
+                    client,
+                    support_name,
+                };
+                (row, key)
+            })
+            .collect())
+    }
+
+    fn id(row: &EventRow) -> i64 {
+        row.event.id
+    }
+}
+
+/// One read of the events list.
+pub fn list<'a>(
+    conn: &mut DbConnection,
+    backend: Backend,
+    f: &EventFilter,
+    sort: EventSort,
+    req: impl Into<ListRequest<'a>>,
+) -> Result<Page<EventRow>> {
+    super::list::list::<EventList>(conn, backend, f, sort, req.into())
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<Event> {

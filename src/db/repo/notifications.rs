@@ -3,9 +3,14 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{capped, Dbb, ListParams, Page, COUNT_CAP};
+use diesel::sql_types::Text;
+
+use super::list::{keyset, KeyValue, ListRequest, ListSpec, Scope, Seek, SortKey};
+use super::{Dbb, ListParams, Page};
 use crate::db::models::{NewNotification, Notification};
 use crate::db::schema::notifications;
+use crate::db::search::{self, Indexed, SearchCol};
+use crate::db::Backend;
 use crate::db::DbConnection;
 use crate::error::{Error, Result};
 
@@ -44,65 +49,115 @@ pub fn unread_count(conn: &mut DbConnection, recipient: i64) -> Result<i64> {
 
 type Boxed<'a> = notifications::BoxedQuery<'a, Dbb>;
 
-fn filtered<'a>(recipient: i64, unread_only: bool, p: &'a ListParams) -> Boxed<'a> {
+/// Whose inbox, and whether only the unread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inbox {
+    pub recipient: i64,
+    pub unread_only: bool,
+}
+
+fn filtered<'a>(backend: Backend, f: &Inbox, p: &ListParams) -> Boxed<'a> {
     let mut q = notifications::table
-        .filter(notifications::recipient_id.eq(recipient))
+        .filter(notifications::recipient_id.eq(f.recipient))
         .into_boxed::<Dbb>();
-    if unread_only {
+    if f.unread_only {
         q = q.filter(notifications::read_at.is_null());
     }
-    for t in &p.terms {
-        // Messages are short and per person: a plain LIKE is enough. Folded terms
-        // against lower(message) keeps it case-insensitive on both backends.
-        q = q.filter(
-            diesel::dsl::sql::<diesel::sql_types::Text>("lower(notifications.message)")
-                .like(crate::db::search::like_pattern(t))
-                .escape('\\'),
-        );
+    // Messages are short and per person: a plain LIKE is enough. Folded terms
+    // against lower(message) keeps it case-insensitive on both backends.
+    let search = SearchCol {
+        col: || Box::new(diesel::dsl::sql::<Text>("lower(notifications.message)")),
+        sql: "lower(notifications.message)",
+    };
+    for c in &search::conds(&p.terms, Indexed::Substrings) {
+        q = q.filter(search::pred(backend, c, &search));
     }
     q
 }
 
-/// Newest first.
-pub fn list(
+/// An inbox (see [`crate::db::repo::list`]): newest first when "ascending".
+pub struct NotificationList;
+
+impl ListSpec for NotificationList {
+    type Filter = Inbox;
+    type Sort = ();
+    type Row = Notification;
+
+    fn matching(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &Inbox,
+        p: &ListParams,
+        cap: i64,
+    ) -> Result<Vec<i64>> {
+        Ok(filtered(backend, f, p)
+            .select(notifications::id)
+            .limit(cap)
+            .load(conn)?)
+    }
+
+    fn count(conn: &mut DbConnection, backend: Backend, f: &Inbox, p: &ListParams) -> Result<i64> {
+        Ok(filtered(backend, f, p).count().get_result(conn)?)
+    }
+
+    fn ids(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &Inbox,
+        _sort: (),
+        p: &ListParams,
+        scope: Scope<'_>,
+        s: &Seek,
+    ) -> Result<Vec<i64>> {
+        let q = match scope {
+            Scope::Matched(ids) => notifications::table
+                .into_boxed::<Dbb>()
+                .filter(notifications::id.eq_any(ids)),
+            Scope::Walk => filtered(backend, f, p),
+        };
+        let key = SortKey {
+            parts: Vec::new(),
+            id: || Box::new(notifications::id),
+        };
+        let newest_first = Seek {
+            desc: !s.desc,
+            ..s.clone()
+        };
+        Ok(keyset::seek(q, &key, &newest_first)?
+            .select(notifications::id)
+            .load(conn)?)
+    }
+
+    fn load(
+        conn: &mut DbConnection,
+        _sort: (),
+        ids: &[i64],
+    ) -> Result<Vec<(Notification, Vec<KeyValue>)>> {
+        let rows: Vec<Notification> = notifications::table
+            .filter(notifications::id.eq_any(ids))
+            .select(Notification::as_select())
+            .load(conn)?;
+        Ok(rows.into_iter().map(|r| (r, Vec::new())).collect())
+    }
+
+    fn id(row: &Notification) -> i64 {
+        row.id
+    }
+}
+
+/// One read of an inbox, newest first unless `descending`.
+pub fn list<'a>(
     conn: &mut DbConnection,
     recipient: i64,
     unread_only: bool,
-    p: &ListParams,
+    req: impl Into<ListRequest<'a>>,
 ) -> Result<Page<Notification>> {
-    let (total, total_capped) = if p.exact_count {
-        (
-            filtered(recipient, unread_only, p)
-                .count()
-                .get_result::<i64>(conn)?,
-            false,
-        )
-    } else {
-        capped(
-            filtered(recipient, unread_only, p)
-                .select(notifications::id)
-                .limit(COUNT_CAP + 1)
-                .load::<i64>(conn)?
-                .len(),
-        )
+    let backend = super::list::backend_of(conn);
+    let inbox = Inbox {
+        recipient,
+        unread_only,
     };
-    let q = filtered(recipient, unread_only, p);
-    let q = if p.descending {
-        q.order(notifications::id.asc())
-    } else {
-        q.order(notifications::id.desc())
-    };
-    let rows = q
-        .offset(p.offset)
-        .limit(p.limit)
-        .select(Notification::as_select())
-        .load(conn)?;
-    Ok(Page {
-        rows,
-        offset: p.offset,
-        total,
-        total_capped,
-    })
+    super::list::list::<NotificationList>(conn, backend, &inbox, (), req.into())
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<Notification> {

@@ -1,0 +1,12 @@
+DROP TRIGGER clients_words_ai;
+DROP TRIGGER clients_words_ad;
+DROP TRIGGER clients_words_au;
+DROP TABLE clients_words;
+DROP TRIGGER contracts_words_ai;
+DROP TRIGGER contracts_words_ad;
+DROP TRIGGER contracts_words_au;
+DROP TABLE contracts_words;
+DROP TRIGGER events_words_ai;
+DROP TRIGGER events_words_ad;
+DROP TRIGGER events_words_au;
+DROP TABLE events_words;
