@@ -10,6 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+#[allow(unused_imports)]
 pub use fresh::{text, FreshPg};
 
 pub const PASSWORD: &str = "epic-demo-2023";
