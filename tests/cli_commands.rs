@@ -292,7 +292,8 @@ fn writes_go_through_the_services() {
         "--limit",
         "1",
     ]);
-    let eid = e[0]["id"].as_i64().expect("id").to_string();
+    let eid_n = e[0]["id"].as_i64().expect("id");
+    let eid = eid_n.to_string();
     let o = cli.run(&["events", "assign", &eid, SUPPORT]);
     assert_eq!(code(&o), 0, "{}", text(&o));
     let shown = cli.json(&["events", "show", &eid, "--format", "json"]);
@@ -310,13 +311,13 @@ fn writes_go_through_the_services() {
         .as_array()
         .expect("array")
         .iter()
-        .any(|r| r["id"].to_string() == eid));
+        .any(|r| r["id"] == eid_n));
     let with = cli.json(&["events", "list", "--archived", "--format", "json"]);
     assert!(with
         .as_array()
         .expect("array")
         .iter()
-        .any(|r| r["id"].to_string() == eid));
+        .any(|r| r["id"] == eid_n));
     assert_eq!(code(&cli.run(&["events", "restore", &eid])), 0);
 
     // Update with the right version, and the audit trail records it.
@@ -338,5 +339,5 @@ fn writes_go_through_the_services() {
         .as_array()
         .expect("array")
         .iter()
-        .any(|a| a["entity"] == "event" && a["record_id"].to_string() == eid));
+        .any(|a| a["entity"] == "event" && a["record_id"] == eid_n));
 }
