@@ -341,3 +341,48 @@ fn writes_go_through_the_services() {
         .iter()
         .any(|a| a["entity"] == "event" && a["record_id"] == eid_n));
 }
+
+#[test]
+#[cfg_attr(
+    not(pg_tests),
+    ignore = "PostgreSQL not configured: set EPICEVENTS_TEST_PG_URL"
+)]
+fn postgres_lists_agree_with_the_services_and_writes_check_versions() {
+    let pg = FreshPg::new("cli_lists");
+    let cli = Cli::demo_on(&pg.url);
+    cli.login(MANAGER);
+    let listed = cli.json(&["events", "list", "--without-support", "--format", "json"]);
+    let crm = Crm::open(&Target::Postgres(pg.url.clone()), fresh::config()).expect("open");
+    let page = crm
+        .list_events(
+            &EventFilter {
+                without_support: true,
+                ..Default::default()
+            },
+            EventSort::default(),
+            &ListParams {
+                limit: 1_000_000,
+                ..Default::default()
+            },
+        )
+        .expect("list");
+    assert!(page.total > 0);
+    assert_eq!(listed.as_array().expect("array").len() as i64, page.total);
+    let c = cli.json(&[
+        "contracts",
+        "list",
+        "--unsigned",
+        "--format",
+        "json",
+        "--limit",
+        "1",
+    ]);
+    let id = c[0]["id"].as_i64().expect("id").to_string();
+    let stale = (c[0]["version"].as_i64().expect("version") + 1).to_string();
+    assert_eq!(
+        code(&cli.run(&["contracts", "sign", &id, "--if-version", &stale])),
+        5
+    );
+    assert_eq!(code(&cli.run(&["contracts", "sign", &id])), 0);
+    assert_eq!(code(&cli.run(&["contracts", "show", "99999999"])), 4);
+}
