@@ -5,11 +5,17 @@
 
 use std::io::{BufWriter, IsTerminal, StdoutLock, Write};
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 use super::args::Format;
 use super::CliResult;
 use crate::ui::sanitize;
+
+/// `YYYY-MM-DD`, without going through a format string (lists print tens of
+/// thousands of them).
+fn date(d: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
 
 /// One value of a row, typed so that JSON gets numbers, booleans and null.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,8 +65,14 @@ impl Cell {
                 c.abs() / 100,
                 c.abs() % 100
             ),
-            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
-            Cell::Time(t) => t.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            Cell::Date(d) => date(*d),
+            Cell::Time(t) => format!(
+                "{}T{:02}:{:02}:{:02}",
+                date(t.date()),
+                t.hour(),
+                t.minute(),
+                t.second()
+            ),
         }
     }
 
@@ -78,7 +90,7 @@ impl Cell {
         match self {
             Cell::Null => "—".into(),
             Cell::Text(s) => sanitize::display(s).into_owned(),
-            Cell::Time(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+            Cell::Time(t) => format!("{} {:02}:{:02}", date(t.date()), t.hour(), t.minute()),
             other => other.plain(),
         }
     }
