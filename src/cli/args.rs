@@ -92,7 +92,7 @@ pub struct ListArgs {
     /// Free text; every word must match.
     #[arg(long)]
     pub search: Option<String>,
-    /// COLUMN or COLUMN:desc.
+    /// COLUMN or COLUMN:desc (an unknown column lists the known ones).
     #[arg(long)]
     pub sort: Option<String>,
     /// Include archived records.
@@ -116,6 +116,7 @@ pub struct ListCmd {
 
 #[derive(Debug, Args)]
 pub struct ShowCmd {
+    /// The record's id.
     pub id: i64,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -123,6 +124,7 @@ pub struct ShowCmd {
 
 #[derive(Debug, Args)]
 pub struct IdCmd {
+    /// The record's id.
     pub id: i64,
     /// Refuse (exit 5) if the record is no longer at this version.
     #[arg(long)]
@@ -154,13 +156,16 @@ pub enum RecordCmd<F: Args> {
     Create(F),
     /// Change the given fields of a record.
     Update {
+        /// The record's id.
         id: i64,
         #[command(flatten)]
         fields: F,
+        /// Refuse (exit 5) if the record is no longer at this version.
         #[arg(long)]
         if_version: Option<i32>,
     },
-    /// Archive (clients; collaborators: deactivate is done on the screen).
+    /// Archive: hidden from lists unless --archived (collaborators are
+    /// deactivated on the screen, which asks who takes over).
     Archive(IdCmd),
     /// Bring back from the archive.
     Restore(IdCmd),
@@ -218,6 +223,7 @@ pub enum ContractCmd {
     Sign(IdCmd),
     /// Record a payment received.
     Pay {
+        /// The contract's id.
         id: i64,
         /// e.g. 250 or 250,00.
         amount: String,
@@ -254,11 +260,15 @@ pub enum EventCmd {
     Record(RecordCmd<EventFields>),
     /// Assign support by e-mail, or `--none` to unassign.
     Assign {
+        /// The event's id.
         id: i64,
+        /// The e-mail of an active support collaborator.
         #[arg(required_unless_present = "none", conflicts_with = "none")]
         email: Option<String>,
+        /// Leave the event without support.
         #[arg(long)]
         none: bool,
+        /// Refuse (exit 5) if the event is no longer at this version.
         #[arg(long)]
         if_version: Option<i32>,
     },
