@@ -8,6 +8,7 @@
 pub mod action;
 pub mod api;
 pub mod app;
+pub mod cli;
 pub mod config;
 pub mod controllers;
 pub mod db;

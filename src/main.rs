@@ -64,6 +64,9 @@ enum Command {
     /// Run the team server: workstations connect with --server and hold only a
     /// short-lived token; the database's credentials stay on this machine.
     Serve(ServeArgs),
+    /// Scripting: login, lists, writes, import, export (see `epicevents::cli`).
+    #[command(flatten)]
+    Script(epicevents::cli::Command),
 }
 
 #[derive(Debug, clap::Args)]
@@ -117,9 +120,18 @@ fn main() -> ExitCode {
             eprintln!("epicevents: ignoring .env: {e}");
         }
     }
-    let args = Args::parse();
+    let mut args = Args::parse();
     let log_dir = project_dirs().ok().map(|d| d.data_dir().join("logs"));
     let _telemetry = telemetry::init(log_dir.as_deref());
+    if let Some(Command::Script(cmd)) = args.command.take_if(|c| matches!(c, Command::Script(_))) {
+        return match database_target(args.database.as_deref()) {
+            Ok(target) => epicevents::cli::run(target, cmd),
+            Err(e) => {
+                eprintln!("epicevents: {}", e.user_message());
+                ExitCode::FAILURE
+            }
+        };
+    }
     match run(args, started) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
