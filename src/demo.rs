@@ -176,7 +176,14 @@ pub fn load(crm: &Crm, generated: usize) -> Result<DemoReport> {
     // The ids these two have in the support team's sheet: importing it finds them.
     crm.set_sheet_refs(&mia, wedding, "109", "652")?;
     crm.set_sheet_refs(&mia, assembly, "1023", "412")?;
-    let launch_start = crm.now() + Duration::days(30);
+    // On the minute, as a person would enter it (and as exports write it).
+    let launch_start = {
+        use chrono::Timelike;
+        let t = crm.now() + Duration::days(30);
+        t.with_second(0)
+            .and_then(|t| t.with_nanosecond(0))
+            .unwrap_or(t)
+    };
     crm.create_event(
         &bill,
         k1,
