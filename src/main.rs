@@ -183,13 +183,9 @@ fn run(args: Args, started: std::time::Instant) -> epicevents::Result<()> {
     if args.no_ui {
         return Ok(());
     }
-    let idle = match args.idle_minutes {
-        Some(m) => m,
-        None => env_num::<u64>("EPICEVENTS_IDLE_MINUTES")?.unwrap_or(15),
-    };
     let opts = app::AppOptions {
         demo_hint: demo::is_loaded(&crm)?,
-        idle_timeout: (idle > 0).then(|| Duration::from_secs(idle * 60)),
+        idle_timeout: idle_timeout(args.idle_minutes)?,
         keys_file: project_dirs()
             .ok()
             .map(|d| d.config_dir().join("keys.toml")),
@@ -259,11 +255,26 @@ fn team_mode(args: &Args, url: &str) -> epicevents::Result<()> {
     if args.no_ui {
         return Ok(());
     }
-    Err(epicevents::Error::Config(
-        "this build's terminal opens a database; with --server use --no-ui to check the \
-         connection"
-            .into(),
-    ))
+    let opts = app::AppOptions {
+        demo_hint: false,
+        idle_timeout: idle_timeout(args.idle_minutes)?,
+        keys_file: project_dirs()
+            .ok()
+            .map(|d| d.config_dir().join("keys.toml")),
+        database_label: remote.base_url().to_string(),
+        started: None,
+    };
+    app::run(remote, opts).map_err(|e| epicevents::Error::Terminal(e.to_string()))
+}
+
+/// Minutes without a key before the screen locks: the flag, then
+/// `EPICEVENTS_IDLE_MINUTES`, then 15; 0 means never.
+fn idle_timeout(flag: Option<u64>) -> epicevents::Result<Option<Duration>> {
+    let idle = match flag {
+        Some(m) => m,
+        None => env_num::<u64>("EPICEVENTS_IDLE_MINUTES")?.unwrap_or(15),
+    };
+    Ok((idle > 0).then(|| Duration::from_secs(idle * 60)))
 }
 
 /// The fingerprint remembered for `url`, or, on first contact, the one it

@@ -193,3 +193,31 @@ pub trait CrmApi: Send + Sync {
     ) -> Result<Page<AuditRow>>;
     fn audit_target(&self, session: &Session, id: i64) -> Result<(String, i64)>;
 }
+
+/// A shared handle on the CRM, in process or remote: what the terminal's worker
+/// holds.
+pub type SharedApi = std::sync::Arc<dyn CrmApi>;
+
+/// Anything the terminal can be started on: a [`Crm`](crate::Crm) in process, a
+/// [`remote::RemoteCrm`], or a handle already shared.
+pub trait IntoApi {
+    fn into_api(self) -> SharedApi;
+}
+
+impl IntoApi for SharedApi {
+    fn into_api(self) -> SharedApi {
+        self
+    }
+}
+
+impl IntoApi for crate::Crm {
+    fn into_api(self) -> SharedApi {
+        std::sync::Arc::new(self)
+    }
+}
+
+impl IntoApi for remote::RemoteCrm {
+    fn into_api(self) -> SharedApi {
+        std::sync::Arc::new(self)
+    }
+}

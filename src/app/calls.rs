@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::worker::{Done, Job, Tag, Task, Worker};
 use super::App;
-use crate::Crm;
+use crate::api::CrmApi;
 
 /// After this long the status line says the database is slow and how to give up.
 pub const SLOW: Duration = Duration::from_secs(3);
@@ -30,7 +30,7 @@ impl App {
     pub(crate) fn call<T: Send + 'static>(
         &mut self,
         label: &str,
-        run: impl FnOnce(&Crm) -> T + Send + 'static,
+        run: impl FnOnce(&dyn CrmApi) -> T + Send + 'static,
         then: impl FnOnce(&mut App, T) + Send + 'static,
     ) -> bool {
         if self.waiting.is_some() {
@@ -51,7 +51,7 @@ impl App {
     /// Work nobody waits for; dropped if the session ends first.
     pub(crate) fn background<T: Send + 'static>(
         &mut self,
-        run: impl FnOnce(&Crm) -> T + Send + 'static,
+        run: impl FnOnce(&dyn CrmApi) -> T + Send + 'static,
         then: impl FnOnce(&mut App, T) + Send + 'static,
     ) {
         self.send(Tag::Session, task(run, then));
@@ -74,13 +74,13 @@ impl App {
                     tracing::warn!("the database worker stopped; calls run inline");
                     self.worker = Worker::Inline;
                     let job = e.0;
-                    let apply = (job.task)(&self.crm.clone());
+                    let apply = (job.task)(&*self.crm);
                     self.deliver_now(job.epoch, job.tag, apply);
                 }
             }
             return;
         }
-        let apply = (job.task)(&self.crm.clone());
+        let apply = (job.task)(&*self.crm);
         self.deliver_now(job.epoch, job.tag, apply);
     }
 
@@ -192,7 +192,7 @@ impl App {
 }
 
 fn task<T: Send + 'static>(
-    run: impl FnOnce(&Crm) -> T + Send + 'static,
+    run: impl FnOnce(&dyn CrmApi) -> T + Send + 'static,
     then: impl FnOnce(&mut App, T) + Send + 'static,
 ) -> Task {
     Box::new(move |crm| {

@@ -7,12 +7,12 @@ use ratatui::crossterm::event::KeyEvent;
 use super::effect::Effect;
 use super::{App, Mode};
 use crate::action::Action;
+use crate::api::CrmApi;
 use crate::error::Error;
 use crate::services::auth::{password_strength, NewAccount};
 use crate::session::Session;
 use crate::state::form::{Field, FieldKind, Form, FormInput};
 use crate::state::{FormKind, FormState, Gate, Overlay, Workspace};
-use crate::Crm;
 
 pub(super) fn empty(first_run: bool, _demo: bool) -> Gate {
     Gate {
@@ -198,7 +198,7 @@ pub(crate) struct Started {
     forced_form: Option<FormState>,
 }
 
-pub(crate) fn start(crm: &Crm, session: &Session) -> Started {
+pub(crate) fn start(crm: &dyn CrmApi, session: &Session) -> Started {
     if let Err(e) = crm.refresh_reminders(session) {
         crate::telemetry::report_error(&e);
     }

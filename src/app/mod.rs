@@ -33,7 +33,6 @@ use crate::state::toast::Toast;
 pub use crate::state::Mode;
 use crate::state::{Overlay, Workspace};
 use crate::ui::Theme;
-use crate::Crm;
 pub use offer::screen_offered;
 pub use run::{drive, run, worker_into, LoopStats, Wake};
 
@@ -54,7 +53,7 @@ pub struct AppOptions {
 
 /// The whole application state.
 pub struct App {
-    pub crm: Crm,
+    pub crm: crate::api::SharedApi,
     pub keymap: Keymap,
     pub theme: Theme,
     pub opts: AppOptions,
@@ -97,9 +96,14 @@ impl App {
     /// An app on the login form; the first tick asks whether the database
     /// has an account yet (first run). Queries run inline until
     /// [`App::use_worker`] moves them to a thread.
-    pub fn new(crm: Crm, opts: AppOptions, keymap: Keymap, theme: Theme) -> App {
+    pub fn new(
+        crm: impl crate::api::IntoApi,
+        opts: AppOptions,
+        keymap: Keymap,
+        theme: Theme,
+    ) -> App {
         App {
-            crm,
+            crm: crate::api::IntoApi::into_api(crm),
             keymap,
             theme,
             opts,
@@ -152,7 +156,15 @@ impl App {
 
     /// Reports a service error: field errors go to the form, the rest to the
     /// status line (and unexpected ones to the log and Sentry).
+    /// A session the team's server ended (deactivated, role or password changed)
+    /// returns to the login screen with the reason.
     pub fn fail(&mut self, e: crate::Error) {
+        if let crate::Error::SessionEnded(_) = e {
+            if matches!(self.mode, Mode::Work(_)) {
+                self.lock(&e.user_message());
+                return;
+            }
+        }
         crate::telemetry::report_error(&e);
         self.error(e.user_message());
     }

@@ -143,7 +143,7 @@ pub(super) fn picked(app: &mut App, purpose: PickPurpose, id: i64, label: String
 /// changed, on failure the reason.
 fn write(
     app: &mut App,
-    run: impl FnOnce(&crate::Crm) -> crate::error::Result<String> + Send + 'static,
+    run: impl FnOnce(&dyn crate::api::CrmApi) -> crate::error::Result<String> + Send + 'static,
 ) {
     app.call("saving…", run, |app, r| match r {
         Ok(m) => {

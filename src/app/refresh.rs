@@ -8,12 +8,12 @@ use super::offer::screen_offered;
 use super::worker::Tag;
 use super::{App, Mode};
 use crate::action::Screen;
+use crate::api::CrmApi;
 use crate::controllers::detail;
 use crate::controllers::list::{fetch, Filters, ListQuery, PageData};
 use crate::screens::BoardScreen;
 use crate::session::Session;
 use crate::state::{slot, Entity, Overlay};
-use crate::Crm;
 
 /// How often the unread count and the actor's rights are re-read.
 const REFRESH: Duration = Duration::from_secs(20);
@@ -188,7 +188,7 @@ fn refresh_board(app: &mut App, board: &'static dyn BoardScreen) {
 /// A page and, when filtered, the unfiltered count.
 type Answer = (Result<PageData, crate::Error>, Option<String>);
 
-fn fetch_page(crm: &Crm, session: &Session, query: &ListQuery, count_all: bool) -> Answer {
+fn fetch_page(crm: &dyn CrmApi, session: &Session, query: &ListQuery, count_all: bool) -> Answer {
     let result = fetch(crm, session, query);
     let all_total = if count_all {
         let mut q = query.clone();

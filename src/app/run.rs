@@ -15,7 +15,6 @@ use super::{App, AppOptions};
 use crate::keymap::Keymap;
 use crate::tui::{self, TermEvent, Tui};
 use crate::ui::Theme;
-use crate::Crm;
 
 /// What wakes the loop.
 #[derive(Debug)]
@@ -37,11 +36,12 @@ pub struct LoopStats {
 /// and on panic (the hook restores it before the panic is printed or reported).
 /// Neither the worker nor the terminal reader is joined: a worker stuck on a
 /// locked database must not hold up quitting.
-pub fn run(crm: Crm, opts: AppOptions) -> std::io::Result<()> {
+pub fn run(crm: impl crate::api::IntoApi, opts: AppOptions) -> std::io::Result<()> {
     let (keymap, warning) = match &opts.keys_file {
         Some(p) => Keymap::load(p),
         None => (Keymap::defaults(), None),
     };
+    let crm = crate::api::IntoApi::into_api(crm);
     let mut app = App::new(crm.clone(), opts, keymap, Theme::from_env());
     if let Some(w) = warning {
         app.error(w);
@@ -61,7 +61,7 @@ pub fn run(crm: Crm, opts: AppOptions) -> std::io::Result<()> {
 }
 
 /// A worker whose answers wake the loop.
-pub fn worker_into(crm: Crm, tx: Sender<Wake>) -> Worker {
+pub fn worker_into(crm: impl crate::api::IntoApi, tx: Sender<Wake>) -> Worker {
     Worker::spawn(crm, Box::new(move |d| tx.send(Wake::Done(d)).is_ok()))
 }
 

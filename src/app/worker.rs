@@ -10,13 +10,13 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 use std::thread;
 
 use super::App;
-use crate::Crm;
+use crate::api::CrmApi;
 
 /// What to do with an answer, run on the screen thread.
 pub type Apply = Box<dyn FnOnce(&mut App) + Send>;
 
 /// The work itself, run on the worker thread.
-pub type Task = Box<dyn FnOnce(&Crm) -> Apply + Send>;
+pub type Task = Box<dyn FnOnce(&dyn CrmApi) -> Apply + Send>;
 
 /// Who asked, so that only the answer still wanted is applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +77,8 @@ impl Worker {
     /// Starts the thread with its own handle on the database pool. It is never
     /// joined: when the user quits while it is stuck on a locked database, the
     /// process exits without waiting for it.
-    pub fn spawn(crm: Crm, sink: Sink) -> Worker {
+    pub fn spawn(crm: impl crate::api::IntoApi, sink: Sink) -> Worker {
+        let crm = crm.into_api();
         let (jobs_tx, jobs_rx) = channel::<Job>();
         match thread::Builder::new()
             .name("db-worker".into())
@@ -93,7 +94,10 @@ impl Worker {
 
     /// A worker whose answers the caller collects from the returned channel,
     /// each held back `delay` (a deliberately slow database, for tests).
-    pub fn polled(crm: Crm, delay: std::time::Duration) -> (Worker, Receiver<Done>) {
+    pub fn polled(
+        crm: impl crate::api::IntoApi,
+        delay: std::time::Duration,
+    ) -> (Worker, Receiver<Done>) {
         let (tx, rx) = channel::<Done>();
         let w = Worker::spawn(
             crm,
@@ -110,7 +114,7 @@ impl Worker {
 
 /// Runs jobs in order, except that housekeeping waits while a call or a list
 /// query is queued behind it: what the user is looking at comes first.
-fn work(crm: Crm, jobs: Receiver<Job>, sink: Sink) {
+fn work(crm: crate::api::SharedApi, jobs: Receiver<Job>, sink: Sink) {
     let mut queue: VecDeque<Job> = VecDeque::new();
     loop {
         if queue.is_empty() {
@@ -127,7 +131,7 @@ fn work(crm: Crm, jobs: Receiver<Job>, sink: Sink) {
         let Some(job) = queue.remove(next) else {
             continue;
         };
-        let apply = (job.task)(&crm);
+        let apply = (job.task)(&*crm);
         let done = Done {
             epoch: job.epoch,
             tag: job.tag,

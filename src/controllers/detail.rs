@@ -1,10 +1,10 @@
 //! Detail views: every field of a record and its related records, one key away.
 
+use crate::api::CrmApi;
 use crate::domain::time::show_local;
 use crate::domain::Cents;
 use crate::error::Result;
 use crate::state::{DetailState, Entity};
-use crate::Crm;
 
 fn opt(s: Option<&str>) -> String {
     s.filter(|s| !s.is_empty()).unwrap_or("—").to_string()
@@ -18,7 +18,7 @@ fn stamp(archived_at: Option<chrono::NaiveDateTime>) -> Vec<(String, String)> {
 }
 
 /// Loads one record for its detail view.
-pub fn load(crm: &Crm, entity: Entity, id: i64) -> Result<DetailState> {
+pub fn load(crm: &dyn CrmApi, entity: Entity, id: i64) -> Result<DetailState> {
     match entity {
         Entity::Client => client(crm, id),
         Entity::Contract => contract(crm, id),
@@ -45,7 +45,7 @@ fn base(entity: Entity, id: i64, version: i32, title: String) -> DetailState {
     }
 }
 
-fn client(crm: &Crm, id: i64) -> Result<DetailState> {
+fn client(crm: &dyn CrmApi, id: i64) -> Result<DetailState> {
     let d = crm.get_client(id)?;
     let c = &d.client;
     let mut s = base(
@@ -102,7 +102,7 @@ fn client(crm: &Crm, id: i64) -> Result<DetailState> {
     Ok(s)
 }
 
-fn contract(crm: &Crm, id: i64) -> Result<DetailState> {
+fn contract(crm: &dyn CrmApi, id: i64) -> Result<DetailState> {
     let d = crm.get_contract(id)?;
     let k = &d.contract;
     let mut s = base(
@@ -171,7 +171,7 @@ fn contract(crm: &Crm, id: i64) -> Result<DetailState> {
     Ok(s)
 }
 
-fn event(crm: &Crm, id: i64) -> Result<DetailState> {
+fn event(crm: &dyn CrmApi, id: i64) -> Result<DetailState> {
     let d = crm.get_event(id)?;
     let e = &d.event;
     let mut s = base(Entity::Event, id, e.version, format!("Event · {}", e.name));
@@ -232,7 +232,7 @@ fn event(crm: &Crm, id: i64) -> Result<DetailState> {
     Ok(s)
 }
 
-fn collaborator(crm: &Crm, id: i64) -> Result<DetailState> {
+fn collaborator(crm: &dyn CrmApi, id: i64) -> Result<DetailState> {
     let c = crm.get_collaborator(id)?;
     let h = crm.holdings(id)?;
     let mut s = base(

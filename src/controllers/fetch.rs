@@ -2,11 +2,11 @@
 //! [`crate::screens`]. Runs on the worker.
 
 use crate::action::Screen;
+use crate::api::CrmApi;
 use crate::error::Result;
 use crate::screens::{self, ColumnDef};
 use crate::session::Session;
 use crate::state::list::{ListQuery, PageData};
-use crate::Crm;
 
 pub use crate::screens::one_line;
 
@@ -26,6 +26,6 @@ pub fn sort_columns(screen: Screen) -> &'static [usize] {
 }
 
 /// Runs one list query through the services and turns the rows into text.
-pub fn fetch(crm: &Crm, session: &Session, q: &ListQuery) -> Result<PageData> {
+pub fn fetch(crm: &dyn CrmApi, session: &Session, q: &ListQuery) -> Result<PageData> {
     screens::of(q.screen).fetch(crm, session, q, &screens::params(q))
 }

@@ -1,6 +1,7 @@
 //! Forms: what each one asks for, filled from the database when editing, and the
 //! choices of its pickers. Saving is [`super::submit`].
 
+use crate::api::CrmApi;
 use crate::domain::time::{show_local, DATETIME_FORMAT_HINT, DATE_FORMAT_HINT};
 use crate::domain::Role;
 use crate::error::Result;
@@ -15,7 +16,6 @@ use crate::state::fields::{
 };
 use crate::state::form::{Field, FieldKind, Form};
 use crate::state::{FormKind, FormState};
-use crate::Crm;
 
 fn line(name: &str, label: &str) -> Field {
     Field::new(name, label, FieldKind::SingleLine)
@@ -30,7 +30,7 @@ fn state(kind: FormKind, title: &str, fields: Vec<Field>) -> FormState {
 }
 
 /// Builds the form for `kind`, filled from the database when editing.
-pub fn open(crm: &Crm, session: &Session, kind: FormKind) -> Result<FormState> {
+pub fn open(crm: &dyn CrmApi, session: &Session, kind: FormKind) -> Result<FormState> {
     let today = crm.now().date().to_string();
     Ok(match kind {
         FormKind::NewClient => state(
@@ -330,7 +330,7 @@ pub fn role_from_id(id: i64) -> Option<Role> {
 
 /// The choices of a picker field: `(id, label)`.
 pub fn choices(
-    crm: &Crm,
+    crm: &dyn CrmApi,
     session: &Session,
     kind: &FormKind,
     field: &str,
@@ -398,7 +398,7 @@ pub fn choices(
     })
 }
 
-fn staff(crm: &Crm, role: Role, kind: &FormKind) -> Result<Vec<(i64, String)>> {
+fn staff(crm: &dyn CrmApi, role: Role, kind: &FormKind) -> Result<Vec<(i64, String)>> {
     let leaving = match kind {
         FormKind::Deactivate { id, .. } => Some(*id),
         _ => None,

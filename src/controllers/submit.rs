@@ -8,6 +8,7 @@ use crate::state::fields::{
 use chrono::NaiveDate;
 
 use super::forms::role_from_id;
+use crate::api::CrmApi;
 use crate::domain::time::{from_local, parse_date, parse_local_datetime};
 use crate::domain::{Cents, Role};
 use crate::error::{Error, FieldError, Result};
@@ -17,7 +18,6 @@ use crate::services::events::EventInput;
 use crate::session::Session;
 use crate::state::form::Form;
 use crate::state::{FormKind, FormState};
-use crate::Crm;
 
 /// What a successful save did, for the status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +32,7 @@ fn text(form: &Form, name: &str) -> String {
 }
 
 /// Parses the fields and calls the service. Parse errors come back as field errors.
-pub fn submit(crm: &Crm, session: &Session, st: &FormState) -> Result<Saved> {
+pub fn submit(crm: &dyn CrmApi, session: &Session, st: &FormState) -> Result<Saved> {
     use crate::state::Entity;
     let f = &st.form;
     let mut errs = Vec::new();

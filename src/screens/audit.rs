@@ -5,13 +5,13 @@ use ratatui::layout::Constraint::{Fill, Length};
 
 use super::{one_line, page, ColumnDef, TableScreen};
 use crate::action::Screen;
+use crate::api::CrmApi;
 use crate::domain::time::show_local;
 use crate::error::Result;
 use crate::services::audit::AuditRow;
 use crate::services::query::{AuditFilter, ListParams};
 use crate::session::Session;
 use crate::state::list::{ListQuery, PageData, RowFacts};
-use crate::Crm;
 
 pub struct Audit;
 
@@ -36,7 +36,7 @@ impl TableScreen for Audit {
 
     fn fetch(
         &self,
-        crm: &Crm,
+        crm: &dyn CrmApi,
         session: &Session,
         q: &ListQuery,
         p: &ListParams,

@@ -4,11 +4,11 @@ use ratatui::layout::Constraint::{Fill, Length};
 
 use super::{archived_mark, page, ColumnDef, TableScreen};
 use crate::action::Screen;
+use crate::api::CrmApi;
 use crate::error::Result;
 use crate::services::query::{ClientFilter, ClientSort, ListParams};
 use crate::session::Session;
 use crate::state::list::{ListQuery, PageData, RowFacts};
-use crate::Crm;
 
 pub struct Clients;
 
@@ -31,7 +31,13 @@ impl TableScreen for Clients {
         &[0, 1, 2, 3]
     }
 
-    fn fetch(&self, crm: &Crm, _: &Session, q: &ListQuery, p: &ListParams) -> Result<PageData> {
+    fn fetch(
+        &self,
+        crm: &dyn CrmApi,
+        _: &Session,
+        q: &ListQuery,
+        p: &ListParams,
+    ) -> Result<PageData> {
         let f = ClientFilter {
             sales_contact: q.filters.mine.then_some(q.me),
         };

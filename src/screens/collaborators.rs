@@ -4,11 +4,11 @@ use ratatui::layout::Constraint::{Fill, Length};
 
 use super::{page, yes_no, ColumnDef, TableScreen};
 use crate::action::Screen;
+use crate::api::CrmApi;
 use crate::error::Result;
 use crate::services::query::{CollaboratorFilter, CollaboratorSort, ListParams};
 use crate::session::Session;
 use crate::state::list::{ListQuery, PageData, RowFacts};
-use crate::Crm;
 
 pub struct Collaborators;
 
@@ -31,7 +31,13 @@ impl TableScreen for Collaborators {
         &[0, 1, 2, 3, 4]
     }
 
-    fn fetch(&self, crm: &Crm, _: &Session, q: &ListQuery, p: &ListParams) -> Result<PageData> {
+    fn fetch(
+        &self,
+        crm: &dyn CrmApi,
+        _: &Session,
+        q: &ListQuery,
+        p: &ListParams,
+    ) -> Result<PageData> {
         let sort = [
             CollaboratorSort::Name,
             CollaboratorSort::EmployeeNumber,

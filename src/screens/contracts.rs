@@ -4,12 +4,12 @@ use ratatui::layout::Constraint::{Fill, Length};
 
 use super::{archived_mark, page, yes_no, ColumnDef, TableScreen};
 use crate::action::Screen;
+use crate::api::CrmApi;
 use crate::domain::Cents;
 use crate::error::Result;
 use crate::services::query::{ContractFilter, ContractSort, ListParams};
 use crate::session::Session;
 use crate::state::list::{ListQuery, PageData, RowFacts};
-use crate::Crm;
 
 pub struct Contracts;
 
@@ -33,7 +33,13 @@ impl TableScreen for Contracts {
         &[0, 1, 2, 3, 4]
     }
 
-    fn fetch(&self, crm: &Crm, _: &Session, q: &ListQuery, p: &ListParams) -> Result<PageData> {
+    fn fetch(
+        &self,
+        crm: &dyn CrmApi,
+        _: &Session,
+        q: &ListQuery,
+        p: &ListParams,
+    ) -> Result<PageData> {
         let f = ContractFilter {
             unsigned: q.filters.unsigned,
             balance_due: q.filters.balance_due,

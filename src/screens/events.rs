@@ -4,12 +4,12 @@ use ratatui::layout::Constraint::{Fill, Length};
 
 use super::{archived_mark, page, ColumnDef, TableScreen};
 use crate::action::Screen;
+use crate::api::CrmApi;
 use crate::domain::time::show_local;
 use crate::error::Result;
 use crate::services::query::{EventFilter, EventSort, ListParams};
 use crate::session::Session;
 use crate::state::list::{ListQuery, PageData, RowFacts};
-use crate::Crm;
 
 pub struct Events;
 
@@ -33,7 +33,13 @@ impl TableScreen for Events {
         &[0, 1, 2, 3, 4]
     }
 
-    fn fetch(&self, crm: &Crm, _: &Session, q: &ListQuery, p: &ListParams) -> Result<PageData> {
+    fn fetch(
+        &self,
+        crm: &dyn CrmApi,
+        _: &Session,
+        q: &ListQuery,
+        p: &ListParams,
+    ) -> Result<PageData> {
         let f = EventFilter {
             without_support: q.filters.without_support,
             support: q.filters.mine.then_some(q.me),

@@ -15,13 +15,13 @@ mod today;
 use ratatui::layout::Constraint;
 
 use crate::action::Screen;
+use crate::api::CrmApi;
 use crate::domain::Role;
 use crate::error::Result;
 use crate::services::query::{ListParams, Page};
 use crate::session::Session;
 use crate::state::board::BoardData;
 use crate::state::list::{ListQuery, PageData, RowFacts};
-use crate::Crm;
 
 /// A column: header, width, right-aligned.
 pub type ColumnDef = (&'static str, Constraint, bool);
@@ -43,7 +43,7 @@ pub trait TableScreen: Sync {
     /// One window of rows, through the services, as text.
     fn fetch(
         &self,
-        crm: &Crm,
+        crm: &dyn CrmApi,
         session: &Session,
         q: &ListQuery,
         p: &ListParams,
@@ -58,7 +58,7 @@ pub trait BoardScreen: Sync {
         true
     }
     /// Every section this user sees, through the services (runs on the worker).
-    fn fetch(&self, crm: &Crm, session: &Session) -> Result<BoardData>;
+    fn fetch(&self, crm: &dyn CrmApi, session: &Session) -> Result<BoardData>;
 }
 
 /// A registered screen.

@@ -4,12 +4,12 @@ use ratatui::layout::Constraint::{Fill, Length};
 
 use super::{page, ColumnDef, TableScreen};
 use crate::action::Screen;
+use crate::api::CrmApi;
 use crate::domain::time::show_local;
 use crate::error::Result;
 use crate::services::query::ListParams;
 use crate::session::Session;
 use crate::state::list::{ListQuery, PageData, RowFacts};
-use crate::Crm;
 
 pub struct Notifications;
 
@@ -32,7 +32,7 @@ impl TableScreen for Notifications {
 
     fn fetch(
         &self,
-        crm: &Crm,
+        crm: &dyn CrmApi,
         session: &Session,
         q: &ListQuery,
         p: &ListParams,

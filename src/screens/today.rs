@@ -14,6 +14,7 @@ use ratatui::layout::Constraint::{self, Fill, Length};
 
 use super::BoardScreen;
 use crate::action::Screen;
+use crate::api::CrmApi;
 use crate::domain::time::{from_local, show_local, to_local};
 use crate::domain::{Cents, Role};
 use crate::error::Result;
@@ -26,7 +27,6 @@ use crate::session::Session;
 use crate::state::board::{BoardData, BoardRow, Jump, Open, Section};
 use crate::state::list::Filters;
 use crate::state::Entity;
-use crate::Crm;
 
 pub struct Today;
 
@@ -41,7 +41,7 @@ impl BoardScreen for Today {
         Screen::Today
     }
 
-    fn fetch(&self, crm: &Crm, session: &Session) -> Result<BoardData> {
+    fn fetch(&self, crm: &dyn CrmApi, session: &Session) -> Result<BoardData> {
         let me = session.collaborator_id;
         let actor = crm.actor(session)?;
         let now = crm.now();
@@ -73,7 +73,7 @@ type EventRows = Vec<(Option<i64>, BoardRow)>;
 /// Events starting from `from` and before `until`, soonest first, each with its
 /// support's id; and how many there are.
 fn events_between(
-    crm: &Crm,
+    crm: &dyn CrmApi,
     mut f: EventFilter,
     from: NaiveDateTime,
     until: NaiveDateTime,
@@ -117,7 +117,7 @@ fn event_widths() -> Vec<Constraint> {
     vec![Length(16), Fill(3), Fill(2), Fill(2)]
 }
 
-fn week(crm: &Crm, role: Role, me: i64, now: NaiveDateTime) -> Result<Section> {
+fn week(crm: &dyn CrmApi, role: Role, me: i64, now: NaiveDateTime) -> Result<Section> {
     let from = start_of_day(now);
     let until = from + Duration::days(8);
     let (mut rows, count) = events_between(crm, EventFilter::default(), from, until)?;
@@ -148,7 +148,7 @@ fn week(crm: &Crm, role: Role, me: i64, now: NaiveDateTime) -> Result<Section> {
     })
 }
 
-fn without_support(crm: &Crm, now: NaiveDateTime) -> Result<Section> {
+fn without_support(crm: &dyn CrmApi, now: NaiveDateTime) -> Result<Section> {
     let f = EventFilter {
         without_support: true,
         ..EventFilter::default()
@@ -175,7 +175,7 @@ fn without_support(crm: &Crm, now: NaiveDateTime) -> Result<Section> {
 }
 
 /// My clients' contracts not signed yet (`due` false) or with a balance due.
-fn contracts(crm: &Crm, me: i64, due: bool) -> Result<Section> {
+fn contracts(crm: &dyn CrmApi, me: i64, due: bool) -> Result<Section> {
     let f = ContractFilter {
         unsigned: !due,
         balance_due: due,
@@ -233,7 +233,7 @@ fn contracts(crm: &Crm, me: i64, due: bool) -> Result<Section> {
     })
 }
 
-fn unread(crm: &Crm, session: &Session) -> Result<Section> {
+fn unread(crm: &dyn CrmApi, session: &Session) -> Result<Section> {
     let p = ListParams {
         limit: SHOWN,
         ..ListParams::default()
