@@ -4,10 +4,8 @@
 
 use super::output::Cell;
 use crate::db::models::{Collaborator, Notification};
-use crate::db::repo::clients::ClientRow;
-use crate::db::repo::contracts::ContractRow;
-use crate::db::repo::events::EventRow;
 use crate::services::audit::AuditRow;
+use crate::services::query::{ClientRow, ContractRow, EventRow};
 
 pub const CLIENT: &[&str] = &[
     "id",

@@ -11,13 +11,11 @@ use super::args::{
 };
 use super::output::{Cell, Table};
 use super::{lists, records, CliError, CliResult};
-use crate::db::repo::clients::ClientRow;
-use crate::db::repo::contracts::ContractRow;
-use crate::db::repo::events::EventRow;
 use crate::domain::{Cents, Role};
 use crate::services::clients::ClientInput;
 use crate::services::collaborators::CollaboratorInput;
 use crate::services::events::EventInput;
+use crate::services::query::{ClientRow, ContractRow, EventRow};
 use crate::session::Session;
 
 fn usage(flag: &str, why: impl std::fmt::Display) -> CliError {

@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use super::problem::ApiError;
 use super::AppState;
 use crate::api::wire::{Problem, Tokens};
-use crate::db::repo::sessions;
 use crate::error::{Error, Result};
+use crate::services::sessions;
 use crate::session::Session;
 use crate::Crm;
 
@@ -134,11 +134,8 @@ fn unix(t: chrono::NaiveDateTime) -> i64 {
 pub fn open_session(st: &AppState, session: Session) -> Result<Tokens> {
     let crm = &st.crm;
     let refresh = random_hex(32)?;
-    let now = crm.now();
-    let expires = now + st.settings.refresh_ttl;
-    let sid = crm
-        .db()
-        .write(|c| sessions::open(c, session.collaborator_id, &digest(&refresh), now, expires))?;
+    let expires = crm.now() + st.settings.refresh_ttl;
+    let sid = crm.open_server_session(session.collaborator_id, &digest(&refresh), expires)?;
     tokens(st, session, sid, refresh)
 }
 
@@ -192,9 +189,7 @@ fn ended(row: &sessions::SessionRow, now: chrono::NaiveDateTime) -> Option<Strin
 pub fn refresh(st: &AppState, token: &str) -> Result<Tokens> {
     let crm = &st.crm;
     let now = crm.now();
-    let found = crm
-        .db()
-        .write(|c| sessions::use_token(c, &digest(token), now))?;
+    let found = crm.use_refresh_token(&digest(token))?;
     let row = match found {
         sessions::Refresh::Unknown => {
             return Err(Error::SessionEnded("unknown refresh token".into()))
@@ -216,8 +211,7 @@ pub fn refresh(st: &AppState, token: &str) -> Result<Tokens> {
     }
     let session = session_of(crm, &row)?;
     let next = random_hex(32)?;
-    crm.db()
-        .write(|c| sessions::add_token(c, row.id, &digest(&next), now))?;
+    crm.add_refresh_token(row.id, &digest(&next))?;
     tokens(st, session, row.id, next)
 }
 
@@ -253,8 +247,7 @@ impl FromRequestParts<AppState> for Authed {
             let now = st2.crm.now();
             let row = st2
                 .crm
-                .db()
-                .read(|c| sessions::get(c, claims.sid))?
+                .server_session(claims.sid)?
                 .filter(|r| r.collaborator_id == sub)
                 .ok_or_else(|| Error::SessionEnded("unknown session".into()))?;
             if let Some(why) = ended(&row, now) {

@@ -15,6 +15,7 @@ pub mod import;
 pub mod notifications;
 pub mod operator;
 pub mod password;
+pub mod sessions;
 pub mod validate;
 
 /// The parameters, filters and sort orders of the list services, for callers

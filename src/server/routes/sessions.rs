@@ -51,13 +51,9 @@ pub(super) async fn refresh(
 
 pub(super) async fn logout(State(st): State<AppState>, a: Authed) -> Answer<StatusCode> {
     let crm = st.crm.clone();
-    blocking(move || {
-        let now = crm.now();
-        crm.db()
-            .write(|c| crate::db::repo::sessions::revoke(c, a.sid, now, "logged out"))
-    })
-    .await
-    .map(done)
+    blocking(move || crm.end_server_session(a.sid, "logged out"))
+        .await
+        .map(done)
 }
 
 pub(super) async fn setup_state(State(st): State<AppState>) -> Answer<Json<SetupState>> {
