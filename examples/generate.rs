@@ -41,25 +41,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         epicevents::demo::load(&crm, 0)?;
     }
     let mut last = Instant::now();
+    let mut last_what = String::new();
     epicevents::demo::bulk::generate(
         crm.db(),
         args.clients,
         args.events,
         args.seed,
         |what, done, total| {
-            if done == total || last.elapsed().as_millis() >= 500 {
-                last = Instant::now();
-                eprint!(
-                    "\r{what}: {done}/{total} ({:.0} s)   ",
-                    started.elapsed().as_secs_f64()
-                );
-                if done == total {
+            // Each index step on a line of its own, with the time it started.
+            let new_step = what != last_what;
+            if new_step || done == total || last.elapsed().as_millis() >= 500 {
+                if new_step && !last_what.is_empty() {
                     eprintln!();
                 }
+                last = Instant::now();
+                last_what = what.to_string();
+                eprint!(
+                    "\r{what}: {done}/{total} ({:.1} s)   ",
+                    started.elapsed().as_secs_f64()
+                );
                 let _ = std::io::stderr().flush();
             }
         },
     )?;
+    eprintln!();
     println!(
         "generated {} clients and {} events in {:.1} s into {}",
         args.clients,

@@ -140,6 +140,10 @@ pub enum Action {
     ToggleActive,
     MarkRead,
     MarkAllRead,
+    /// Notifications not read yet, only (again: all of them).
+    UnreadOnly,
+    /// The list on show, every matching row, to a file.
+    Export,
     /// Give a client to another sales collaborator.
     Reassign,
     /// Set someone's password (they change it at their next login).
@@ -210,6 +214,8 @@ impl Action {
             Action::ToggleActive,
             Action::MarkRead,
             Action::MarkAllRead,
+            Action::UnreadOnly,
+            Action::Export,
             Action::Reassign,
             Action::ResetPassword,
             Action::ChangePassword,
@@ -269,6 +275,8 @@ impl Action {
             Action::ToggleActive => ("toggle_active", "(de)activate"),
             Action::MarkRead => ("mark_read", "mark read"),
             Action::MarkAllRead => ("mark_all_read", "mark all read"),
+            Action::UnreadOnly => ("unread_only", "unread only"),
+            Action::Export => ("export", "export"),
             Action::Reassign => ("reassign", "change sales contact"),
             Action::ResetPassword => ("reset_password", "reset password"),
             Action::ChangePassword => ("change_password", "my password"),

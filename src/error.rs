@@ -20,7 +20,7 @@ pub enum Error {
     Validation(Vec<FieldError>),
     #[error("not allowed: {0}")]
     Denied(#[from] Denied),
-    #[error("{entity} #{id} was changed by someone else; reload to see their version")]
+    #[error("{entity} #{id} was changed by someone else in the meantime.")]
     Conflict { entity: &'static str, id: i64 },
     #[error("{entity} #{id} does not exist")]
     NotFound { entity: &'static str, id: i64 },

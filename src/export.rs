@@ -349,3 +349,60 @@ fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
     }
     o.open(path)
 }
+
+/// Every row of a list, read window after window on from the last row read
+/// (keyset), so a long list costs the same per row to the end.
+pub fn read_all<T>(
+    p: &crate::services::query::ListParams,
+    mut read: impl FnMut(
+        &crate::services::query::ListParams,
+        &crate::services::query::At,
+    ) -> crate::Result<crate::services::query::Page<T>>,
+) -> crate::Result<Vec<T>> {
+    use crate::services::query::{At, ListParams};
+    const WINDOW: i64 = 1_000;
+    let mut p = ListParams {
+        offset: 0,
+        limit: WINDOW,
+        exact_count: false,
+        ..p.clone()
+    };
+    let mut at = At::Offset;
+    let mut out = Vec::new();
+    loop {
+        let page = read(&p, &at)?;
+        let n = page.rows.len() as i64;
+        out.extend(page.rows);
+        match page.last {
+            Some(last) if n == WINDOW => {
+                p.offset += n;
+                at = At::After(last);
+            }
+            _ => return Ok(out),
+        }
+    }
+}
+
+/// A file in `dir` for `name` on `date` (`events-2026-12-03.csv`) that does not
+/// exist yet: `events-2026-12-03-2.csv` and so on after it.
+pub fn free_path(
+    dir: &Path,
+    name: &str,
+    date: chrono::NaiveDate,
+    format: ExportFormat,
+) -> std::path::PathBuf {
+    let base = format!("{}-{}", name.to_lowercase(), date.format("%Y-%m-%d"));
+    let mut n = 1;
+    loop {
+        let file = if n == 1 {
+            format!("{base}.{format}")
+        } else {
+            format!("{base}-{n}.{format}")
+        };
+        let path = dir.join(file);
+        if !path.exists() {
+            return path;
+        }
+        n += 1;
+    }
+}

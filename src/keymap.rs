@@ -23,6 +23,7 @@
 
 mod combo;
 mod defaults;
+mod document;
 mod file;
 #[cfg(test)]
 mod tests;
@@ -31,6 +32,8 @@ use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
 use crate::action::{Action, Screen};
 pub use combo::KeyCombo;
+pub use document::command;
+pub use file::KeyProblem;
 
 /// Where a key is pressed. Also the section names of `keys.toml`. Each
 /// top-level screen is a context of its own ([`Context::Screen`]), named after
@@ -104,6 +107,35 @@ impl Context {
         Context::Screen(screen)
     }
 
+    /// The contexts consulted together with this one, where a key bound in both
+    /// to different actions would make one of them unreachable or surprising
+    /// (a screen with the tables and everywhere; a record with everywhere).
+    /// Modal and text-entry contexts take their keys first on purpose (Tab in a
+    /// form moves between fields), so they are consulted with nothing here.
+    pub fn consulted_with(self) -> Vec<Context> {
+        let table_screen = |s: Screen| crate::screens::board(s).is_none();
+        match self {
+            Context::Global => {
+                let mut all = vec![Context::Table, Context::Detail];
+                all.extend(Screen::ALL.iter().map(|s| Context::Screen(*s)));
+                all
+            }
+            Context::Table => {
+                let mut all = vec![Context::Global];
+                all.extend(
+                    Screen::ALL
+                        .iter()
+                        .filter(|s| table_screen(**s))
+                        .map(|s| Context::Screen(*s)),
+                );
+                all
+            }
+            Context::Screen(s) if table_screen(s) => vec![Context::Table, Context::Global],
+            Context::Screen(_) | Context::Detail => vec![Context::Global],
+            _ => Vec::new(),
+        }
+    }
+
     /// Contexts where the user is typing text, which therefore keep text-editing keys.
     pub fn is_text_entry(self) -> bool {
         matches!(
@@ -135,6 +167,8 @@ pub struct Hint {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
     bindings: Vec<Binding>,
+    /// Lines of the keys file that were not used.
+    problems: Vec<KeyProblem>,
 }
 
 impl Default for Keymap {
@@ -148,6 +182,7 @@ impl Keymap {
     pub fn defaults() -> Keymap {
         Keymap {
             bindings: defaults::default_bindings(),
+            problems: Vec::new(),
         }
     }
 
@@ -231,6 +266,25 @@ impl Keymap {
             }
         }
         hints
+    }
+
+    /// Replace the keys of `action` in `context`, leaving every other binding as
+    /// it is (so a key may end up with two actions: the keys file checks for that).
+    pub(crate) fn replace(&mut self, context: Context, action: Action, keys: &[KeyCombo]) {
+        let at = self
+            .bindings
+            .iter()
+            .position(|b| b.context == context && b.action == action)
+            .unwrap_or(self.bindings.len());
+        // Everything before the first binding of the action stays, so `at` holds.
+        self.bindings
+            .retain(|b| !(b.context == context && b.action == action));
+        let new = keys.iter().map(|&key| Binding {
+            context,
+            key,
+            action,
+        });
+        self.bindings.splice(at..at, new);
     }
 
     /// Replace the keys of `action` in `context`. A key already bound to something else

@@ -64,9 +64,22 @@ enum Command {
     /// Run the team server: workstations connect with --server and hold only a
     /// short-lived token; the database's credentials stay on this machine.
     Serve(ServeArgs),
+    /// The terminal's keys: check keys.toml, or print a complete one.
+    Keys(KeysArgs),
     /// Scripting: login, lists, writes, import, export (see `epicevents::cli`).
     #[command(flatten)]
     Script(epicevents::cli::Command),
+}
+
+#[derive(Debug, clap::Args)]
+#[group(required = true, multiple = false)]
+struct KeysArgs {
+    /// List every line of keys.toml that cannot be used; exit non-zero if any.
+    #[arg(long)]
+    check: bool,
+    /// Print a complete keys.toml with the default keys, every action commented.
+    #[arg(long)]
+    print_defaults: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -124,6 +137,15 @@ fn main() -> ExitCode {
     let log_dir = project_dirs().ok().map(|d| d.data_dir().join("logs"));
     let _telemetry = telemetry::init(log_dir.as_deref());
     if let Some(Command::Script(cmd)) = args.command.take_if(|c| matches!(c, Command::Script(_))) {
+        if let Some(url) = args.server.clone() {
+            return match server_trust(&args, &url) {
+                Ok(trust) => epicevents::cli::run_server(&url, &trust, cmd),
+                Err(e) => {
+                    eprintln!("epicevents: {}", e.user_message());
+                    ExitCode::FAILURE
+                }
+            };
+        }
         return match database_target(args.database.as_deref()) {
             Ok(target) => epicevents::cli::run(target, cmd),
             Err(e) => {
@@ -131,6 +153,12 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         };
+    }
+    if let Some(Command::Keys(k)) = &args.command {
+        let file = project_dirs()
+            .ok()
+            .map(|d| d.config_dir().join("keys.toml"));
+        return epicevents::keymap::command(k.print_defaults, file.as_deref());
     }
     match run(args, started) {
         Ok(()) => ExitCode::SUCCESS,
@@ -191,6 +219,7 @@ fn run(args: Args, started: std::time::Instant) -> epicevents::Result<()> {
             .map(|d| d.config_dir().join("keys.toml")),
         database_label: target.display_safe(),
         started: Some(started),
+        first_contact: None,
     };
     app::run(crm, opts).map_err(|e| epicevents::Error::Terminal(e.to_string()))
 }
@@ -233,13 +262,34 @@ fn serve(database: Option<&str>, s: &ServeArgs) -> epicevents::Result<()> {
 }
 
 /// `--server`: checks that the team's server answers with the pinned
-/// certificate. The terminal itself still runs on a database.
+/// certificate, then runs the terminal through it. A server met for the first
+/// time is checked on the login screen instead (its fingerprint compared by the
+/// person at the keyboard, off the screen thread).
 fn team_mode(args: &Args, url: &str) -> epicevents::Result<()> {
+    use epicevents::api::known::KnownServers;
     use epicevents::api::pin::Trust;
+    let mut first_contact = None;
     let trust = match (&args.ca_cert, &args.server_fingerprint) {
         (Some(ca), None) => Trust::CaCert(ca.clone()),
         (None, Some(f)) => Trust::Fingerprint(f.clone()),
-        (None, None) => Trust::Fingerprint(known_fingerprint(url)?),
+        (None, None) => {
+            let known = KnownServers::default_file()?;
+            match known.lookup(url)? {
+                // A changed certificate is refused by the pin itself, loudly.
+                Some(f) => Trust::Fingerprint(f),
+                None if args.no_ui => {
+                    let seen = epicevents::api::known::peek_fingerprint(url)?;
+                    return Err(epicevents::Error::Config(format!(
+                        "{url} is not a known server; its certificate is {seen}. Check it \
+                         with the server's operator and pass --server-fingerprint {seen}"
+                    )));
+                }
+                None => {
+                    first_contact = Some(known);
+                    Trust::Ask
+                }
+            }
+        }
         (Some(_), Some(_)) => {
             return Err(epicevents::Error::Config(
                 "give --ca-cert or --server-fingerprint, not both".into(),
@@ -247,14 +297,21 @@ fn team_mode(args: &Args, url: &str) -> epicevents::Result<()> {
         }
     };
     let remote = epicevents::api::remote::RemoteCrm::connect(url, &trust)?;
-    remote.probe()?;
-    println!(
-        "epicevents: {} answers with the pinned certificate",
-        remote.base_url()
-    );
+    if first_contact.is_none() {
+        remote.probe()?;
+        println!(
+            "epicevents: {} answers with the pinned certificate",
+            remote.base_url()
+        );
+    }
     if args.no_ui {
         return Ok(());
     }
+    let first_contact = first_contact.map(|known| app::FirstContact {
+        url: remote.base_url().to_string(),
+        verifier: remote.verifier(),
+        known,
+    });
     let opts = app::AppOptions {
         demo_hint: false,
         idle_timeout: idle_timeout(args.idle_minutes)?,
@@ -263,8 +320,23 @@ fn team_mode(args: &Args, url: &str) -> epicevents::Result<()> {
             .map(|d| d.config_dir().join("keys.toml")),
         database_label: remote.base_url().to_string(),
         started: None,
+        first_contact,
     };
     app::run(remote, opts).map_err(|e| epicevents::Error::Terminal(e.to_string()))
+}
+
+/// How the server at `url` is trusted: the given CA or fingerprint, else the
+/// fingerprint remembered for it (asked on first contact).
+fn server_trust(args: &Args, url: &str) -> epicevents::Result<epicevents::api::pin::Trust> {
+    use epicevents::api::pin::Trust;
+    match (&args.ca_cert, &args.server_fingerprint) {
+        (Some(ca), None) => Ok(Trust::CaCert(ca.clone())),
+        (None, Some(f)) => Ok(Trust::Fingerprint(f.clone())),
+        (None, None) => Ok(Trust::Fingerprint(known_fingerprint(url)?)),
+        (Some(_), Some(_)) => Err(epicevents::Error::Config(
+            "give --ca-cert or --server-fingerprint, not both".into(),
+        )),
+    }
 }
 
 /// Minutes without a key before the screen locks: the flag, then
@@ -278,7 +350,8 @@ fn idle_timeout(flag: Option<u64>) -> epicevents::Result<Option<Duration>> {
 }
 
 /// The fingerprint remembered for `url`, or, on first contact, the one it
-/// presents once the user accepts it (like SSH's known_hosts).
+/// presents once the user accepts it (like SSH's known_hosts). The question
+/// goes to stderr, so a script's output holds only what it asked for.
 fn known_fingerprint(url: &str) -> epicevents::Result<String> {
     use epicevents::api::known::{peek_fingerprint, KnownServers};
     use std::io::IsTerminal;
@@ -294,12 +367,12 @@ fn known_fingerprint(url: &str) -> epicevents::Result<String> {
              server's operator and pass --server-fingerprint {seen}"
         )));
     }
-    println!("The server at {url} presents the certificate");
-    println!("  {seen}");
-    println!("Compare it with the one its operator gave you (epicevents serve prints it).");
-    print!("Trust this server from now on? [y/N] ");
+    eprintln!("The server at {url} presents the certificate");
+    eprintln!("  {seen}");
+    eprintln!("Compare it with the one its operator gave you (epicevents serve prints it).");
+    eprint!("Trust this server from now on? [y/N] ");
     use std::io::Write;
-    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
     let mut answer = String::new();
     std::io::stdin()
         .read_line(&mut answer)
@@ -310,7 +383,7 @@ fn known_fingerprint(url: &str) -> epicevents::Result<String> {
         ));
     }
     known.remember(url, &seen)?;
-    println!("Remembered in {}", known.path().display());
+    eprintln!("Remembered in {}", known.path().display());
     Ok(seen)
 }
 

@@ -9,7 +9,9 @@
 use crate::domain::Role;
 
 /// The collaborator acting, as the database says they are right now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 pub struct Actor {
     pub id: i64,
     pub role: Role,
@@ -17,7 +19,11 @@ pub struct Actor {
 }
 
 /// What an actor wants to do, with the facts about the target that the rules need.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// It travels to the server for [`crate::api::CrmApi::allows`], tagged by `action`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     /// Create an account with this role.
     CreateCollaborator {

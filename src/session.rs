@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use crate::domain::Role;
 use crate::policy::Actor;
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Session {
     pub collaborator_id: i64,
     pub role: Role,

@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{self, Event, KeyEvent, KeyEventKind};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyEvent, KeyEventKind,
+};
 use ratatui::crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
 };
@@ -25,12 +27,15 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 pub type Backend = CrosstermBackend<Stdout>;
 
 /// What the event loop reacts to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TermEvent {
     /// A key press (releases and repeats-as-release are never reported).
     Key(KeyEvent),
     /// The terminal is now `width × height`.
     Resize(u16, u16),
+    /// Text pasted in one piece (bracketed paste): inserted at once rather than
+    /// typed key by key, so a long paste is one edit and one frame.
+    Paste(String),
     /// Nothing happened within the timeout: time to expire toasts, check idle lock…
     Tick,
 }
@@ -47,7 +52,12 @@ impl Tui {
         ACTIVE.store(true, Ordering::SeqCst);
         let setup = || -> io::Result<Terminal<Backend>> {
             enable_raw_mode()?;
-            execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)?;
+            execute!(
+                io::stdout(),
+                EnterAlternateScreen,
+                EnableBracketedPaste,
+                cursor::Hide
+            )?;
             let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
             terminal.clear()?;
             Ok(terminal)
@@ -96,7 +106,12 @@ pub fn restore() -> io::Result<()> {
     if !ACTIVE.swap(false, Ordering::SeqCst) {
         return Ok(());
     }
-    let screen = execute!(io::stdout(), LeaveAlternateScreen, cursor::Show);
+    let screen = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
     let raw = disable_raw_mode();
     screen.and(raw)
 }
@@ -117,7 +132,7 @@ pub fn install_panic_hook() {
 /// Wait up to `timeout` for a terminal event.
 ///
 /// `Ok(Some(Tick))` when the timeout passes quietly; `Ok(None)` when an event arrived
-/// that the application does not use (a key release, mouse, focus, paste), so the
+/// that the application does not use (a key release, mouse, focus), so the
 /// caller simply loops.
 pub fn next_event(timeout: Duration) -> io::Result<Option<TermEvent>> {
     if !event::poll(timeout)? {
@@ -131,6 +146,7 @@ pub fn translate(event: Event) -> Option<TermEvent> {
     match event {
         Event::Key(key) if key.kind == KeyEventKind::Press => Some(TermEvent::Key(key)),
         Event::Resize(w, h) => Some(TermEvent::Resize(w, h)),
+        Event::Paste(text) => Some(TermEvent::Paste(text)),
         _ => None,
     }
 }
@@ -158,5 +174,9 @@ mod tests {
             Some(TermEvent::Resize(100, 30))
         );
         assert_eq!(translate(Event::FocusGained), None);
+        assert_eq!(
+            translate(Event::Paste("a\nb".into())),
+            Some(TermEvent::Paste("a\nb".into()))
+        );
     }
 }

@@ -518,6 +518,11 @@ fn every_column_sorts_both_ways(db: &TestDb) {
                 ClientSort::Company => c.company_name.clone(),
                 ClientSort::Email => c.email.clone(),
                 ClientSort::LastContact => c.last_contact.to_string(),
+                ClientSort::SalesContact => r
+                    .sales_contact_name
+                    .as_deref()
+                    .map(fold)
+                    .unwrap_or_default(),
                 ClientSort::Id => String::new(),
             };
             (k, c.id)
@@ -529,7 +534,10 @@ fn every_column_sorts_both_ways(db: &TestDb) {
             &format!("clients by {sort:?}"),
             asc,
             dsc,
-            !matches!(sort, ClientSort::Id | ClientSort::Name | ClientSort::Email),
+            !matches!(
+                sort,
+                ClientSort::Id | ClientSort::Name | ClientSort::Email | ClientSort::SalesContact
+            ),
         );
     }
     assert_eq!(
@@ -555,6 +563,11 @@ fn every_column_sorts_both_ways(db: &TestDb) {
                 ContractSort::Due => format!("{:012}", c.due_cents),
                 ContractSort::Signed => c.signed.to_string(),
                 ContractSort::Created => c.created_at.to_string(),
+                ContractSort::SalesContact => r
+                    .sales_contact_name
+                    .as_deref()
+                    .map(fold)
+                    .unwrap_or_default(),
             };
             (k, c.id)
         };
@@ -565,7 +578,7 @@ fn every_column_sorts_both_ways(db: &TestDb) {
             &format!("contracts by {sort:?}"),
             asc,
             dsc,
-            sort != ContractSort::Id,
+            !matches!(sort, ContractSort::Id | ContractSort::SalesContact),
         );
     }
     let [k1, k2, k3, k4, k5] = d.k;
@@ -594,6 +607,7 @@ fn every_column_sorts_both_ways(db: &TestDb) {
                 EventSort::Name => fold(&e.name),
                 EventSort::Client => fold(&r.client.full_name),
                 EventSort::Attendees => format!("{:06}", e.attendees),
+                EventSort::Support => r.support_name.as_deref().map(fold).unwrap_or_default(),
                 EventSort::Id => String::new(),
             };
             (k, e.id)
@@ -605,7 +619,7 @@ fn every_column_sorts_both_ways(db: &TestDb) {
             &format!("events by {sort:?}"),
             asc,
             dsc,
-            sort != EventSort::Id,
+            !matches!(sort, EventSort::Id | EventSort::Support),
         );
     }
     assert_eq!(

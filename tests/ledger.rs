@@ -153,16 +153,19 @@ fn zero_and_negative_payments_are_refused(db: &TestDb) {
     let c = db.api().get_contract(id).expect("get");
     assert_eq!(c.contract.due_cents, 1_000_000);
     assert!(c.payments.is_empty());
-    // A negative total is refused as well.
-    field_error(
-        db.api().create_contract(&s.manager, client, Cents(-1)),
-        "total",
-    );
-    field_error(
-        db.api()
-            .update_contract(&s.manager, id, db.contract_version(id), Cents(-1)),
-        "total",
-    );
+    // A negative or zero total is refused as well, through every way in.
+    for total in [-1, 0] {
+        let msg = field_error(
+            db.api().create_contract(&s.manager, client, Cents(total)),
+            "total",
+        );
+        assert!(msg.contains("more than 0.00"), "{msg}");
+        field_error(
+            db.api()
+                .update_contract(&s.manager, id, db.contract_version(id), Cents(total)),
+            "total",
+        );
+    }
 }
 
 fn total_cannot_drop_below_what_is_paid(db: &TestDb) {

@@ -13,7 +13,12 @@ use epicevents::db::repo::clients::{ClientFilter, ClientSort};
 use epicevents::db::repo::contracts::{ContractFilter, ContractSort};
 use epicevents::db::repo::events::{EventFilter, EventSort, TimeWindow};
 use epicevents::db::repo::{Dbb, ListParams, COUNT_CAP};
-use epicevents::db::schema::{clients, contracts, events};
+use epicevents::db::schema::{clients, collaborators, contracts, events};
+
+diesel::define_sql_function! {
+    /// A name across a left join, empty where there is none (as the lists sort it).
+    fn coalesce(x: diesel::sql_types::Nullable<diesel::sql_types::Text>, y: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
 
 /// A term's plain test: 3+ characters anywhere, 1–2 at the start of a word (the
 /// start of the text, or after a character other than a letter or digit). The
@@ -93,6 +98,7 @@ fn expected_events(
     let build = || {
         let mut q = events::table
             .inner_join(contracts::table.inner_join(clients::table))
+            .left_join(collaborators::table.on(events::support_id.eq(collaborators::id.nullable())))
             .into_boxed::<Dbb>();
         if !p.include_archived {
             q = q.filter(events::archived_at.is_null());
@@ -142,6 +148,14 @@ fn expected_events(
                 (EventSort::Client, true) => q.order((clients::sort_name.desc(), e::id.desc())),
                 (EventSort::Attendees, false) => q.order((e::attendees.asc(), e::id.asc())),
                 (EventSort::Attendees, true) => q.order((e::attendees.desc(), e::id.desc())),
+                (EventSort::Support, false) => q.order((
+                    coalesce(collaborators::sort_name.nullable(), "").asc(),
+                    e::id.asc(),
+                )),
+                (EventSort::Support, true) => q.order((
+                    coalesce(collaborators::sort_name.nullable(), "").desc(),
+                    e::id.desc(),
+                )),
                 (EventSort::Id, false) => q.order(e::id.asc()),
                 (EventSort::Id, true) => q.order(e::id.desc()),
             };
@@ -292,7 +306,9 @@ fn clients_and_contracts_past_the_cap_match_the_plain_query(db: &TestDb) {
                         .db()
                         .read(|c| {
                             let build = || {
-                                let mut q = clients::table.into_boxed::<Dbb>();
+                                let mut q = clients::table
+                                    .left_join(collaborators::table)
+                                    .into_boxed::<Dbb>();
                                 if !archived {
                                     q = q.filter(clients::archived_at.is_null());
                                 }
@@ -337,6 +353,14 @@ fn clients_and_contracts_past_the_cap_match_the_plain_query(db: &TestDb) {
                                 (ClientSort::LastContact, true) => {
                                     q.order((k::last_contact.desc(), k::id.desc()))
                                 }
+                                (ClientSort::SalesContact, false) => q.order((
+                                    coalesce(collaborators::sort_name.nullable(), "").asc(),
+                                    k::id.asc(),
+                                )),
+                                (ClientSort::SalesContact, true) => q.order((
+                                    coalesce(collaborators::sort_name.nullable(), "").desc(),
+                                    k::id.desc(),
+                                )),
                                 (ClientSort::Id, false) => q.order(k::id.asc()),
                                 (ClientSort::Id, true) => q.order(k::id.desc()),
                             };
@@ -380,7 +404,7 @@ fn clients_and_contracts_past_the_cap_match_the_plain_query(db: &TestDb) {
                         .read(|c| {
                             let build = || {
                                 let mut q = contracts::table
-                                    .inner_join(clients::table)
+                                    .inner_join(clients::table.left_join(collaborators::table))
                                     .into_boxed::<Dbb>();
                                 if !archived {
                                     q = q.filter(contracts::archived_at.is_null());
@@ -408,6 +432,14 @@ fn clients_and_contracts_past_the_cap_match_the_plain_query(db: &TestDb) {
                             use contracts as k;
                             let q = build();
                             let q = match (sort, descending) {
+                                (ContractSort::SalesContact, false) => q.order((
+                                    coalesce(collaborators::sort_name.nullable(), "").asc(),
+                                    k::id.asc(),
+                                )),
+                                (ContractSort::SalesContact, true) => q.order((
+                                    coalesce(collaborators::sort_name.nullable(), "").desc(),
+                                    k::id.desc(),
+                                )),
                                 (ContractSort::Id, false) => q.order(k::id.asc()),
                                 (ContractSort::Id, true) => q.order(k::id.desc()),
                                 (ContractSort::Client, false) => {

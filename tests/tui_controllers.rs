@@ -27,7 +27,7 @@ fn ws(app: &App) -> &Workspace {
     app.workspace().expect("logged in")
 }
 
-/// The table's title as drawn: `Events · without support · 3 of 25`.
+/// The table's title as drawn: `Events · without support · 1 of 3 (25 in all)`.
 fn title(app: &App) -> String {
     let w = ws(app);
     let slot = epicevents::state::slot(w.screen);
@@ -364,7 +364,8 @@ fn the_audit_shows_the_selected_entrys_changes_in_full_under_the_table() {
     let mut a = logged_in(&db, MIA);
     ch(&mut a, '6');
     filter(&mut a, "aaron piquet");
-    let record = format!("client #{}", client.id);
+    // The record is named as it is called today.
+    let record = format!("Client: {}", client.full_name);
     select_where(&mut a, |r| r[2] == record && r[3] == "create");
     // The Changes cell is cut off in the table; the panel under it has every field.
     let text = screen(&a);
@@ -378,12 +379,12 @@ fn the_audit_shows_the_selected_entrys_changes_in_full_under_the_table() {
         .collect::<Vec<_>>()
         .join(" ");
     for line in [
-        format!("full_name: {}", client.full_name),
-        format!("email: {}", client.email),
-        format!("phone: {}", client.phone),
-        format!("company_name: {}", client.company_name),
-        format!("last_contact: {}", client.last_contact),
-        "sales_contact: Bill Boquet".to_string(),
+        format!("Full name: {}", client.full_name),
+        format!("Email: {}", client.email),
+        format!("Phone: {}", client.phone),
+        format!("Company name: {}", client.company_name),
+        format!("Last contact: {}", client.last_contact),
+        "Sales contact: Bill Boquet".to_string(),
     ] {
         assert!(panel.contains(&line), "{line} missing from\n{text}");
     }
@@ -401,19 +402,22 @@ fn slash_filters_as_you_type_and_esc_clears() {
     let db = demo_db();
     let mut a = logged_in(&db, MIA);
     let all = total(&a);
-    assert_eq!(title(&a), format!("Clients · {all}"));
+    assert_eq!(title(&a), format!("Clients · 1 of {all}"));
     ch(&mut a, '/');
     type_text(&mut a, "ke");
     let after_two = total(&a);
     assert!(after_two < all, "{}", title(&a));
     type_text(&mut a, "vin");
     // Accent-insensitive: Kevin Casey and Kévin David.
-    assert_eq!(title(&a), format!("Clients · \"kevin\" · 2 of {all}"));
+    assert_eq!(
+        title(&a),
+        format!("Clients · \"kevin\" · 1 of 2 ({all} in all)")
+    );
     let names = column(&a, 0);
     assert!(names.contains(&"Kevin Casey".to_string()), "{names:?}");
     assert!(names.contains(&"Kévin David".to_string()), "{names:?}");
     let s = screen(&a);
-    assert!(s.contains("\"kevin\" · 2 of"), "{s}");
+    assert!(s.contains("\"kevin\" · 1 of 2"), "{s}");
     // Another term narrows further: every term must match.
     type_text(&mut a, " cool");
     assert_eq!(column(&a, 0), vec!["Kevin Casey".to_string()]);
@@ -425,7 +429,7 @@ fn slash_filters_as_you_type_and_esc_clears() {
     // Esc clears it.
     press(&mut a, KeyCode::Esc);
     assert_eq!(total(&a), all);
-    assert_eq!(title(&a), format!("Clients · {all}"));
+    assert_eq!(title(&a), format!("Clients · 1 of {all}"));
     assert!(!ws(&a).list().editing_filter);
     // Enter keeps it, and the table keys work again.
     filter(&mut a, "bouzin");
@@ -498,10 +502,13 @@ fn event_filters_follow_the_role() {
     let mut a = logged_in(&db, MIA);
     ch(&mut a, '3');
     let all = total(&a);
+    // The list opens on what is to come.
+    let first = title(&a);
+    assert!(first.starts_with("Events · upcoming · 1 of "), "{first}");
     assert!(offers(&a, "u") && offers(&a, "t") && offers(&a, "a"));
     assert!(!offers(&a, "m"));
     ch(&mut a, 'm');
-    assert_eq!(title(&a), format!("Events · {all}"), "m does nothing");
+    assert_eq!(title(&a), first, "m does nothing");
     ch(&mut a, 'u');
     assert!(
         title(&a).starts_with("Events · without support · "),
@@ -521,7 +528,7 @@ fn event_filters_follow_the_role() {
     filter(&mut a, "cool");
     assert_eq!(column(&a, 2), vec!["Cool Startup Launch Party".to_string()]);
     assert!(
-        title(&a).contains("without support · \"cool\" · 1 of"),
+        title(&a).contains("without support · upcoming · \"cool\" · 1 of 1 ("),
         "{}",
         title(&a)
     );
@@ -529,28 +536,25 @@ fn event_filters_follow_the_role() {
     press(&mut a, KeyCode::Esc);
     ch(&mut a, 'u');
     assert_eq!(total(&a), all);
-    // t: upcoming → ongoing → past → all.
+    // t: upcoming → ongoing → past → all → upcoming.
     let mut labels = Vec::new();
     for _ in 0..4 {
         ch(&mut a, 't');
         labels.push(title(&a));
     }
-    assert!(labels[0].contains("upcoming"), "{labels:?}");
-    assert!(labels[2].contains("past"), "{labels:?}");
-    assert_eq!(labels[3], format!("Events · {all}"));
+    assert!(labels[0].contains("ongoing"), "{labels:?}");
+    assert!(labels[1].contains("past"), "{labels:?}");
+    assert!(labels[2].starts_with("Events · 1 of "), "{labels:?}");
+    assert_eq!(labels[3], first);
 
     // Support: assigned to me, time window; not "without support", not assign.
     let mut k = logged_in(&db, KATE);
     assert_eq!(ws(&k).screen, Screen::Events);
-    let all = total(&k);
+    let first = title(&k);
     assert!(offers(&k, "m") && offers(&k, "t"));
     assert!(!offers(&k, "u") && !offers(&k, "a"));
     ch(&mut k, 'u');
-    assert_eq!(
-        title(&k),
-        format!("Events · {all}"),
-        "u does nothing for support"
-    );
+    assert_eq!(title(&k), first, "u does nothing for support");
     // m is the agenda: mine, still to come, soonest first.
     ch(&mut k, 'm');
     assert!(
@@ -586,10 +590,10 @@ fn event_filters_follow_the_role() {
     ch(&mut b, '3');
     assert!(offers(&b, "t"));
     assert!(!offers(&b, "u") && !offers(&b, "m") && !offers(&b, "a"));
-    let all = total(&b);
+    let first = title(&b);
     ch(&mut b, 'u');
     ch(&mut b, 'm');
-    assert_eq!(title(&b), format!("Events · {all}"));
+    assert_eq!(title(&b), first);
 }
 
 #[test]
@@ -654,7 +658,7 @@ fn contract_and_client_filters_follow_the_role() {
     for c in ['u', 'b', 'm'] {
         ch(&mut k, c);
     }
-    assert_eq!(title(&k), format!("Contracts · {all}"));
+    assert_eq!(title(&k), format!("Contracts · 1 of {all}"));
 }
 
 // ---------------------------------------------------------------------------
@@ -883,6 +887,11 @@ fn sales_signs_a_contract_and_records_a_payment() {
     clear_field(&mut a);
     type_text(&mut a, "1 500,50");
     press_ctrl(&mut a, 's');
+    assert_eq!(
+        confirm_message(&a).as_deref(),
+        Some("Record 1 500.50 € on contract #2 (Kevin Casey)?")
+    );
+    ch(&mut a, 'y');
     assert!(ws(&a).form().is_none(), "saved: {}", toast(&a));
     assert!(toast(&a).contains("2 499.50 € still due"), "{}", toast(&a));
     assert_eq!(
@@ -986,7 +995,9 @@ fn management_assigns_support_and_the_support_is_told() {
         panic!("a picker: {}", screen(&m));
     };
     let choices: Vec<String> = p.picker.matches().map(|c| c.1.clone()).collect();
-    assert_eq!(choices.len(), 2, "support staff only: {choices:?}");
+    // Support staff, and "— none —" first to take support off the event.
+    assert_eq!(choices.len(), 3, "support staff only: {choices:?}");
+    assert_eq!(choices[0], "— none —");
     type_text(&mut m, "kat");
     let s = screen(&m);
     assert!(s.contains("Kate Hastroff"), "{s}");
@@ -1139,10 +1150,10 @@ fn a_keys_file_changes_which_key_filters() {
     let mut a = app_with(&db, tui_support::opts(), keymap, Theme::colored());
     login(&mut a, MIA);
     ch(&mut a, '3');
-    let all = total(&a);
+    let first = title(&a);
     assert!(offers(&a, "w") && !offers(&a, "u"));
     ch(&mut a, 'u');
-    assert_eq!(title(&a), format!("Events · {all}"), "u no longer filters");
+    assert_eq!(title(&a), first, "u no longer filters");
     ch(&mut a, 'w');
     assert!(title(&a).contains("without support"), "{}", title(&a));
     let s = screen_text(&a, 120, 40);

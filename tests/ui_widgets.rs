@@ -91,10 +91,40 @@ fn empty_table_while_filtering() {
             .title("Events · \"kate\" · 0 of 1 204")
             .sort(2, SortDirection::Descending)
             .empty_message("No event matches \"kate\".")
-            .filter_input(Some("kate"))
+            .filter_input(Some("kate"), 0)
             .render(area, buf, &Theme::colored());
     });
     insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn the_filter_cursor_stands_where_it_was_moved() {
+    let columns = event_columns();
+    let line = |back: usize| {
+        let terminal = draw(60, 8, |area, buf| {
+            DataTable::new(&columns, &[])
+                .title("Events")
+                .filter_input(Some("kate"), back)
+                .render(area, buf, &Theme::colored());
+        });
+        let buf = terminal.backend().buffer().clone();
+        let y = buf.area.height - 1;
+        let mut text = String::new();
+        let mut reversed = String::new();
+        for x in 0..buf.area.width {
+            let cell = &buf[(x, y)];
+            text.push_str(cell.symbol());
+            if cell.modifier.contains(ratatui::style::Modifier::REVERSED) {
+                reversed.push_str(cell.symbol());
+            }
+        }
+        (text, reversed)
+    };
+    let (at_end, _) = line(0);
+    assert!(at_end.contains("/ kate█"), "{at_end}");
+    let (moved, under) = line(2);
+    assert!(moved.contains("/ kate ") && !moved.contains('█'), "{moved}");
+    assert_eq!(under, "t", "the cursor is on the 't' after two Lefts");
 }
 
 fn collaborator_form() -> Form {

@@ -30,12 +30,20 @@ macro_rules! forward {
 }
 
 impl CrmApi for Crm {
+    fn live(
+        self: std::sync::Arc<Self>,
+        session: &Session,
+    ) -> Option<Result<super::changes::Subscription>> {
+        Some(super::changes::ChangeFeed::subscribe(&*self, session))
+    }
+
     forward! {
         fn now(&self) -> NaiveDateTime;
         fn needs_first_admin(&self) -> Result<bool>;
         fn create_first_admin(&self, acc: &NewAccount) -> Result<Session>;
         fn login(&self, email: &str, password: &str) -> Result<Session>;
         fn actor(&self, session: &Session) -> Result<Actor>;
+        fn allows(&self, session: &Session, action: &crate::policy::Action) -> bool;
         fn change_own_password(&self, session: &Session, current: &str, new: &str) -> Result<()>;
         fn reset_password(&self, session: &Session, target_id: i64, new: &str) -> Result<()>;
         fn list_clients(&self, f: &ClientFilter, sort: ClientSort, p: &ListParams) -> Result<Page<ClientRow>>;
@@ -67,11 +75,87 @@ impl CrmApi for Crm {
         fn unread_notifications(&self, session: &Session) -> Result<i64>;
         fn list_notifications(&self, session: &Session, unread_only: bool, p: &ListParams) -> Result<Page<Notification>>;
         fn mark_notification_read(&self, session: &Session, id: i64) -> Result<()>;
+        fn mark_notification_unread(&self, session: &Session, id: i64) -> Result<()>;
         fn open_notification(&self, session: &Session, id: i64) -> Result<(String, i64)>;
         fn mark_all_notifications_read(&self, session: &Session) -> Result<()>;
         fn refresh_reminders(&self, session: &Session) -> Result<usize>;
         fn list_audit(&self, session: &Session, f: &AuditFilter, p: &ListParams) -> Result<Page<AuditRow>>;
         fn audit_target(&self, session: &Session, id: i64) -> Result<(String, i64)>;
+    }
+
+    fn list_clients_at(
+        &self,
+        f: &ClientFilter,
+        sort: ClientSort,
+        p: &ListParams,
+        at: &At,
+    ) -> Result<Page<ClientRow>> {
+        Crm::list_clients(self, f, sort, p.at(at.clone()))
+    }
+    fn list_contracts_at(
+        &self,
+        f: &ContractFilter,
+        sort: ContractSort,
+        p: &ListParams,
+        at: &At,
+    ) -> Result<Page<ContractRow>> {
+        Crm::list_contracts(self, f, sort, p.at(at.clone()))
+    }
+    fn list_events_at(
+        &self,
+        f: &EventFilter,
+        sort: EventSort,
+        p: &ListParams,
+        at: &At,
+    ) -> Result<Page<EventRow>> {
+        Crm::list_events(self, f, sort, p.at(at.clone()))
+    }
+    fn list_collaborators_at(
+        &self,
+        f: &CollaboratorFilter,
+        sort: CollaboratorSort,
+        p: &ListParams,
+        at: &At,
+    ) -> Result<Page<Collaborator>> {
+        Crm::list_collaborators(self, f, sort, p.at(at.clone()))
+    }
+    fn list_notifications_at(
+        &self,
+        session: &Session,
+        unread_only: bool,
+        p: &ListParams,
+        at: &At,
+    ) -> Result<Page<Notification>> {
+        Crm::list_notifications(self, session, unread_only, p.at(at.clone()))
+    }
+    fn list_audit_at(
+        &self,
+        session: &Session,
+        f: &AuditFilter,
+        p: &ListParams,
+        at: &At,
+    ) -> Result<Page<AuditRow>> {
+        Crm::list_audit(self, session, f, p.at(at.clone()))
+    }
+
+    fn import_events(
+        &self,
+        session: &Session,
+        sheet: &[crate::import::SheetEvent],
+        opts: crate::services::import::ImportOptions,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<crate::services::import::ImportReport> {
+        Crm::import_events(self, session, sheet, opts, progress)
+    }
+
+    fn import_clients(
+        &self,
+        session: &Session,
+        sheet: &[crate::import::SheetClient],
+        opts: crate::services::import::ImportOptions,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<crate::services::import::ImportReport> {
+        Crm::import_clients(self, session, sheet, opts, progress)
     }
 
     /// Nothing is kept for a session in process: the screen drops it.

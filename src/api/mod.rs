@@ -7,6 +7,8 @@
 //! or a direct `postgres://` for whoever owns the database), and
 //! [`remote::RemoteCrm`], a blocking HTTPS client of `epicevents serve`.
 
+pub mod at;
+pub mod changes;
 pub mod in_process;
 pub mod known;
 pub mod pin;
@@ -38,6 +40,14 @@ pub trait CrmApi: Send + Sync {
     /// Now, in UTC: the configured clock in process, this machine's clock remotely.
     fn now(&self) -> NaiveDateTime;
 
+    /// Live updates for `session` (see [`changes`]); `None` where there are none.
+    fn live(
+        self: std::sync::Arc<Self>,
+        _session: &Session,
+    ) -> Option<Result<changes::Subscription>> {
+        None
+    }
+
     // Sessions and passwords.
     fn needs_first_admin(&self) -> Result<bool>;
     fn create_first_admin(&self, acc: &NewAccount) -> Result<Session>;
@@ -47,6 +57,11 @@ pub trait CrmApi: Send + Sync {
     fn logout(&self, session: &Session) -> Result<()>;
     /// The actor as the database knows them now (role, active flag).
     fn actor(&self, session: &Session) -> Result<Actor>;
+    /// "May this collaborator do `action`?", asked of the policy where it
+    /// runs (in process, or on the server) against the actor as the database
+    /// knows them now; false when it cannot be asked. For deciding what to
+    /// offer: every write is still checked on its own.
+    fn allows(&self, session: &Session, action: &crate::policy::Action) -> bool;
     fn change_own_password(&self, session: &Session, current: &str, new: &str) -> Result<()>;
     fn reset_password(&self, session: &Session, target_id: i64, new: &str) -> Result<()>;
 
@@ -180,6 +195,13 @@ pub trait CrmApi: Send + Sync {
         p: &ListParams,
     ) -> Result<Page<Notification>>;
     fn mark_notification_read(&self, session: &Session, id: i64) -> Result<()>;
+    /// Back to unread. Not every team server offers it yet: by default, a
+    /// clear refusal.
+    fn mark_notification_unread(&self, _session: &Session, _id: i64) -> Result<()> {
+        Err(crate::Error::Rule(
+            "this server cannot mark a notification unread".into(),
+        ))
+    }
     fn open_notification(&self, session: &Session, id: i64) -> Result<(String, i64)>;
     fn mark_all_notifications_read(&self, session: &Session) -> Result<()>;
     fn refresh_reminders(&self, session: &Session) -> Result<usize>;
@@ -192,6 +214,94 @@ pub trait CrmApi: Send + Sync {
         p: &ListParams,
     ) -> Result<Page<AuditRow>>;
     fn audit_target(&self, session: &Session, id: i64) -> Result<(String, i64)>;
+
+    // Lists read from a keyset position (see [`At`]): scrolling on from a
+    // window's first or last row, or the end of a list. By default through the
+    // offset reads above ([`at::by_offset`]); in process, by the row's sort key.
+    fn list_clients_at(
+        &self,
+        f: &ClientFilter,
+        sort: ClientSort,
+        p: &ListParams,
+        at: &At,
+    ) -> Result<Page<ClientRow>> {
+        at::by_offset(p, at, |p| self.list_clients(f, sort, p))
+    }
+    fn list_contracts_at(
+        &self,
+        f: &ContractFilter,
+        sort: ContractSort,
+        p: &ListParams,
+        at: &At,
+    ) -> Result<Page<ContractRow>> {
+        at::by_offset(p, at, |p| self.list_contracts(f, sort, p))
+    }
+    fn list_events_at(
+        &self,
+        f: &EventFilter,
+        sort: EventSort,
+        p: &ListParams,
+        at: &At,
+    ) -> Result<Page<EventRow>> {
+        at::by_offset(p, at, |p| self.list_events(f, sort, p))
+    }
+    fn list_collaborators_at(
+        &self,
+        f: &CollaboratorFilter,
+        sort: CollaboratorSort,
+        p: &ListParams,
+        at: &At,
+    ) -> Result<Page<Collaborator>> {
+        at::by_offset(p, at, |p| self.list_collaborators(f, sort, p))
+    }
+    fn list_notifications_at(
+        &self,
+        session: &Session,
+        unread_only: bool,
+        p: &ListParams,
+        at: &At,
+    ) -> Result<Page<Notification>> {
+        at::by_offset(p, at, |p| self.list_notifications(session, unread_only, p))
+    }
+    fn list_audit_at(
+        &self,
+        session: &Session,
+        f: &AuditFilter,
+        p: &ListParams,
+        at: &At,
+    ) -> Result<Page<AuditRow>> {
+        at::by_offset(p, at, |p| self.list_audit(session, f, p))
+    }
+    // Imports: one transaction on the database's side. The server has no route
+    // for them yet, so remotely they are refused with a sentence saying where to
+    // run them.
+    fn import_events(
+        &self,
+        _session: &Session,
+        _sheet: &[crate::import::SheetEvent],
+        _opts: crate::services::import::ImportOptions,
+        _progress: &mut dyn FnMut(usize),
+    ) -> Result<crate::services::import::ImportReport> {
+        Err(import_elsewhere())
+    }
+    fn import_clients(
+        &self,
+        _session: &Session,
+        _sheet: &[crate::import::SheetClient],
+        _opts: crate::services::import::ImportOptions,
+        _progress: &mut dyn FnMut(usize),
+    ) -> Result<crate::services::import::ImportReport> {
+        Err(import_elsewhere())
+    }
+}
+
+/// Why an import cannot go through this interface (the server has no route).
+fn import_elsewhere() -> crate::error::Error {
+    crate::error::Error::Rule(
+        "imports are not offered through the team server yet: run the import where the \
+         database is (--database)"
+            .into(),
+    )
 }
 
 /// A shared handle on the CRM, in process or remote: what the terminal's worker

@@ -34,14 +34,18 @@ pub enum Trust {
     /// `--ca-cert PEM`: the certificate(s) in this file, either the server's own
     /// (self-signed) or a CA that signed it.
     CaCert(std::path::PathBuf),
+    /// First contact: nothing is trusted until the person at the keyboard has
+    /// compared the fingerprint and [`PinVerifier::accept`]ed it.
+    Ask,
 }
 
 /// Checks the server's certificate against the pin.
 #[derive(Debug)]
 pub struct PinVerifier {
     provider: Arc<CryptoProvider>,
-    /// Leaf digests accepted as they are.
-    pinned: Vec<[u8; 32]>,
+    /// Leaf digests accepted as they are (one more once a first contact is
+    /// accepted).
+    pinned: Mutex<Vec<[u8; 32]>>,
     /// A CA given with `--ca-cert`, for certificates it signed.
     ca: Option<Arc<WebPkiServerVerifier>>,
     /// The fingerprint of the last certificate refused.
@@ -55,10 +59,11 @@ impl PinVerifier {
         let (pinned, ca) = match trust {
             Trust::Fingerprint(f) => (vec![parse_fingerprint(f)?], None),
             Trust::CaCert(path) => ca_file(path, &provider)?,
+            Trust::Ask => (Vec::new(), None),
         };
         Ok(PinVerifier {
             provider,
-            pinned,
+            pinned: Mutex::new(pinned),
             ca,
             refused: Mutex::new(None),
         })
@@ -72,10 +77,27 @@ impl PinVerifier {
             .clone()
     }
 
+    /// Trusts the certificate with this fingerprint from now on: the person
+    /// compared it with the one the server's administrator gave them.
+    pub fn accept(&self, fingerprint: &str) -> Result<()> {
+        let digest = parse_fingerprint(fingerprint)?;
+        let mut pinned = self.pins();
+        if !pinned.contains(&digest) {
+            pinned.push(digest);
+        }
+        Ok(())
+    }
+
+    fn pins(&self) -> std::sync::MutexGuard<'_, Vec<[u8; 32]>> {
+        self.pinned
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// The pinned fingerprint(s), for messages.
     pub fn pinned(&self) -> String {
         let v: Vec<String> = self
-            .pinned
+            .pins()
             .iter()
             .map(|d| {
                 let hex: Vec<String> = d.iter().map(|b| format!("{b:02X}")).collect();
@@ -132,7 +154,7 @@ impl ServerCertVerifier for PinVerifier {
         now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
         let d = ring::digest::digest(&ring::digest::SHA256, end_entity);
-        if self.pinned.iter().any(|p| p.as_slice() == d.as_ref()) {
+        if self.pins().iter().any(|p| p.as_slice() == d.as_ref()) {
             return Ok(ServerCertVerified::assertion());
         }
         if let Some(ca) = &self.ca {

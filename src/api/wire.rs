@@ -3,6 +3,7 @@
 //! One definition for both sides, so they cannot drift apart.
 
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::Role;
 use crate::error::{Error, FieldError};
@@ -18,19 +19,19 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 /// Largest page a list request may ask for.
 pub const MAX_LIMIT: i64 = 5_000;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct LoginBody {
     pub email: String,
     pub password: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RefreshBody {
     pub refresh_token: String,
 }
 
 /// The answer to a login or a refresh. `Debug` leaves the tokens out.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize, ToSchema)]
 pub struct Tokens {
     pub access_token: String,
     pub refresh_token: String,
@@ -48,116 +49,123 @@ impl std::fmt::Debug for Tokens {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SetupState {
     pub needs_first_admin: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Created {
     pub id: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Count {
     pub count: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Target {
     pub entity: String,
     pub id: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// The answer to "may I?" (`POST /v1/allows`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Allowed {
+    pub allowed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Version {
     pub version: i32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OwnPassword {
     pub current_password: String,
     pub new_password: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ResetPassword {
     pub password: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ClientPatch {
     pub version: i32,
     #[serde(flatten)]
     pub input: ClientInput,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Reassign {
     pub version: i32,
     pub sales_contact_id: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct NewContract {
     pub client_id: i64,
     pub total_cents: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ContractPatch {
     pub version: i32,
     pub total_cents: i64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct NewPayment {
     pub amount_cents: i64,
     pub received_on: chrono::NaiveDate,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct NewEvent {
     pub contract_id: i64,
     #[serde(flatten)]
     pub input: EventInput,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct EventPatch {
     pub version: i32,
     #[serde(flatten)]
     pub input: EventInput,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Assign {
     pub version: i32,
     pub support_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct NewCollaborator {
     #[serde(flatten)]
     pub input: CollaboratorInput,
     pub initial_password: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CollaboratorPatch {
     pub version: i32,
     #[serde(flatten)]
     pub input: CollaboratorInput,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Deactivate {
     pub version: i32,
     #[serde(default)]
     pub handover: Handover,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StaffQuery {
     pub role: Role,
 }
@@ -168,8 +176,9 @@ pub struct StaffQuery {
 macro_rules! list_query {
     ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
         #[serde(default)]
+        #[into_params(parameter_in = Query)]
         pub struct $name {
             $($(#[$fm])* pub $field: $ty,)*
             pub q: Option<String>,
@@ -253,7 +262,7 @@ pub fn name_of<T: Serialize>(v: &T) -> String {
 
 /// An error answer (RFC 9457) with the fields a client needs to rebuild the
 /// [`Error`] it stands for. `code` is stable; `title` and `detail` are prose.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
     pub type_: String,
@@ -276,7 +285,7 @@ pub struct Problem {
     pub retry_after: Option<u64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ProblemField {
     pub field: String,
     pub message: String,
@@ -358,7 +367,7 @@ impl Problem {
                     .collect(),
             ),
             "rule" => Error::Rule(self.detail),
-            "denied" => Error::Denied(crate::policy::Denied {
+            "denied" | "must_change_password" => Error::Denied(crate::policy::Denied {
                 reason: intern(&self.detail),
             }),
             "conflict" => Error::Conflict {

@@ -50,11 +50,38 @@ pub(super) fn apply(app: &mut App, effects: Vec<Effect>) {
 /// handler is pure; what they ask for is applied here.
 pub(super) fn update(app: &mut App, action: Action) {
     let height = app.table_height();
+    let size = app.size;
+    if app.ws().is_some_and(|ws| scroll_detail(ws, action, size)) {
+        return;
+    }
     let effects = app
         .ws()
         .map(|ws| handle(ws, action, height))
         .unwrap_or_default();
     apply(app, effects);
+}
+
+/// Moving in the detail view on top, for a terminal of `size`: `j` reads on
+/// down the fields, then through the related records; `k` back up the same
+/// way; the page keys page the fields. Returns whether it took the action.
+pub(super) fn scroll_detail(ws: &mut Workspace, action: Action, size: (u16, u16)) -> bool {
+    let Some(Overlay::Detail(d)) = ws.overlays.last_mut() else {
+        return false;
+    };
+    let (page, max) = crate::ui::screens::detail::scroll_room(d, size);
+    let last = d.related.len().saturating_sub(1);
+    match action {
+        Action::MoveDown if d.scroll < max => d.scroll += 1,
+        Action::MoveDown => d.selected = (d.selected + 1).min(last),
+        Action::MoveUp if d.selected > 0 => d.selected -= 1,
+        Action::MoveUp => d.scroll = d.scroll.saturating_sub(1),
+        Action::PageDown => d.scroll = d.scroll.saturating_add(page.max(1)).min(max),
+        Action::PageUp => d.scroll = d.scroll.saturating_sub(page.max(1)),
+        Action::Top => d.scroll = 0,
+        Action::Bottom => d.scroll = max,
+        _ => return false,
+    }
+    true
 }
 
 /// Which pure handler takes `action`, and its effects.
@@ -75,6 +102,18 @@ pub(super) fn handle(ws: &mut Workspace, action: Action, height: usize) -> Vec<E
             Vec::new()
         }
         Some(Overlay::Detail(_)) => table::detail(ws, action),
+        // Esc (however it is bound) leaves the audit's one-record view once no
+        // text filter is left to clear.
+        None if ws.screen == Screen::Audit
+            && ws.list().filters.record.is_some()
+            && (action == Action::Back
+                || (action == Action::ClearFilter
+                    && !ws.list().editing_filter
+                    && ws.list().filter_text.is_empty())) =>
+        {
+            leave_history(ws);
+            Vec::new()
+        }
         _ if crate::screens::board(ws.screen).is_some() => board::board(ws, action, height),
         _ => table::table(ws, action, height),
     }
@@ -96,7 +135,21 @@ fn global(ws: &mut Workspace, action: Action) -> Option<Vec<Effect>> {
                 vec![Effect::Quit]
             }
         }
-        Action::Lock => vec![Effect::Lock("Locked. Log in to continue.".into())],
+        Action::Lock => {
+            // A second Ctrl-L over the question locks.
+            let asking = matches!(ws.top(), Some(Overlay::Confirm(_)));
+            if !asking && ws.form().is_some_and(|f| f.form.is_dirty()) {
+                layers::ask(
+                    ws,
+                    "Lock",
+                    "Discard unsaved changes and lock?",
+                    Pending::Lock,
+                );
+                Vec::new()
+            } else {
+                vec![Effect::Lock("Locked. Log in to continue.".into())]
+            }
+        }
         Action::Help => {
             if matches!(ws.top(), Some(Overlay::Help { .. })) {
                 ws.overlays.pop();
@@ -106,6 +159,7 @@ fn global(ws: &mut Workspace, action: Action) -> Option<Vec<Effect>> {
             Vec::new()
         }
         Action::GoScreen(s) => {
+            leave_history(ws);
             table::go(ws, s);
             Vec::new()
         }
@@ -121,12 +175,37 @@ fn global(ws: &mut Workspace, action: Action) -> Option<Vec<Effect>> {
                     break;
                 }
             }
+            leave_history(ws);
             table::go(ws, s);
             Vec::new()
         }
         Action::ChangePassword => vec![Effect::Form(FormKind::ChangePassword { forced: false })],
         _ => return None,
     })
+}
+
+/// Drops the audit's one-record view (from `h`): choosing a screen, even the
+/// audit itself, shows the whole trail again.
+fn leave_history(ws: &mut Workspace) {
+    let l = &mut ws.lists[crate::state::slot(Screen::Audit)];
+    if l.filters.record.take().is_some() {
+        l.requery();
+    }
+}
+
+/// Esc on a table that nothing else took: leaves the audit's one-record view.
+/// Returns whether it did something.
+pub(super) fn escape(app: &mut App) -> bool {
+    let Some(ws) = app.ws() else { return false };
+    let history = ws.screen == Screen::Audit
+        && ws.overlays.is_empty()
+        && !ws.list().editing_filter
+        && ws.list().filters.record.is_some();
+    if history {
+        leave_history(ws);
+        app.info("The whole audit trail again");
+    }
+    history
 }
 
 pub(super) fn new_for_screen(app: &mut App, screen: Screen) {

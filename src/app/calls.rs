@@ -86,7 +86,9 @@ impl App {
 
     /// An answer from the worker.
     pub fn deliver(&mut self, done: Done) {
-        self.outstanding = self.outstanding.saturating_sub(1);
+        if done.tag != Tag::Live {
+            self.outstanding = self.outstanding.saturating_sub(1);
+        }
         self.deliver_now(done.epoch, done.tag, done.apply);
     }
 

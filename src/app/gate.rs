@@ -20,6 +20,111 @@ pub(super) fn empty(first_run: bool, _demo: bool) -> Gate {
         form: login_form(),
         message: None,
         strength: String::new(),
+        server: None,
+    }
+}
+
+/// A team server met for the first time (no `--server-fingerprint`, no
+/// `--ca-cert`, not in `known_servers`): what it takes to trust it.
+#[derive(Debug, Clone)]
+pub struct FirstContact {
+    pub url: String,
+    /// The client's verifier, which trusts nothing until the person accepts.
+    pub verifier: std::sync::Arc<crate::api::pin::PinVerifier>,
+    /// Where the accepted fingerprint is remembered.
+    pub known: crate::api::known::KnownServers,
+}
+
+/// The login screen as the app starts: asking to compare the server's
+/// fingerprint first, on a first contact.
+pub(super) fn first(contact: Option<&FirstContact>) -> Gate {
+    let mut g = empty(false, false);
+    g.server = contact.map(|c| {
+        Box::new(crate::state::ServerPrompt {
+            url: c.url.clone(),
+            ..Default::default()
+        })
+    });
+    g
+}
+
+/// Whether the login screen is asking to trust a server.
+pub(super) fn asking_trust(app: &App) -> bool {
+    matches!(&app.mode, Mode::Gate(g) if g.server.is_some())
+}
+
+/// Asks the worker for the fingerprint the server presents (a TLS handshake
+/// that is refused, so nothing is sent); once. Returns whether it asked.
+pub(super) fn read_fingerprint(app: &mut App) -> bool {
+    let Mode::Gate(g) = &mut app.mode else {
+        return false;
+    };
+    let Some(prompt) = g.server.as_mut().filter(|p| !p.asked) else {
+        return false;
+    };
+    prompt.asked = true;
+    let url = prompt.url.clone();
+    app.background(
+        move |_| crate::api::known::peek_fingerprint(&url),
+        |app, seen| {
+            if let Mode::Gate(g) = &mut app.mode {
+                if let Some(p) = g.server.as_mut() {
+                    match seen {
+                        Ok(f) => p.fingerprint = Some(f),
+                        Err(e) => p.problem = Some(e.user_message()),
+                    }
+                }
+            }
+        },
+    );
+    true
+}
+
+/// A key while the server's fingerprint is shown: `y` trusts and remembers it
+/// (on the worker: a file is written), `n` or Esc quits, `r` reads it again
+/// after a failure. Everything else waits for an answer.
+pub(super) fn trust_key(app: &mut App, key: KeyEvent) {
+    use ratatui::crossterm::event::KeyCode;
+    let Mode::Gate(g) = &mut app.mode else { return };
+    let Some(prompt) = g.server.as_mut() else {
+        return;
+    };
+    match key.code {
+        KeyCode::Char('n' | 'N') | KeyCode::Esc => app.should_quit = true,
+        KeyCode::Char('r' | 'R') if prompt.problem.is_some() => {
+            prompt.problem = None;
+            prompt.asked = false;
+        }
+        KeyCode::Char('y' | 'Y') => {
+            let (Some(fingerprint), Some(contact)) =
+                (prompt.fingerprint.clone(), app.opts.first_contact.clone())
+            else {
+                return;
+            };
+            app.background(
+                move |_| {
+                    contact.verifier.accept(&fingerprint)?;
+                    contact.known.remember(&contact.url, &fingerprint)?;
+                    Ok::<_, Error>(contact.known.path().display().to_string())
+                },
+                |app, remembered| {
+                    let Mode::Gate(g) = &mut app.mode else { return };
+                    match remembered {
+                        Ok(path) => {
+                            g.server = None;
+                            app.gate_unchecked = true;
+                            app.success(format!("Server trusted; remembered in {path}."));
+                        }
+                        Err(e) => {
+                            if let Some(p) = g.server.as_mut() {
+                                p.problem = Some(e.user_message());
+                            }
+                        }
+                    }
+                },
+            );
+        }
+        _ => {}
     }
 }
 
@@ -103,6 +208,26 @@ pub(super) fn keys(g: &mut Gate, action: Action) -> Vec<Effect> {
             g.message = None;
             let v = |n: S| g.form.value(n.as_str()).unwrap_or_default();
             if g.first_run && v(S::Password) != v(S::Confirm) {
+                // Everything that can be checked here shows at once.
+                let phone = v(S::Phone);
+                let account = NewAccount {
+                    full_name: v(S::FullName),
+                    email: v(S::Email),
+                    phone: (!phone.trim().is_empty()).then_some(phone),
+                    password: String::new(),
+                };
+                let mut checks = crate::services::auth::account_checks(&account);
+                let pw = v(S::Password);
+                let strength = password_strength(&pw, &[&account.full_name, &account.email]);
+                if !pw.is_empty() && strength.score < 3 {
+                    checks.push(
+                        "password",
+                        format!("too easy to guess: {}", strength.feedback),
+                    );
+                }
+                for e in checks.0 {
+                    g.form.set_error(e.field, e.message);
+                }
                 g.form
                     .set_error(S::Confirm.as_str(), "the two passwords differ");
                 g.form.focus_first_error();

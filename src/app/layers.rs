@@ -8,7 +8,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use super::effect::Effect;
 use crate::action::Action;
 use crate::state::confirm::ConfirmDialog;
-use crate::state::form::FormInput;
+use crate::state::form::{edit, FormInput};
+use crate::state::list::ListState;
 use crate::state::picker::PickerEvent;
 use crate::state::{ConfirmState, FormKind, Overlay, Pending, PickPurpose, Workspace};
 
@@ -50,19 +51,51 @@ pub fn typed(ws: &mut Workspace, key: KeyEvent) -> Vec<Effect> {
         None => {
             let list = ws.list_mut();
             if !list.editing_filter {
+                // Esc on the table drops a filter kept with Enter.
+                if key.code == KeyCode::Esc && !list.filter_text.is_empty() {
+                    list.filter_text.clear();
+                    list.requery();
+                }
                 return Vec::new();
             }
-            match key.code {
-                KeyCode::Char(c) => list.filter_text.push(c),
-                KeyCode::Backspace => {
-                    list.filter_text.pop();
-                }
-                _ => return Vec::new(),
+            if filter_line(list, |text, cursor| edit::edit_line(text, cursor, key)) {
+                list.requery();
             }
-            list.requery();
         }
     }
     Vec::new()
+}
+
+/// Pasted text, into the form's focused field, the picker's query or the
+/// filter line being typed.
+pub fn pasted(ws: &mut Workspace, text: &str) {
+    match ws.overlays.last_mut() {
+        Some(Overlay::Form(f)) => {
+            f.form.paste(text);
+        }
+        Some(_) => {}
+        None => {
+            let list = ws.list_mut();
+            if list.editing_filter
+                && filter_line(list, |line, cursor| edit::paste_line(line, cursor, text))
+            {
+                list.requery();
+            }
+        }
+    }
+}
+
+/// Edits the `/` filter line with the keys of a form field; true when its
+/// text changed (a new query is due).
+pub fn filter_line(
+    list: &mut ListState,
+    f: impl FnOnce(&mut String, &mut usize) -> edit::Edit,
+) -> bool {
+    let len = list.filter_text.chars().count();
+    let mut cursor = len - list.filter_back.min(len);
+    let r = f(&mut list.filter_text, &mut cursor);
+    list.filter_back = list.filter_text.chars().count().saturating_sub(cursor);
+    r == edit::Edit::Changed
 }
 
 /// An action in the form on top.
@@ -156,6 +189,13 @@ pub fn confirm(ws: &mut Workspace, action: Action) -> Vec<Effect> {
             // The form's error message goes with it.
             vec![Effect::ClearToast]
         }
+        Pending::SaveForm(question) => match ws.form_mut() {
+            Some(f) => {
+                f.form.confirm(question);
+                vec![Effect::SaveForm]
+            }
+            None => Vec::new(),
+        },
         Pending::ReloadForm => match ws.form().map(|f| f.kind.clone()) {
             Some(kind) => vec![Effect::ReloadForm(kind)],
             None => Vec::new(),

@@ -8,12 +8,17 @@
 mod actions;
 mod board;
 mod calls;
+mod counts;
 mod effect;
+mod exports;
 mod gate;
+mod inbox;
 mod layers;
+mod live;
 mod nav;
 mod offer;
 mod overlays;
+mod pickers;
 mod records;
 mod refresh;
 mod run;
@@ -33,6 +38,8 @@ use crate::state::toast::Toast;
 pub use crate::state::Mode;
 use crate::state::{Overlay, Workspace};
 use crate::ui::Theme;
+pub use gate::FirstContact;
+pub use live::changed_warning;
 pub use offer::screen_offered;
 pub use run::{drive, run, worker_into, LoopStats, Wake};
 
@@ -49,6 +56,9 @@ pub struct AppOptions {
     pub database_label: String,
     /// When the process started: the time to the first frame is logged.
     pub started: Option<Instant>,
+    /// A team server not seen before: the login screen asks to compare its
+    /// fingerprint first.
+    pub first_contact: Option<gate::FirstContact>,
 }
 
 /// The whole application state.
@@ -74,10 +84,17 @@ pub struct App {
     next_call: u64,
     /// The call the user is waiting for, if any.
     waiting: Option<calls::Waiting>,
+    /// What the `?` overlay lists: the keys offered just before it opened, so it
+    /// describes the record or table beneath it exactly as the status bar did.
+    help_hints: Vec<Hint>,
     /// Whether the database has an account yet is still to be asked (on the
     /// worker, at the first tick: the screen thread never waits on it).
     gate_unchecked: bool,
     last_input: Instant,
+    /// The forms an idle lock put aside, for whoever logs in again.
+    kept: Option<nav::Kept>,
+    /// This session's live updates (see [`live`]).
+    live: Option<live::Live>,
 }
 
 impl std::fmt::Debug for App {
@@ -102,12 +119,13 @@ impl App {
         keymap: Keymap,
         theme: Theme,
     ) -> App {
+        let gate = gate::first(opts.first_contact.as_ref());
         App {
             crm: crate::api::IntoApi::into_api(crm),
             keymap,
             theme,
             opts,
-            mode: Mode::Gate(gate::empty(false, false)),
+            mode: Mode::Gate(gate),
             toast: None,
             toast_until: None,
             should_quit: false,
@@ -118,8 +136,11 @@ impl App {
             epoch: 0,
             next_call: 0,
             waiting: None,
+            help_hints: Vec::new(),
             gate_unchecked: true,
             last_input: Instant::now(),
+            kept: None,
+            live: None,
         }
     }
 
@@ -229,6 +250,9 @@ impl App {
         self.last_input = Instant::now();
         let contexts = self.contexts();
         let mut action = self.keymap.resolve(&contexts, &key);
+        if gate::asking_trust(self) && action != Some(Action::Quit) {
+            return gate::trust_key(self, key);
+        }
         if self.waiting.is_some() && !self.top_is_confirm() {
             return self.while_waiting(key, action);
         }
@@ -246,13 +270,35 @@ impl App {
         }
         match action {
             Some(a) if self.offered(a) => self.update(a),
-            Some(_) => {}
+            Some(a) => {
+                if let Some(why) = offer::refusal(self, a) {
+                    self.info(why);
+                }
+            }
             None => self.text_input(key),
+        }
+    }
+
+    /// Text pasted in one piece (bracketed paste): into the focused field or
+    /// the filter line at once. Ignored while a call is on its way, as keys are.
+    pub fn paste(&mut self, text: &str) {
+        self.last_input = Instant::now();
+        if self.waiting.is_some() {
+            return;
+        }
+        match &mut self.mode {
+            Mode::Gate(g) => {
+                g.form.paste(text);
+            }
+            Mode::Work(w) => layers::pasted(w, text),
         }
     }
 
     /// A key no binding claimed: typing into whatever takes text.
     fn text_input(&mut self, key: KeyEvent) {
+        if key.code == KeyCode::Esc && actions::escape(self) {
+            return;
+        }
         let effects = match &mut self.mode {
             Mode::Gate(g) => gate::typed(g, key),
             Mode::Work(w) => layers::typed(w, key),
@@ -272,7 +318,15 @@ impl App {
                 let effects = gate::keys(g, action);
                 actions::apply(self, effects);
             }
-            Mode::Work(_) => actions::update(self, action),
+            Mode::Work(ws) => {
+                let opening_help =
+                    action == Action::Help && !matches!(ws.top(), Some(Overlay::Help { .. }));
+                if opening_help {
+                    let contexts = view::help_contexts(ws);
+                    self.help_hints = self.keymap.hints(&contexts, |a| self.offered(*a));
+                }
+                actions::update(self, action)
+            }
         }
     }
 
@@ -280,8 +334,10 @@ impl App {
     /// idle, sends due queries, refreshes the unread count. Returns whether
     /// anything on screen may have changed (else the loop does not draw).
     pub fn tick(&mut self) -> bool {
-        let mut changed = false;
-        if std::mem::take(&mut self.gate_unchecked) {
+        let mut changed = nav::give_back_forms(self);
+        if gate::asking_trust(self) {
+            changed |= gate::read_fingerprint(self);
+        } else if std::mem::take(&mut self.gate_unchecked) {
             gate::check_first_run(self);
             changed = true;
         }
@@ -292,6 +348,7 @@ impl App {
         }
         if let (Some(idle), Mode::Work(_)) = (self.opts.idle_timeout, &self.mode) {
             if self.last_input.elapsed() >= idle {
+                nav::keep_forms(self);
                 self.lock("Locked after inactivity; log in again.");
                 return true;
             }
@@ -303,7 +360,14 @@ impl App {
             }
         }
         let before = self.outstanding;
+        // The session's live updates keep running (started on login, after a
+        // dropped stream, …), then the visible table's query goes if due.
+        live::ensure(self);
         refresh::refresh(self);
+        counts::refine(self);
+        inbox::send_mark(self);
+        pickers::preselect(self);
+        exports::send(self);
         changed || self.outstanding != before
     }
 
@@ -315,6 +379,7 @@ impl App {
             at.push(self.last_input + idle);
         }
         at.extend(refresh::next_refresh(self));
+        at.extend(counts::next(self));
         if let Some(w) = self.waiting.as_ref().filter(|w| !w.slow) {
             at.push(w.since + calls::SLOW);
         }
@@ -322,11 +387,15 @@ impl App {
     }
 
     /// Drops the session and returns to the login screen. There was an account
-    /// to log in with, so no first-run form and no database call.
+    /// to log in with, so no first-run form and no database call. The session's
+    /// last message ("Welcome, …", "✓ … created") goes with it: the next person
+    /// at the keyboard sees only why the screen locked.
     pub fn lock(&mut self, message: &str) {
         let mut g = gate::empty(false, self.opts.demo_hint);
         g.message = Some(message.to_string());
         self.mode = Mode::Gate(g);
+        self.toast = None;
+        self.toast_until = None;
         self.new_epoch();
     }
 

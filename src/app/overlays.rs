@@ -11,6 +11,9 @@ use crate::error::Error;
 use crate::state::picker::Picker;
 use crate::state::{Entity, FormKind, Overlay, Pending, PickPurpose, PickerState};
 
+/// The support picker's "— none —": no collaborator has this id.
+const NO_ONE: i64 = 0;
+
 pub(super) fn open_form(app: &mut App, kind: FormKind) {
     let Some(session) = app.workspace().map(|w| w.session.clone()) else {
         return;
@@ -34,10 +37,19 @@ pub(super) fn open_picker(app: &mut App, title: &str, field: &str, purpose: Pick
         .unwrap_or(FormKind::NewClient);
     let field = field.to_string();
     let title = title.to_string();
+    // Whoever may assign support may also take it off the event.
+    let none = matches!(purpose, PickPurpose::AssignSupport { .. })
+        && crate::policy::allows(&ws.actor, &crate::policy::Action::AssignSupport);
     app.call(
         "loading the choices…",
-        move |crm| forms::choices(crm, &session, &kind, &field),
-        move |app, r| match r {
+        move |crm| {
+            let mut items = forms::choices(crm, &session, &kind, &field)?;
+            if none {
+                items.insert(0, (NO_ONE, "— none —".to_string()));
+            }
+            Ok(items)
+        },
+        move |app, r: crate::error::Result<Vec<(i64, String)>>| match r {
             Ok(items) if items.is_empty() => {
                 app.info(format!("No {} to choose from", title.to_lowercase()))
             }
@@ -70,6 +82,9 @@ pub(super) fn save(app: &mut App) {
 
 fn saved(app: &mut App, kind: FormKind, result: crate::error::Result<submit::Saved>) {
     match result {
+        Ok(submit::Saved { ask: Some(q), .. }) => with_ws(app, |ws| {
+            super::layers::ask(ws, "Confirm", &q, Pending::SaveForm(q.clone()))
+        }),
         Ok(saved) => {
             with_ws(app, |ws| {
                 if let Some(i) = ws
@@ -130,9 +145,12 @@ pub(super) fn picked(app: &mut App, purpose: PickPurpose, id: i64, label: String
     };
     write(app, move |crm| match purpose {
         PickPurpose::FormField(_) => Ok(String::new()),
+        PickPurpose::AssignSupport { event, version } if id == NO_ONE => crm
+            .assign_support(&session, event, version, None)
+            .map(|_| format!("Event #{event} has no support now")),
         PickPurpose::AssignSupport { event, version } => crm
             .assign_support(&session, event, version, Some(id))
-            .map(|_| format!("{label} assigned")),
+            .map(|_| format!("{label} assigned to event #{event}")),
         PickPurpose::ReassignClient { client, version } => crm
             .reassign_client(&session, client, version, id)
             .map(|_| format!("Client given to {label}")),
@@ -159,8 +177,16 @@ pub(super) fn confirmed(app: &mut App, pending: Pending) {
     let Some(session) = app.workspace().map(|w| w.session.clone()) else {
         return;
     };
+    if pending == Pending::Lock {
+        app.lock("Locked. Log in to continue.");
+        return;
+    }
     write(app, move |crm| match pending {
-        Pending::Quit | Pending::DiscardForm | Pending::ReloadForm => Ok(String::new()),
+        Pending::Quit
+        | Pending::DiscardForm
+        | Pending::ReloadForm
+        | Pending::Lock
+        | Pending::SaveForm(_) => Ok(String::new()),
         Pending::Archive {
             entity,
             id,
@@ -187,19 +213,48 @@ pub(super) fn confirmed(app: &mut App, pending: Pending) {
         Pending::Reactivate { id, version } => crm
             .set_collaborator_active(&session, id, version, true, Default::default())
             .map(|_| "Collaborator reactivated".to_string()),
+        Pending::Deactivate { id, version } => crm
+            .set_collaborator_active(&session, id, version, false, Default::default())
+            .map(|_| "Collaborator deactivated".to_string()),
     });
 }
 
 /// Reads the form's record again after a conflict; the fresh form replaces it.
+/// A record one may no longer change (reassigned, archived since) is not
+/// reopened: the form closes and the status line says why.
 pub(super) fn reload_form(app: &mut App, kind: FormKind) {
-    let Some(session) = app.workspace().map(|w| w.session.clone()) else {
+    let Some((session, actor)) = app.workspace().map(|w| (w.session.clone(), w.actor)) else {
         return;
     };
     app.call(
         "loading…",
-        move |crm| forms::open(crm, &session, kind),
+        move |crm| {
+            if let Some((action, entity, id)) = super::records::form_target(&kind) {
+                let d = crate::controllers::detail::load(crm, entity, id)?;
+                if d.archived {
+                    return Ok(Err("Archived since: read-only until restored".to_string()));
+                }
+                if let Some(why) = super::records::refused(&actor, action, &d) {
+                    return Ok(Err(why));
+                }
+            }
+            forms::open(crm, &session, kind).map(Ok)
+        },
         |app, r| match r {
-            Ok(fresh) => {
+            Ok(Err(why)) => {
+                with_ws(app, |ws| {
+                    if let Some(i) = ws
+                        .overlays
+                        .iter()
+                        .rposition(|o| matches!(o, Overlay::Form(_)))
+                    {
+                        ws.overlays.truncate(i);
+                    }
+                });
+                app.error(format!("{why}; the form is closed."));
+                after_write(app);
+            }
+            Ok(Ok(fresh)) => {
                 with_ws(app, |ws| {
                     if let Some(f) = ws.form_mut() {
                         *f = fresh;

@@ -15,6 +15,7 @@ fn asked(ws: &mut Workspace, title: &str, message: &str, pending: Pending) -> Ve
 use super::App;
 use crate::action::{Action, Screen};
 use crate::controllers::detail;
+use crate::policy::{authorize, Action as P, Actor};
 use crate::state::fields::FieldName;
 use crate::state::{DetailState, Entity, FormKind, Pending, PickPurpose, Workspace};
 
@@ -61,6 +62,27 @@ pub(super) fn act_on(
     d: DetailState,
 ) -> Vec<Effect> {
     let form = |kind| vec![Effect::Form(kind)];
+    // The row may be older than the record: archived since, it is read-only.
+    let changes = matches!(
+        action,
+        Action::Edit
+            | Action::Reassign
+            | Action::Sign
+            | Action::RecordPayment
+            | Action::AssignSupport
+            | Action::Archive
+    );
+    if d.archived && changes {
+        let why = if action == Action::Archive {
+            "Already archived"
+        } else {
+            "Archived: read-only until restored"
+        };
+        return vec![Effect::Info(why.into())];
+    }
+    if let Some(why) = refused(&ws.actor, action, &d) {
+        return vec![Effect::Info(why)];
+    }
     match action {
         Action::Edit => match entity {
             Entity::Client => form(FormKind::EditClient {
@@ -89,7 +111,15 @@ pub(super) fn act_on(
             },
         }],
         Action::Archive => {
-            let what = format!("Archive {} \"{}\"?", entity.name(), d.title);
+            // "Event · Armand Gala" reads `the event "Armand Gala"`;
+            // "Contract #11 · Kevin Casey" reads `contract #11 (Kevin Casey)`.
+            let what = match d.title.split_once(" · ") {
+                Some((head, name)) if head.contains('#') => {
+                    format!("Archive {} ({name})?", head.to_lowercase())
+                }
+                Some((_, name)) => format!("Archive the {} \"{name}\"?", entity.name()),
+                None => format!("Archive the {} \"{}\"?", entity.name(), d.title),
+            };
             let more = if entity == Entity::Client {
                 " Its contracts and events are archived with it."
             } else {
@@ -147,7 +177,21 @@ pub(super) fn act_on(
             },
         }],
         Action::ToggleActive if entity == Entity::Collaborator => {
-            if d.active {
+            if d.active && d.holds == (0, 0) {
+                asked(
+                    ws,
+                    "Deactivate",
+                    &format!(
+                        "Deactivate {}? They hold no clients and no upcoming events; \
+                         they can no longer log in.",
+                        d.title
+                    ),
+                    Pending::Deactivate {
+                        id,
+                        version: d.version,
+                    },
+                )
+            } else if d.active {
                 form(FormKind::Deactivate {
                     id,
                     version: d.version,
@@ -156,7 +200,12 @@ pub(super) fn act_on(
                 asked(
                     ws,
                     "Reactivate",
-                    &format!("Reactivate {}? They can log in again.", d.title),
+                    &format!(
+                        "Reactivate {}? They can log in again.",
+                        d.title
+                            .split_once(" · ")
+                            .map_or(d.title.as_str(), |(_, n)| n)
+                    ),
                     Pending::Reactivate {
                         id,
                         version: d.version,
@@ -178,6 +227,41 @@ pub(super) fn act_on(
             Vec::new()
         }
         _ => Vec::new(),
+    }
+}
+
+/// What the policy says of `action` on a record whose fresh facts are `d`:
+/// the reason, when it refuses (so no form is opened only to be refused).
+pub(super) fn refused(actor: &Actor, action: Action, d: &DetailState) -> Option<String> {
+    let p = match (action, d.entity) {
+        (Action::Edit, Entity::Client) => P::UpdateClientDetails { owner: d.owner },
+        (Action::Edit, Entity::Contract) => P::UpdateContract { owner: d.owner },
+        (Action::Edit, Entity::Event) => P::UpdateEvent { support: d.support },
+        (Action::Sign, Entity::Contract) => P::SignContract { owner: d.owner },
+        (Action::RecordPayment, Entity::Contract) => P::RecordPayment { owner: d.owner },
+        (Action::AssignSupport, Entity::Event) => P::AssignSupport,
+        (Action::ToggleActive, Entity::Collaborator) => P::SetCollaboratorActive {
+            target_id: d.id,
+            role: d.role.unwrap_or(crate::domain::Role::Sales),
+        },
+        _ => return None,
+    };
+    authorize(actor, &p).err().map(|e| {
+        let mut c = e.reason.chars();
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect())
+            .unwrap_or_default()
+    })
+}
+
+/// The action a form stands for, and which record's facts decide it.
+pub(super) fn form_target(kind: &FormKind) -> Option<(Action, Entity, i64)> {
+    match *kind {
+        FormKind::EditClient { id, .. } => Some((Action::Edit, Entity::Client, id)),
+        FormKind::EditContract { id, .. } => Some((Action::Edit, Entity::Contract, id)),
+        FormKind::EditEvent { id, .. } => Some((Action::Edit, Entity::Event, id)),
+        FormKind::Payment { contract } => Some((Action::RecordPayment, Entity::Contract, contract)),
+        _ => None,
     }
 }
 
@@ -221,6 +305,8 @@ mod tests {
             signed,
             active: true,
             role: None,
+            holds: (0, 0),
+            scroll: 0,
         }
     }
 

@@ -1,5 +1,7 @@
 //! Keeping the screen true to the database: sending due list queries to the
-//! worker, taking their answers, and re-reading what a write changed.
+//! worker, taking their answers, and re-reading what a write changed — ours
+//! (after each save) or anyone's (live updates, [`super::live`]: there is no
+//! polling of lists or of the unread count).
 
 use std::time::{Duration, Instant};
 
@@ -15,11 +17,21 @@ use crate::screens::BoardScreen;
 use crate::session::Session;
 use crate::state::{slot, Entity, Overlay};
 
-/// How often the unread count and the actor's rights are re-read.
-const REFRESH: Duration = Duration::from_secs(20);
+/// How often reminders of coming events are added (and the unread count and the
+/// actor re-read with them). Reminders follow the clock, not writes, so live
+/// updates cannot bring them; everything else arrives as it is committed.
+const REFRESH: Duration = Duration::from_secs(15 * 60);
 
 /// After any write: lists are stale, detail views re-read, the unread count too.
 pub(super) fn after_write(app: &mut App) {
+    stale_lists(app);
+    reload_detail(app);
+    refresh_now(app);
+}
+
+/// Every table and board is stale: the visible one is queried again at the
+/// next tick, the others when shown.
+pub(super) fn stale_lists(app: &mut App) {
     with_ws(app, |ws| {
         for l in ws.lists.iter_mut() {
             l.invalidate();
@@ -29,8 +41,6 @@ pub(super) fn after_write(app: &mut App) {
         }
         ws.all_totals.iter_mut().for_each(|t| *t = None);
     });
-    reload_detail(app);
-    refresh_now(app);
 }
 
 /// Re-reads every detail view on the stack (after a write), in the background:
@@ -99,8 +109,7 @@ pub(super) fn mark_read(app: &mut App, all: bool) {
     );
 }
 
-/// Sends the visible table's query if due, and every few seconds re-reads the
-/// unread count and the actor's rights.
+/// Sends the visible table's query if due, and now and then adds reminders.
 pub(super) fn refresh(app: &mut App) {
     let Some(ws) = app.ws() else { return };
     if let Some(board) = crate::screens::board(ws.screen) {
@@ -134,7 +143,7 @@ pub(super) fn refresh(app: &mut App) {
     refresh_due(app);
 }
 
-/// Every few seconds: the unread count and the actor's rights.
+/// Now and then: reminders, with the unread count and the actor's rights.
 fn refresh_due(app: &mut App) {
     let due = app
         .workspace()

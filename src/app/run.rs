@@ -130,6 +130,7 @@ pub fn drive<B: Backend>(
             match w {
                 Wake::Term(TermEvent::Key(k)) => app.handle_key(k),
                 Wake::Term(TermEvent::Resize(w, h)) => app.size = (w, h),
+                Wake::Term(TermEvent::Paste(text)) => app.paste(&text),
                 Wake::Term(TermEvent::Tick) => {}
                 Wake::Done(d) => app.deliver(d),
                 Wake::Lost(e) => return Err(std::io::Error::other(e)),

@@ -86,7 +86,12 @@ pub fn table(ws: &mut Workspace, action: Action, height: usize) -> Vec<Effect> {
             out.push(Effect::Info("Reloaded".into()));
         }
         Action::Open => out.push(Effect::OpenSelected),
-        Action::MarkRead => out.push(Effect::MarkRead { all: false }),
+        Action::MarkRead => mark(l, &mut out),
+        Action::Export => l.export = true,
+        Action::UnreadOnly if screen == Screen::Notifications => toggle(l, |f| &mut f.unread_only),
+        Action::UnreadOnly => {
+            out.push(Effect::Info("Only notifications are read or unread".into()))
+        }
         Action::MarkAllRead => out.push(Effect::MarkRead { all: true }),
         Action::New => out.push(Effect::New(screen)),
         other => {
@@ -135,6 +140,22 @@ pub fn detail(ws: &mut Workspace, action: Action) -> Vec<Effect> {
         other => return vec![Effect::OnRecord(other, entity, id)],
     }
     Vec::new()
+}
+
+/// Space on a notification: read if it was unread, unread if it was read,
+/// and on to the next row. The write goes out at the next tick with the row's
+/// id, so moving on at once cannot change which row it is about.
+fn mark(l: &mut ListState, out: &mut Vec<Effect>) {
+    match (l.selected_id(), l.selected_facts()) {
+        (Some(id), Some(f)) => {
+            l.mark = Some((id, f.unread));
+            // Read among unread only, the row leaves and the next takes its place.
+            if !(f.unread && l.filters.unread_only) {
+                l.move_by(1);
+            }
+        }
+        _ => out.push(Effect::Info("Nothing selected".into())),
+    }
 }
 
 fn toggle(l: &mut ListState, f: impl FnOnce(&mut Filters) -> &mut bool) {

@@ -22,7 +22,7 @@ impl App {
                     .iter()
                     .any(|o| matches!(o, Overlay::Help { .. }))
                 {
-                    self.keymap.hints(&help_contexts(ws), |a| self.offered(*a))
+                    self.help_hints.clone()
                 } else {
                     Vec::new()
                 };
@@ -57,8 +57,9 @@ impl App {
             section_keys,
             theme: &self.theme,
             status: self.status_toast(),
-            hints: self.hints(),
+            hints: self.gate_hints(self.hints()),
             help,
+            key_problems: self.keymap.problems(),
             tabs,
             database_label: &self.opts.database_label,
             demo_hint: self.opts.demo_hint,
@@ -66,8 +67,22 @@ impl App {
     }
 }
 
+impl App {
+    /// On the first-run form, Enter creates the administrator: its hint says so.
+    fn gate_hints(&self, mut hints: Vec<crate::keymap::Hint>) -> Vec<crate::keymap::Hint> {
+        if let Mode::Gate(g) = &self.mode {
+            if g.first_run {
+                for h in hints.iter_mut().filter(|h| h.action == Action::SignIn) {
+                    h.description = "create the administrator";
+                }
+            }
+        }
+        hints
+    }
+}
+
 /// The help overlay lists the keys of what is under it.
-fn help_contexts(ws: &Workspace) -> Vec<Context> {
+pub(super) fn help_contexts(ws: &Workspace) -> Vec<Context> {
     match ws
         .overlays
         .iter()

@@ -27,6 +27,18 @@ pub enum Tag {
     List { slot: usize, generation: u64 },
     /// Housekeeping of the session (reminders, unread count, rights).
     Session,
+    /// The exact count of one table's matches, to replace a capped one.
+    Count { slot: usize },
+    /// A live change handed over by [`super::live`]: not counted as
+    /// outstanding, since the screen did not ask for it.
+    Live,
+}
+
+impl Tag {
+    /// Work nobody is waiting for: it goes after whatever else is queued.
+    fn background(self) -> bool {
+        matches!(self, Tag::Session | Tag::Count { .. } | Tag::Live)
+    }
 }
 
 /// One piece of work for the worker.
@@ -112,8 +124,8 @@ impl Worker {
     }
 }
 
-/// Runs jobs in order, except that housekeeping waits while a call or a list
-/// query is queued behind it: what the user is looking at comes first.
+/// Runs jobs in order, except that housekeeping and counts wait while a call or
+/// a list query is queued behind them: what the user is looking at comes first.
 fn work(crm: crate::api::SharedApi, jobs: Receiver<Job>, sink: Sink) {
     let mut queue: VecDeque<Job> = VecDeque::new();
     loop {
@@ -124,10 +136,7 @@ fn work(crm: crate::api::SharedApi, jobs: Receiver<Job>, sink: Sink) {
             }
         }
         queue.extend(jobs.try_iter());
-        let next = queue
-            .iter()
-            .position(|j| j.tag != Tag::Session)
-            .unwrap_or(0);
+        let next = queue.iter().position(|j| !j.tag.background()).unwrap_or(0);
         let Some(job) = queue.remove(next) else {
             continue;
         };

@@ -1,6 +1,8 @@
 //! The one seam between the commands and the CRM. Commands take `&Api` and call
-//! only service methods (`list_clients`, `sign_contract`, …): the in-process
-//! [`Crm`] today; a remote implementation of the same methods (same names and
-//! argument types) can stand here without touching the commands.
+//! only [`CrmApi`] methods (`list_clients`, `sign_contract`, …): the in-process
+//! [`Crm`](crate::Crm) on a database, or the client of the team server.
 
-pub use crate::services::Crm as Api;
+pub use crate::api::CrmApi;
+
+/// What every command is given.
+pub type Api = dyn CrmApi;

@@ -288,6 +288,19 @@ pub enum ImportCmd {
         #[arg(long, value_enum, default_value = "table")]
         format: ReportFormat,
     },
+    /// Clients from a sheet with a header row (name, e-mail, phone, company,
+    /// first and last contact, sales contact); matched by e-mail.
+    Clients {
+        file: std::path::PathBuf,
+        /// Check everything, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the good rows even when others fail.
+        #[arg(long)]
+        partial: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ReportFormat,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

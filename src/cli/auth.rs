@@ -8,7 +8,7 @@ use super::api::Api;
 use super::args::Format;
 use super::output::{Cell, Table};
 use super::token::{idle_minutes, now_ms, Claims, Store, TokenError};
-use super::{CliError, CliResult};
+use super::{CliError, CliResult, Link};
 use crate::db::Target;
 use crate::error::Error;
 use crate::session::Session;
@@ -24,8 +24,17 @@ fn not_logged_in(e: TokenError) -> CliError {
     }
 }
 
+/// The session the command runs as: the local token checked and renewed, or
+/// the tokens kept for the server.
+pub fn require(api: &Api, link: &Link) -> CliResult<Session> {
+    match link {
+        Link::Local(target) => require_local(api, target),
+        Link::Server(s) => s.require(),
+    }
+}
+
 /// The session of the stored token, checked and renewed (sliding expiry).
-pub fn require(api: &Api, target: &Target) -> CliResult<Session> {
+fn require_local(api: &Api, target: &Target) -> CliResult<Session> {
     let store = store(target)?;
     let (claims, token) = store.load().map_err(not_logged_in)?;
     let who = match api.get_collaborator(claims.collaborator_id) {
@@ -59,9 +68,10 @@ pub fn require(api: &Api, target: &Target) -> CliResult<Session> {
     })
 }
 
-/// Checks the password and stores a new token. Neither the password nor the token
-/// is printed or logged.
-pub fn login(api: &Api, target: &Target, email: Option<String>, password_stdin: bool) -> CliResult {
+/// Checks the password and keeps the session (a signed token locally, the
+/// server's tokens remotely). Neither the password nor a token is printed or
+/// logged.
+pub fn login(api: &Api, link: &Link, email: Option<String>, password_stdin: bool) -> CliResult {
     let email = match email {
         Some(e) => e,
         None if password_stdin => {
@@ -80,7 +90,24 @@ pub fn login(api: &Api, target: &Target, email: Option<String>, password_stdin: 
             ))
         })?
     };
-    let session = api.login(email.trim(), &password)?;
+    let session = match link {
+        Link::Local(target) => login_local(api, target, email.trim(), &password)?,
+        Link::Server(s) => s.login(email.trim(), &password)?,
+    };
+    eprintln!(
+        "logged in as {} ({}, {})",
+        crate::ui::sanitize::display(&session.name),
+        crate::ui::sanitize::display(&session.email),
+        session.role.label()
+    );
+    if session.must_change_password {
+        eprintln!("a new password is required: log in on the screen to choose it");
+    }
+    Ok(())
+}
+
+fn login_local(api: &Api, target: &Target, email: &str, password: &str) -> CliResult<Session> {
+    let session = api.login(email, password)?;
     let who = api.get_collaborator(session.collaborator_id)?;
     let now = now_ms();
     let store = store(target)?;
@@ -94,22 +121,18 @@ pub fn login(api: &Api, target: &Target, email: Option<String>, password_stdin: 
             &who.password_hash,
         )
         .map_err(not_logged_in)?;
-    eprintln!(
-        "logged in as {} ({}, {})",
-        crate::ui::sanitize::display(&session.name),
-        crate::ui::sanitize::display(&session.email),
-        session.role.label()
-    );
-    if session.must_change_password {
-        eprintln!("a new password is required: log in on the screen to choose it");
-    }
-    Ok(())
+    Ok(session)
 }
 
-pub fn logout(target: &Target) -> CliResult {
-    let had = store(target)?
-        .remove()
-        .map_err(|e| CliError::Failed(e.to_string()))?;
+/// Ends the session: forgets the local token, or has the server revoke its
+/// tokens and deletes the file they were kept in.
+pub fn logout(link: &Link) -> CliResult {
+    let had = match link {
+        Link::Local(target) => store(target)?
+            .remove()
+            .map_err(|e| CliError::Failed(e.to_string()))?,
+        Link::Server(s) => s.logout()?,
+    };
     eprintln!(
         "{}",
         if had {
@@ -121,13 +144,19 @@ pub fn logout(target: &Target) -> CliResult {
     Ok(())
 }
 
-pub fn whoami(s: &Session, format: Format) -> CliResult {
+/// Who the session belongs to, with the role the CRM gives them now (asked of
+/// the server remotely, so an ended session says so here too).
+pub fn whoami(api: &Api, s: &Session, format: Format) -> CliResult {
+    let actor = api.actor(s)?;
+    if !actor.active {
+        return Err(CliError::NotLoggedIn("this account is deactivated".into()));
+    }
     let mut t = Table::record(format, &["id", "full_name", "email", "role"]);
     t.row(vec![
         Cell::Int(s.collaborator_id),
         Cell::text(&s.name),
         Cell::text(&s.email),
-        Cell::Text(s.role.as_str().to_string()),
+        Cell::Text(actor.role.as_str().to_string()),
     ])?;
     t.finish_single()
 }

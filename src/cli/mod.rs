@@ -10,6 +10,7 @@ pub mod auth;
 pub mod lists;
 pub mod output;
 pub mod records;
+pub mod team;
 pub mod token;
 pub mod transfer;
 pub mod writes;
@@ -17,6 +18,8 @@ pub mod writes;
 use std::process::ExitCode;
 
 pub use args::Command;
+
+use api::Api;
 
 use crate::db::Target;
 use crate::error::Error;
@@ -61,6 +64,12 @@ impl CliError {
 
 pub type CliResult<T = ()> = Result<T, CliError>;
 
+/// Where the commands go: a database opened in process, or the team server.
+pub enum Link {
+    Local(Target),
+    Server(team::ServerLink),
+}
+
 /// Opens the database and runs one command; errors go to stderr as one line.
 pub fn run(target: Target, cmd: Command) -> ExitCode {
     let r = crate::Crm::open(
@@ -68,7 +77,45 @@ pub fn run(target: Target, cmd: Command) -> ExitCode {
         crate::config::CrmConfig::from_env().unwrap_or_default(),
     )
     .map_err(CliError::from)
-    .and_then(|crm| dispatch(&crm, &target, cmd));
+    .and_then(|crm| dispatch(&crm, &Link::Local(target), cmd));
+    finish(r)
+}
+
+/// Runs one command through the team server at `url`, trusted as `trust`
+/// says; the session kept for that server is used and kept up to date.
+pub fn run_server(url: &str, trust: &crate::api::pin::Trust, cmd: Command) -> ExitCode {
+    let link = match crate::api::remote::RemoteCrm::connect(url, trust)
+        .map_err(CliError::from)
+        .and_then(team::ServerLink::new)
+    {
+        Ok(l) => l,
+        Err(e) => return finish(Err(e)),
+    };
+    let link = Link::Server(link);
+    let r = match &link {
+        Link::Server(s) => {
+            let r = dispatch(&s.crm, &link, cmd);
+            // Tokens rotated during the command are kept even when it failed.
+            let kept = match s.crm.current() {
+                Some(id) => s.save_rotation(id),
+                None => Ok(()),
+            };
+            match r {
+                Err(CliError::Crm(Error::SessionEnded(why))) => {
+                    let _ = s.remove();
+                    Err(CliError::NotLoggedIn(format!(
+                        "the server ended the session ({why})"
+                    )))
+                }
+                other => other.and(kept),
+            }
+        }
+        Link::Local(_) => Ok(()),
+    };
+    finish(r)
+}
+
+fn finish(r: CliResult) -> ExitCode {
     match r {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -85,25 +132,25 @@ pub fn run(target: Target, cmd: Command) -> ExitCode {
     }
 }
 
-fn dispatch(api: &api::Api, target: &Target, cmd: Command) -> CliResult {
+fn dispatch(api: &Api, link: &Link, cmd: Command) -> CliResult {
     use args::Command as C;
     match cmd {
         C::Login {
             email,
             password_stdin,
-        } => auth::login(api, target, email, password_stdin),
-        C::Logout => auth::logout(target),
+        } => auth::login(api, link, email, password_stdin),
+        C::Logout => auth::logout(link),
         C::Whoami { format } => {
-            let s = auth::require(api, target)?;
-            auth::whoami(&s, format)
+            let s = auth::require(api, link)?;
+            auth::whoami(api, &s, format)
         }
-        C::Clients(c) => writes::clients(api, &auth::require(api, target)?, c),
-        C::Contracts(c) => writes::contracts(api, &auth::require(api, target)?, c),
-        C::Events(c) => writes::events(api, &auth::require(api, target)?, c),
-        C::Collaborators(c) => writes::collaborators(api, &auth::require(api, target)?, c),
-        C::Notifications(c) => lists::notifications(api, &auth::require(api, target)?, c),
-        C::Audit(c) => lists::audit(api, &auth::require(api, target)?, c),
-        C::Import(c) => transfer::import(api, &auth::require(api, target)?, c),
-        C::Export(c) => transfer::export(api, &auth::require(api, target)?, c),
+        C::Clients(c) => writes::clients(api, &auth::require(api, link)?, c),
+        C::Contracts(c) => writes::contracts(api, &auth::require(api, link)?, c),
+        C::Events(c) => writes::events(api, &auth::require(api, link)?, c),
+        C::Collaborators(c) => writes::collaborators(api, &auth::require(api, link)?, c),
+        C::Notifications(c) => lists::notifications(api, &auth::require(api, link)?, c),
+        C::Audit(c) => lists::audit(api, &auth::require(api, link)?, c),
+        C::Import(c) => transfer::import(api, &auth::require(api, link)?, c),
+        C::Export(c) => transfer::export(api, &auth::require(api, link)?, c),
     }
 }

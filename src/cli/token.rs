@@ -65,7 +65,7 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -256,7 +256,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Writes `bytes` to a 0600 temporary file and renames it over `path`, so a
 /// reader never sees half a token.
-fn replace_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn replace_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     {
         let mut f = open_private(&tmp, false)?;

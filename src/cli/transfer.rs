@@ -1,5 +1,6 @@
-//! `import events FILE` (the support team's sheet) and `export {clients|contracts|
-//! events}` (a filtered list as CSV, JSON or a workbook).
+//! `import events FILE` (the support team's sheet), `import clients FILE` (a
+//! list under a header row) and `export {clients|contracts|events}` (a filtered
+//! list as CSV, JSON or a workbook).
 
 use std::io::IsTerminal;
 
@@ -16,18 +17,44 @@ use crate::session::Session;
 const PROGRESS_ABOVE: usize = 1_000;
 
 pub fn import(api: &Api, s: &Session, cmd: ImportCmd) -> CliResult {
-    let ImportCmd::Events {
-        file,
-        dry_run,
-        partial,
-        format,
-    } = cmd;
-    let sheet = crate::import::read_events(&file).map_err(|e| CliError::Failed(e.to_string()))?;
-    let bar = (sheet.len() > PROGRESS_ABOVE && std::io::stderr().is_terminal()).then(|| {
-        let b = indicatif::ProgressBar::new(sheet.len() as u64);
+    let read_failed = |e: crate::import::ImportError| CliError::Failed(e.to_string());
+    let (what, rows, dry_run, partial, format) = match &cmd {
+        ImportCmd::Events {
+            file,
+            dry_run,
+            partial,
+            format,
+        } => (
+            "events",
+            Rows::Events(crate::import::read_events(file).map_err(read_failed)?),
+            *dry_run,
+            *partial,
+            *format,
+        ),
+        ImportCmd::Clients {
+            file,
+            dry_run,
+            partial,
+            format,
+        } => (
+            "clients",
+            Rows::Clients(crate::import::read_clients(file).map_err(read_failed)?),
+            *dry_run,
+            *partial,
+            *format,
+        ),
+    };
+    let len = match &rows {
+        Rows::Events(r) => r.len(),
+        Rows::Clients(r) => r.len(),
+    };
+    let bar = (len > PROGRESS_ABOVE && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new(len as u64);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} events {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(&format!(
+                "{{bar:40}} {{pos}}/{{len}} {what} {{eta}}"
+            ))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
     });
@@ -36,7 +63,11 @@ pub fn import(api: &Api, s: &Session, cmd: ImportCmd) -> CliResult {
             b.set_position(done as u64);
         }
     };
-    let report = api.import_events(s, &sheet, ImportOptions { dry_run, partial }, &mut progress);
+    let opts = ImportOptions { dry_run, partial };
+    let report = match &rows {
+        Rows::Events(r) => api.import_events(s, r, opts, &mut progress),
+        Rows::Clients(r) => api.import_clients(s, r, opts, &mut progress),
+    };
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -51,7 +82,7 @@ pub fn import(api: &Api, s: &Session, cmd: ImportCmd) -> CliResult {
         "would have been (nothing written)"
     };
     eprintln!(
-        "{} events: {created} created, {updated} updated, {unchanged} unchanged, {errors} in error; changes {verb} {}",
+        "{} {what}: {created} created, {updated} updated, {unchanged} unchanged, {errors} in error; changes {verb} {}",
         report.lines.len(),
         if dry_run { "checked only" } else { "applied" }
     );
@@ -66,6 +97,12 @@ pub fn import(api: &Api, s: &Session, cmd: ImportCmd) -> CliResult {
         )));
     }
     Ok(())
+}
+
+/// The rows of a sheet, as read for one kind of import.
+enum Rows {
+    Events(Vec<crate::import::SheetEvent>),
+    Clients(Vec<crate::import::SheetClient>),
 }
 
 fn print_report(report: &ImportReport, format: ReportFormat) -> CliResult {

@@ -12,7 +12,10 @@ fn opt(s: Option<&str>) -> String {
 
 fn stamp(archived_at: Option<chrono::NaiveDateTime>) -> Vec<(String, String)> {
     match archived_at {
-        Some(t) => vec![("Archived".into(), format!("{} (R restores)", show_local(t)))],
+        Some(t) => vec![(
+            "Archived".into(),
+            format!("{} · read-only until restored", show_local(t)),
+        )],
         None => Vec::new(),
     }
 }
@@ -42,6 +45,8 @@ fn base(entity: Entity, id: i64, version: i32, title: String) -> DetailState {
         signed: false,
         active: true,
         role: None,
+        holds: (0, 0),
+        scroll: 0,
     }
 }
 
@@ -243,6 +248,7 @@ fn collaborator(crm: &dyn CrmApi, id: i64) -> Result<DetailState> {
     );
     s.active = c.active;
     s.role = Some(c.role());
+    s.holds = (h.clients, h.upcoming_events);
     s.lines = vec![
         ("Name".into(), c.full_name.clone()),
         ("Employee no.".into(), c.employee_number.clone()),

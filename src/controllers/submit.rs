@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::forms::role_from_id;
 use crate::api::CrmApi;
-use crate::domain::time::{from_local, parse_date, parse_local_datetime};
+use crate::domain::time::{from_local, parse_date, parse_local_datetime, show_local};
 use crate::domain::{Cents, Role};
 use crate::error::{Error, FieldError, Result};
 use crate::services::clients::ClientInput;
@@ -25,6 +25,24 @@ pub struct Saved {
     pub message: String,
     /// A record to show (after creating one).
     pub open: Option<(crate::state::Entity, i64)>,
+    /// Nothing was written: the values need a yes to this question first (a
+    /// payment, a lower total, a date that makes little sense). On yes the
+    /// caller marks the form confirmed ([`Form::confirm`]) and saves again.
+    pub ask: Option<String>,
+}
+
+/// The most attendees an event form takes.
+pub const MAX_ATTENDEES: i32 = 1_000_000;
+
+/// `Ok(Saved)` asking `question`, unless the form already has its yes.
+fn ask_first(f: &Form, question: String) -> Option<Result<Saved>> {
+    (!f.is_confirmed(&question)).then(|| {
+        Ok(Saved {
+            message: String::new(),
+            open: None,
+            ask: Some(question),
+        })
+    })
 }
 
 fn text(form: &Form, name: &str) -> String {
@@ -36,12 +54,17 @@ pub fn submit(crm: &dyn CrmApi, session: &Session, st: &FormState) -> Result<Sav
     use crate::state::Entity;
     let f = &st.form;
     let mut errs = Vec::new();
-    let saved = |m: String, open: Option<(Entity, i64)>| Ok(Saved { message: m, open });
+    let saved = |m: String, open: Option<(Entity, i64)>| {
+        Ok(Saved {
+            message: m,
+            open,
+            ask: None,
+        })
+    };
     match &st.kind {
         FormKind::NewClient | FormKind::EditClient { .. } => {
             let first_contact = date_field(f, Cl::FirstContact.as_str(), &mut errs);
             let last_contact = date_field(f, Cl::LastContact.as_str(), &mut errs);
-            finish(errs)?;
             let input = ClientInput {
                 full_name: text(f, Cl::FullName.as_str()),
                 email: text(f, Cl::Email.as_str()),
@@ -50,6 +73,15 @@ pub fn submit(crm: &dyn CrmApi, session: &Session, st: &FormState) -> Result<Sav
                 first_contact,
                 last_contact,
             };
+            if !errs.is_empty() {
+                // The other fields' checks too, so every error shows at once.
+                let dates_ok = ClientInput {
+                    last_contact: first_contact,
+                    ..input.clone()
+                };
+                also(&mut errs, crate::services::clients::check(&dates_ok));
+            }
+            finish(errs)?;
             match st.kind {
                 FormKind::EditClient { id, version } => {
                     crm.update_client(session, id, version, &input)?;
@@ -67,6 +99,7 @@ pub fn submit(crm: &dyn CrmApi, session: &Session, st: &FormState) -> Result<Sav
         FormKind::NewContract { .. } => {
             let client = f.choice(Ct::Client.as_str()).map(|(id, _)| id);
             let total = money(f, Ct::Total.as_str(), &mut errs);
+            not_zero(total, Ct::Total.as_str(), &mut errs);
             if client.is_none() {
                 errs.push(FieldError {
                     field: Ct::Client.as_str(),
@@ -82,14 +115,57 @@ pub fn submit(crm: &dyn CrmApi, session: &Session, st: &FormState) -> Result<Sav
         }
         FormKind::EditContract { id, version } => {
             let total = money(f, Ct::Total.as_str(), &mut errs);
+            not_zero(total, Ct::Total.as_str(), &mut errs);
             finish(errs)?;
+            let before = crm.get_contract(*id)?.contract;
+            if total < before.paid() {
+                return Err(Error::field(
+                    Ct::Total.as_str(),
+                    format!("cannot be less than the {} already paid", before.paid()),
+                ));
+            }
+            if before.signed && total < before.total() {
+                let q = format!(
+                    "Lower the total of signed contract #{id} from {} to {total}?",
+                    before.total()
+                );
+                if let Some(ask) = ask_first(f, q) {
+                    return ask;
+                }
+            }
             crm.update_contract(session, *id, *version, total)?;
             saved(format!("Contract #{id} saved"), None)
         }
         FormKind::Payment { contract } => {
             let amount = money(f, Pay::Amount.as_str(), &mut errs);
             let received = date_field(f, Pay::ReceivedOn.as_str(), &mut errs);
+            let today = today(crm);
+            if received > today {
+                errs.push(FieldError {
+                    field: Pay::ReceivedOn.as_str(),
+                    message: format!("cannot be in the future (today is {today})"),
+                });
+            }
             finish(errs)?;
+            let d = crm.get_contract(*contract)?;
+            if amount > d.contract.due() {
+                // Said before asking; the service checks again under a lock.
+                return Err(Error::field(
+                    Pay::Amount.as_str(),
+                    format!(
+                        "overpayment refused: only {} is still due",
+                        d.contract.due()
+                    ),
+                ));
+            }
+            // The confirmation widget shows stored text through the sanitizer.
+            let q = format!(
+                "Record {amount} on contract #{contract} ({})?",
+                d.client.full_name.trim()
+            );
+            if let Some(ask) = ask_first(f, q) {
+                return ask;
+            }
             crm.record_payment(session, *contract, amount, received)?;
             let due = crm.get_contract(*contract)?.contract.due();
             saved(
@@ -106,7 +182,17 @@ pub fn submit(crm: &dyn CrmApi, session: &Session, st: &FormState) -> Result<Sav
                     message: "choose a signed contract".into(),
                 });
             }
+            if !errs.is_empty() {
+                let times_ok = EventInput {
+                    ends_at: input.starts_at + chrono::Duration::hours(1),
+                    ..input.clone()
+                };
+                also(&mut errs, crate::services::events::check(&times_ok));
+            }
             finish(errs)?;
+            if let Some(ask) = event_dates(crm, st, &input, contract.unwrap_or_default())? {
+                return ask;
+            }
             match st.kind {
                 FormKind::EditEvent { id, version } => {
                     crm.update_event(session, id, version, &input)?;
@@ -253,8 +339,19 @@ fn event_input(f: &Form, errs: &mut Vec<FieldError>) -> EventInput {
     let attendees = if att.trim().is_empty() {
         0
     } else {
+        let digits = att.trim().chars().all(|c| c.is_ascii_digit());
         match att.trim().parse::<i32>() {
-            Ok(n) if n >= 0 => n,
+            Ok(n) if (0..=MAX_ATTENDEES).contains(&n) => n,
+            _ if digits => {
+                errs.push(FieldError {
+                    field: Ev::Attendees.as_str(),
+                    message: format!(
+                        "at most {}",
+                        crate::services::query::group_thousands(i64::from(MAX_ATTENDEES))
+                    ),
+                });
+                0
+            }
             _ => {
                 errs.push(FieldError {
                     field: Ev::Attendees.as_str(),
@@ -272,6 +369,72 @@ fn event_input(f: &Form, errs: &mut Vec<FieldError>) -> EventInput {
         attendees,
         notes: text(f, Ev::Notes.as_str()),
     }
+}
+
+/// Adds a service check's field errors to the form's own.
+fn also(errs: &mut Vec<FieldError>, checked: Result<()>) {
+    if let Err(Error::Validation(more)) = checked {
+        for e in more {
+            if !errs.iter().any(|x| x.field == e.field) {
+                errs.push(e);
+            }
+        }
+    }
+}
+
+fn not_zero(total: Cents, name: &'static str, errs: &mut Vec<FieldError>) {
+    if total == Cents(0) && !errs.iter().any(|e| e.field == name) {
+        errs.push(FieldError {
+            field: name,
+            message: "a contract of 0.00 € is not a contract: enter its total, e.g. 12 500".into(),
+        });
+    }
+}
+
+/// Today where the user is (or in UTC, whichever is later): a payment
+/// received today is never "in the future" whatever the time zone.
+fn today(crm: &dyn CrmApi) -> NaiveDate {
+    let now = crm.now();
+    now.date().max(crate::domain::time::to_local(now).date())
+}
+
+/// An event that starts before its contract existed, or a new one that
+/// starts in the past, is asked about (past events may be entered on purpose).
+fn event_dates(
+    crm: &dyn CrmApi,
+    st: &FormState,
+    input: &EventInput,
+    contract: i64,
+) -> Result<Option<Result<Saved>>> {
+    let f = &st.form;
+    let new = !matches!(st.kind, FormKind::EditEvent { .. });
+    if !new && !f.changed(Ev::StartsAt.as_str()) {
+        return Ok(None);
+    }
+    let contract = match st.kind {
+        FormKind::EditEvent { id, .. } => crm.get_event(id)?.contract,
+        _ => crm.get_contract(contract)?.contract,
+    };
+    let start = show_local(input.starts_at);
+    let mut why = Vec::new();
+    if input.starts_at < contract.created_at {
+        why.push(format!(
+            "before contract #{} was made ({})",
+            contract.id,
+            show_local(contract.created_at)
+        ));
+    }
+    if new && input.starts_at < crm.now() {
+        why.push("in the past".to_string());
+    }
+    if why.is_empty() {
+        return Ok(None);
+    }
+    let q = format!(
+        "The event starts {start}, {}. Save it anyway?",
+        why.join(" and ")
+    );
+    Ok(ask_first(f, q))
 }
 
 fn finish(errs: Vec<FieldError>) -> Result<()> {

@@ -21,6 +21,8 @@ use crate::db::{Backend, Db, DbConnection};
 use crate::domain::Role;
 use crate::error::{Error, Result};
 
+mod deferred;
+
 /// Rows per INSERT statement.
 const BATCH: usize = 1000;
 /// INSERT statements per transaction.
@@ -111,7 +113,7 @@ const MOVE_STAGED_EVENTS: &str = "INSERT INTO main.events (name, contract_id, \
 
 /// SQLite settings for this connection while it imports: a large page cache (the
 /// secondary indexes take rows in random order) and no fsync at checkpoints. Put
-/// back by [`sqlite_tuning_off`]; the application never runs with them.
+/// back by `SQLITE_TUNING_OFF`; the application never runs with them.
 const SQLITE_TUNING_ON: &str =
     "PRAGMA cache_size = -262144; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY;";
 const SQLITE_TUNING_OFF: &str = "PRAGMA cache_size = -2000; PRAGMA synchronous = NORMAL; \
@@ -174,7 +176,21 @@ pub fn generate(
     if sqlite {
         crate::with_backend!(&mut *conn, |c| { c.batch_execute(SQLITE_TUNING_ON) })?;
     }
-    let r = import(conn, n_clients, n_events, seed, &mut progress);
+    // One transaction for the whole import: the indexes set aside are back, or
+    // nothing happened (see `deferred`).
+    let r = conn.transaction::<_, Error, _>(|c| {
+        let set = deferred::set_aside(c)?;
+        import(c, n_clients, n_events, seed, &mut progress)?;
+        let steps = deferred::plan(c, set);
+        let n = steps.len();
+        let mut done = 0;
+        deferred::restore(c, steps, |name| {
+            progress(&format!("indexes ({name})"), done, n);
+            done += 1;
+        })?;
+        progress("indexes", n, n);
+        Ok(())
+    });
     if sqlite {
         crate::with_backend!(&mut *conn, |c| { c.batch_execute(SQLITE_TUNING_OFF) })?;
     }

@@ -15,6 +15,7 @@ use std::str::FromStr;
     serde::Serialize,
     serde::Deserialize,
     strum::VariantArray,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Role {

@@ -53,13 +53,40 @@ pub fn parse_local_datetime(s: &str) -> Result<NaiveDateTime, String> {
             return Ok(t);
         }
     }
+    let date = s.split_whitespace().next().unwrap_or_default();
+    if no_such_date(date) {
+        return Err(format!("no such date: {date}"));
+    }
     Err(format!("use {DATETIME_FORMAT_HINT}, e.g. 2023-06-04 13:00"))
 }
 
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let s = s.trim().replace('/', "-");
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-        .map_err(|_| format!("use {DATE_FORMAT_HINT}, e.g. 2021-04-18"))
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| {
+        if no_such_date(&s) {
+            format!("no such date: {s}")
+        } else {
+            format!("use {DATE_FORMAT_HINT}, e.g. 2021-04-18")
+        }
+    })
+}
+
+/// Written the right way (`2026-02-30`: four digits, a month from 1 to 12, a
+/// day from 1 to 31) but not on the calendar: the user needs to hear that the
+/// day is wrong, not the format.
+fn no_such_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let number = |p: &str, len: std::ops::RangeInclusive<usize>| {
+        len.contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit())
+    };
+    let [y, m, d] = parts[..] else {
+        return false;
+    };
+    if !(number(y, 4..=4) && number(m, 1..=2) && number(d, 1..=2)) {
+        return false;
+    }
+    let (m, d) = (m.parse::<u32>().unwrap_or(0), d.parse::<u32>().unwrap_or(0));
+    (1..=12).contains(&m) && (1..=31).contains(&d)
 }
 
 /// `2023-06-04 13:00` in local time.
@@ -77,6 +104,27 @@ mod tests {
         assert_eq!(t.to_string(), "2023-06-04 13:00:00");
         assert!(parse_local_datetime("4 June").is_err());
         assert_eq!(parse_date("2021/04/18").unwrap().to_string(), "2021-04-18");
+        assert_eq!(
+            parse_date("2026-02-30"),
+            Err("no such date: 2026-02-30".into())
+        );
+        assert_eq!(
+            parse_date("2025-02-29"),
+            Err("no such date: 2025-02-29".into())
+        );
+        assert!(parse_date("2024-02-29").is_ok());
+        assert_eq!(
+            parse_date("18/04/2021"),
+            Err("use YYYY-MM-DD, e.g. 2021-04-18".into())
+        );
+        assert_eq!(
+            parse_date("2021-13-01").map_err(|e| e.starts_with("use")),
+            Err(true)
+        );
+        assert_eq!(
+            parse_local_datetime("2026-02-30 10:00"),
+            Err("no such date: 2026-02-30".into())
+        );
     }
 
     #[test]

@@ -131,6 +131,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<Row>, ImportError> {
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut lines = LineCounter::new(&text);
     loop {
         let more = reader.read_record(&mut record).map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
@@ -139,7 +140,7 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<Row>, ImportError> {
         if !more {
             break;
         }
-        let line = start_line(&text, record.position().map_or(0, |p| p.byte() as usize));
+        let line = lines.at(record.position().map_or(0, |p| p.byte() as usize));
         let cells: Vec<Cell> = record
             .iter()
             .map(|s| {
@@ -158,15 +159,39 @@ pub fn read_csv(bytes: &[u8]) -> Result<Vec<Row>, ImportError> {
     Ok(rows)
 }
 
-/// The 1-based line a record starting at `byte` is on (a quoted field may span
-/// several lines, so records and lines differ).
-fn start_line(text: &str, byte: usize) -> usize {
-    let bytes = text.as_bytes();
-    let mut b = byte.min(bytes.len());
-    while b < bytes.len() && matches!(bytes[b], b'\r' | b'\n') {
-        b += 1;
+/// The 1-based line a record starts on (a quoted field may span several
+/// lines, so records and lines differ). Records come in order, so the newlines
+/// are counted once from the previous record, not from the top each time.
+struct LineCounter<'t> {
+    bytes: &'t [u8],
+    at: usize,
+    line: usize,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
     }
-    1 + bytes[..b].iter().filter(|&&c| c == b'\n').count()
+
+    fn at(&mut self, byte: usize) -> usize {
+        let bytes = self.bytes;
+        let mut b = byte.min(bytes.len());
+        while b < bytes.len() && matches!(bytes[b], b'\r' | b'\n') {
+            b += 1;
+        }
+        if b < self.at {
+            // Not expected; count from the top rather than be wrong.
+            self.at = 0;
+            self.line = 1;
+        }
+        self.line += bytes[self.at..b].iter().filter(|&&c| c == b'\n').count();
+        self.at = b;
+        self.line
+    }
 }
 
 fn decode(bytes: &[u8]) -> String {

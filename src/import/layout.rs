@@ -124,7 +124,7 @@ fn norm_word(w: &str) -> String {
     fold(w).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
-fn norm(s: &str) -> String {
+pub(crate) fn norm(s: &str) -> String {
     s.split_whitespace()
         .map(norm_word)
         .filter(|w| !w.is_empty())

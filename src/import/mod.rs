@@ -5,11 +5,13 @@
 //! (`Crm::import_events`), under the same policy as every other write.
 
 pub mod cells;
+pub mod clients;
 pub mod dates;
 pub mod layout;
 
 use std::path::Path;
 
+pub use clients::SheetClient;
 pub use layout::SheetEvent;
 
 /// Why a file could not be read at all (a row that cannot be read is reported
@@ -37,4 +39,9 @@ impl ImportError {
 /// The events a sheet describes, in order, each with its line number.
 pub fn read_events(path: &Path) -> Result<Vec<SheetEvent>, ImportError> {
     layout::events(&cells::read(path)?)
+}
+
+/// The clients a sheet lists under its header row, each with its line number.
+pub fn read_clients(path: &Path) -> Result<Vec<SheetClient>, ImportError> {
+    clients::clients(&cells::read(path)?)
 }

@@ -103,6 +103,46 @@ impl KeyCombo {
     }
 }
 
+impl KeyCombo {
+    /// The `keys.toml` spelling, which [`KeyCombo::parse`] reads back:
+    /// `j`, `G`, `ctrl-s`, `shift-tab`, `pgdn`, `space`.
+    pub fn spelling(&self) -> String {
+        let mut out = String::new();
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            out.push_str("ctrl-");
+        }
+        if self.modifiers.contains(KeyModifiers::ALT) {
+            out.push_str("alt-");
+        }
+        if self.modifiers.contains(KeyModifiers::SHIFT) {
+            out.push_str("shift-");
+        }
+        let name = match self.code {
+            KeyCode::Char(' ') => "space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "enter".into(),
+            KeyCode::Esc => "esc".into(),
+            KeyCode::Tab => "tab".into(),
+            KeyCode::BackTab => "shift-tab".into(),
+            KeyCode::Up => "up".into(),
+            KeyCode::Down => "down".into(),
+            KeyCode::Left => "left".into(),
+            KeyCode::Right => "right".into(),
+            KeyCode::PageUp => "pgup".into(),
+            KeyCode::PageDown => "pgdn".into(),
+            KeyCode::Home => "home".into(),
+            KeyCode::End => "end".into(),
+            KeyCode::Backspace => "backspace".into(),
+            KeyCode::Delete => "del".into(),
+            KeyCode::Insert => "ins".into(),
+            KeyCode::F(n) => format!("f{n}"),
+            other => format!("{other:?}").to_lowercase(),
+        };
+        out.push_str(&name);
+        out
+    }
+}
+
 /// Split `ctrl-alt-x` into (["ctrl", "alt"], "x"); a trailing `-` is the minus key.
 fn split_modifiers(text: &str) -> (Vec<&str>, &str) {
     if text == "-" {

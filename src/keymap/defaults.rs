@@ -51,6 +51,7 @@ const DEFAULTS: &[(Context, &[KeyCombo], Action)] = &[
     (C::Table, &[c('D')], A::Archive),
     (C::Table, &[c('A')], A::ToggleArchived),
     (C::Table, &[c('r')], A::Reload),
+    (C::Table, &[c('X')], A::Export),
     // per screen
     (C::Screen(S::Clients), &[c('m')], A::OnlyMine),
     (C::Screen(S::Clients), &[c('c')], A::Reassign),
@@ -67,6 +68,7 @@ const DEFAULTS: &[(Context, &[KeyCombo], Action)] = &[
     (C::Screen(S::Collaborators), &[c('w')], A::ResetPassword),
     (C::Screen(S::Notifications), &[c(' ')], A::MarkRead),
     (C::Screen(S::Notifications), &[c('M')], A::MarkAllRead),
+    (C::Screen(S::Notifications), &[c('u')], A::UnreadOnly),
     // the dashboard: moving, opening, and a key per section for its full list
     (C::Screen(S::Today), &[c('j'), k(K::Down)], A::MoveDown),
     (C::Screen(S::Today), &[c('k'), k(K::Up)], A::MoveUp),
@@ -83,6 +85,10 @@ const DEFAULTS: &[(Context, &[KeyCombo], Action)] = &[
     (C::Detail, &[k(K::Esc)], A::Back),
     (C::Detail, &[c('j'), k(K::Down)], A::MoveDown),
     (C::Detail, &[c('k'), k(K::Up)], A::MoveUp),
+    (C::Detail, &[k(K::PageDown)], A::PageDown),
+    (C::Detail, &[k(K::PageUp)], A::PageUp),
+    (C::Detail, &[c('g'), k(K::Home)], A::Top),
+    (C::Detail, &[c('G'), k(K::End)], A::Bottom),
     (C::Detail, &[k(K::Enter)], A::Open),
     (C::Detail, &[c('s')], A::Sign),
     (C::Detail, &[c('p')], A::RecordPayment),

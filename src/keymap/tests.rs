@@ -183,48 +183,11 @@ fn overrides_from_toml_apply() {
 }
 
 #[test]
-fn rebinding_a_taken_key_moves_it() {
-    let km = Keymap::from_toml_str("[table]\nreload = \"o\"\n").expect("valid");
-    assert_eq!(km.resolve(EVENTS, &ch('o')), Some(Action::Reload));
-    assert!(km.keys_for(Context::Table, Action::SortNext).is_empty());
-}
-
-#[test]
 fn missing_file_is_silent_defaults() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (km, warning) = Keymap::load(&dir.path().join("keys.toml"));
     assert_eq!(km, Keymap::defaults());
     assert_eq!(warning, None);
-}
-
-#[test]
-fn bad_files_give_defaults_and_a_warning_naming_the_line() {
-    let cases = [
-        ("[events]\nwithout_support = \n", "line 2"),
-        (
-            "[events]\n\nwithut_support = \"w\"\n",
-            "line 3: unknown action \"withut_support\"",
-        ),
-        (
-            "[events]\nwithout_support = \"hyper-w\"\n",
-            "line 2: unknown modifier",
-        ),
-        (
-            "[evnts]\nwithout_support = \"w\"\n",
-            "line 1: unknown section [evnts]",
-        ),
-        ("[events]\nwithout_support = 3\n", "line 2: expected a key"),
-    ];
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("keys.toml");
-    for (text, expected) in cases {
-        std::fs::write(&path, text).expect("write keys file");
-        let (km, warning) = Keymap::load(&path);
-        assert_eq!(km, Keymap::defaults(), "{text}");
-        let warning = warning.unwrap_or_default();
-        assert!(warning.contains(expected), "{warning:?} lacks {expected:?}");
-        assert!(warning.contains("keys.toml"), "{warning}");
-    }
 }
 
 #[test]
@@ -277,4 +240,160 @@ fn shadowed_keys_are_not_hinted() {
         .map(|h| h.keys.clone());
     assert_eq!(quit.as_deref(), Some("Ctrl-C"));
     assert!(hints.iter().all(|h| h.action != Action::Help));
+}
+
+#[test]
+fn a_key_another_action_has_is_refused_and_the_default_stays() {
+    let km = Keymap::parse("[table]\nreload = \"o\"\n");
+    assert_eq!(km.resolve(EVENTS, &ch('o')), Some(Action::SortNext));
+    assert_eq!(km.resolve(EVENTS, &ch('r')), Some(Action::Reload));
+    let problems: Vec<String> = km.problems().iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        problems,
+        vec![
+            "line 2: reload in [table] cannot have \"o\": sort_next in [table] has it; \
+             it keeps \"r\""
+                .to_string()
+        ]
+    );
+    // Freeing the key first makes the move possible.
+    let km = Keymap::parse("[table]\nreload = \"o\"\nsort_next = \"z\"\n");
+    assert!(km.problems().is_empty(), "{:?}", km.problems());
+    assert_eq!(km.resolve(EVENTS, &ch('o')), Some(Action::Reload));
+    assert_eq!(km.resolve(EVENTS, &ch('z')), Some(Action::SortNext));
+    // Freeing it for a key that is taken gives both back their defaults.
+    let km = Keymap::parse("[table]\nreload = \"o\"\nsort_next = \"x\"\n");
+    assert_eq!(km.resolve(EVENTS, &ch('o')), Some(Action::SortNext));
+    assert_eq!(km.resolve(EVENTS, &ch('r')), Some(Action::Reload));
+    assert_eq!(km.problems().len(), 2, "{:?}", km.problems());
+}
+
+#[test]
+fn conflicts_are_refused_where_the_contexts_work_together() {
+    // The two of the audit: quitting on a screen's number, and moving taken away.
+    let km = Keymap::parse(
+        "[global]\nquit = \"1\"\n[events]\nwithout_support = \"j\"\nassign_support = \"w\"\n",
+    );
+    assert_eq!(
+        km.resolve(EVENTS, &ch('1')),
+        Some(Action::GoScreen(Screen::Clients))
+    );
+    assert_eq!(km.resolve(EVENTS, &ch('q')), Some(Action::Quit));
+    assert_eq!(km.resolve(EVENTS, &ctrl('c')), Some(Action::Quit));
+    assert_eq!(km.resolve(EVENTS, &ch('j')), Some(Action::MoveDown));
+    assert_eq!(km.resolve(EVENTS, &ch('u')), Some(Action::WithoutSupport));
+    // The good line still applies.
+    assert_eq!(km.resolve(EVENTS, &ch('w')), Some(Action::AssignSupport));
+    let lines: Vec<Option<usize>> = km.problems().iter().map(|p| p.line).collect();
+    assert_eq!(lines, vec![Some(2), Some(4)]);
+    let text = km.problems()[1].to_string();
+    assert!(text.contains("move_down in [table] has it"), "{text}");
+    // Two lines after one key: the first keeps it.
+    let km = Keymap::parse("[events]\nassign_support = \"w\"\ntime_window = \"w\"\n");
+    assert_eq!(km.resolve(EVENTS, &ch('w')), Some(Action::AssignSupport));
+    assert_eq!(km.resolve(EVENTS, &ch('t')), Some(Action::TimeWindow));
+    assert_eq!(km.problems().len(), 1);
+    assert_eq!(km.problems()[0].line, Some(3));
+    // Contexts that never work together may share a key; a form takes its keys first.
+    let km = Keymap::parse(
+        "[clients]\nonly_mine = \"z\"\n[events]\ntime_window = \"z\"\n[form]\nsave = \"ctrl-l\"\n",
+    );
+    assert!(km.problems().is_empty(), "{:?}", km.problems());
+}
+
+#[test]
+fn the_defaults_have_no_conflict() {
+    let km = Keymap::defaults();
+    for b in km.bindings() {
+        assert_eq!(km.conflict(b.context, b.action, b.key), None, "{b:?}");
+    }
+}
+
+#[test]
+fn every_bad_line_is_listed_and_every_good_one_kept() {
+    let text = "[events]\nwithut_support = \"w\"\ntime_window = \"T\"\n\
+                [evnts]\nwithout_support = \"w\"\n[table]\nreload = \"hyper-r\"\n\
+                sort_reverse = 3\nmove_down = [\"j\", \"ctrl-n\"]\n";
+    let km = Keymap::parse(text);
+    assert_eq!(km.resolve(EVENTS, &ch('T')), Some(Action::TimeWindow));
+    assert_eq!(km.resolve(EVENTS, &ctrl('n')), Some(Action::MoveDown));
+    let problems: Vec<String> = km.problems().iter().map(|p| p.to_string()).collect();
+    assert_eq!(problems.len(), 4, "{problems:#?}");
+    for (problem, expected) in problems.iter().zip([
+        "line 2: unknown action \"withut_support\" in [events]",
+        "line 4: unknown section [evnts]",
+        "line 7: unknown modifier \"hyper\" in \"hyper-r\" for reload in [table]",
+        "line 8: expected a key or a list of keys, found integer for sort_reverse in [table]",
+    ]) {
+        assert!(
+            problem.starts_with(expected),
+            "{problem:?} is not {expected:?}"
+        );
+    }
+    assert_eq!(
+        Keymap::from_toml_str(text).map(|_| ()),
+        Err(problems.join("\n"))
+    );
+}
+
+#[test]
+fn a_bad_file_gives_a_warning_naming_the_line() {
+    let cases = [
+        ("[events]\nwithout_support = \n", "line 2"),
+        (
+            "[events]\n\nwithut_support = \"w\"\n",
+            "line 3: unknown action \"withut_support\"",
+        ),
+        (
+            "[events]\nwithout_support = \"hyper-w\"\n",
+            "line 2: unknown modifier",
+        ),
+        (
+            "[evnts]\nwithout_support = \"w\"\n",
+            "line 1: unknown section [evnts]",
+        ),
+        ("[events]\nwithout_support = 3\n", "line 2: expected a key"),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("keys.toml");
+    for (text, expected) in cases {
+        std::fs::write(&path, text).expect("write keys file");
+        let (km, warning) = Keymap::load(&path);
+        assert_eq!(km.bindings(), Keymap::defaults().bindings(), "{text}");
+        assert_eq!(km.problems().len(), 1, "{text}");
+        let warning = warning.unwrap_or_default();
+        assert!(warning.contains(expected), "{warning:?} lacks {expected:?}");
+        assert!(warning.contains("keys.toml"), "{warning}");
+    }
+}
+
+#[test]
+fn the_printed_defaults_are_complete_and_read_back_unchanged() {
+    let defaults = Keymap::defaults();
+    let text = defaults.to_toml();
+    let km = Keymap::parse(&text);
+    assert!(km.problems().is_empty(), "{:?}", km.problems());
+    assert_eq!(km.bindings(), defaults.bindings());
+    for action in Action::all() {
+        let named = format!("\n{} = ", action.name());
+        let listed = format!("#   {} ", action.name());
+        assert!(
+            text.contains(&named) || text.contains(&listed),
+            "{} missing",
+            action.name()
+        );
+    }
+}
+
+#[test]
+fn the_readme_lists_every_action_as_the_defaults_have_it() {
+    let readme = include_str!("../../README.md");
+    let section = Keymap::defaults().readme_section();
+    assert!(
+        readme.contains(&section),
+        "README.md's list of actions differs from the defaults; replace it with:\n{section}"
+    );
+    for action in Action::all() {
+        assert!(section.contains(&format!("`{}`", action.name())));
+    }
 }

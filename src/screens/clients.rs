@@ -12,7 +12,35 @@ use crate::state::list::{ListQuery, PageData, RowFacts};
 
 pub struct Clients;
 
+/// The service's filter and sort for a list query.
+fn query(q: &ListQuery) -> (ClientFilter, ClientSort) {
+    let f = ClientFilter {
+        sales_contact: q.filters.mine.then_some(q.me),
+    };
+    let sort = [
+        ClientSort::Name,
+        ClientSort::Company,
+        ClientSort::Email,
+        ClientSort::LastContact,
+        ClientSort::SalesContact,
+    ][q.sort.min(4)];
+    (f, sort)
+}
+
 impl TableScreen for Clients {
+    fn sheet(
+        &self,
+        crm: &dyn CrmApi,
+        _: &Session,
+        q: &ListQuery,
+    ) -> Result<Option<crate::export::Sheet>> {
+        let (f, sort) = query(q);
+        let rows = crate::export::read_all(&super::params(q), |p, at| {
+            crm.list_clients_at(&f, sort, p, at)
+        })?;
+        Ok(Some(crate::export::clients(&rows)))
+    }
+
     fn screen(&self) -> Screen {
         Screen::Clients
     }
@@ -28,7 +56,7 @@ impl TableScreen for Clients {
     }
 
     fn sort_columns(&self) -> &'static [usize] {
-        &[0, 1, 2, 3]
+        &[0, 1, 2, 3, 4]
     }
 
     fn fetch(
@@ -38,21 +66,14 @@ impl TableScreen for Clients {
         q: &ListQuery,
         p: &ListParams,
     ) -> Result<PageData> {
-        let f = ClientFilter {
-            sales_contact: q.filters.mine.then_some(q.me),
-        };
-        let sort = [
-            ClientSort::Name,
-            ClientSort::Company,
-            ClientSort::Email,
-            ClientSort::LastContact,
-        ][q.sort.min(3)];
+        let (f, sort) = query(q);
         Ok(page(
             q,
-            &crm.list_clients(&f, sort, p)?,
+            &crm.list_clients_at(&f, sort, p, &q.at)?,
             |r| r.client.id,
             |r| RowFacts {
                 owner: r.client.sales_contact_id,
+                archived: r.client.archived_at.is_some(),
                 ..RowFacts::default()
             },
             |r| {

@@ -47,7 +47,7 @@ impl TableScreen for Collaborators {
         ][q.sort.min(4)];
         Ok(page(
             q,
-            &crm.list_collaborators(&CollaboratorFilter::default(), sort, p)?,
+            &crm.list_collaborators_at(&CollaboratorFilter::default(), sort, p, &q.at)?,
             |r| r.id,
             |r| RowFacts {
                 role: Some(r.role()),

@@ -13,7 +13,39 @@ use crate::state::list::{ListQuery, PageData, RowFacts};
 
 pub struct Contracts;
 
+/// The service's filter and sort for a list query.
+fn query(q: &ListQuery) -> (ContractFilter, ContractSort) {
+    let f = ContractFilter {
+        unsigned: q.filters.unsigned,
+        balance_due: q.filters.balance_due,
+        sales_contact: q.filters.mine.then_some(q.me),
+        client: None,
+    };
+    let sort = [
+        ContractSort::Id,
+        ContractSort::Client,
+        ContractSort::Total,
+        ContractSort::Due,
+        ContractSort::Signed,
+        ContractSort::SalesContact,
+    ][q.sort.min(5)];
+    (f, sort)
+}
+
 impl TableScreen for Contracts {
+    fn sheet(
+        &self,
+        crm: &dyn CrmApi,
+        _: &Session,
+        q: &ListQuery,
+    ) -> Result<Option<crate::export::Sheet>> {
+        let (f, sort) = query(q);
+        let rows = crate::export::read_all(&super::params(q), |p, at| {
+            crm.list_contracts_at(&f, sort, p, at)
+        })?;
+        Ok(Some(crate::export::contracts(&rows)))
+    }
+
     fn screen(&self) -> Screen {
         Screen::Contracts
     }
@@ -30,7 +62,7 @@ impl TableScreen for Contracts {
     }
 
     fn sort_columns(&self) -> &'static [usize] {
-        &[0, 1, 2, 3, 4]
+        &[0, 1, 2, 3, 4, 5]
     }
 
     fn fetch(
@@ -40,26 +72,15 @@ impl TableScreen for Contracts {
         q: &ListQuery,
         p: &ListParams,
     ) -> Result<PageData> {
-        let f = ContractFilter {
-            unsigned: q.filters.unsigned,
-            balance_due: q.filters.balance_due,
-            sales_contact: q.filters.mine.then_some(q.me),
-            client: None,
-        };
-        let sort = [
-            ContractSort::Id,
-            ContractSort::Client,
-            ContractSort::Total,
-            ContractSort::Due,
-            ContractSort::Signed,
-        ][q.sort.min(4)];
+        let (f, sort) = query(q);
         Ok(page(
             q,
-            &crm.list_contracts(&f, sort, p)?,
+            &crm.list_contracts_at(&f, sort, p, &q.at)?,
             |r| r.contract.id,
             |r| RowFacts {
                 owner: r.client.sales_contact_id,
                 signed: r.contract.signed,
+                archived: r.contract.archived_at.is_some(),
                 ..RowFacts::default()
             },
             |r| {

@@ -7,13 +7,49 @@ use crate::action::Screen;
 use crate::api::CrmApi;
 use crate::domain::time::show_local;
 use crate::error::Result;
-use crate::services::query::{EventFilter, EventSort, ListParams};
+use crate::services::query::{EventFilter, EventSort, ListParams, TimeWindow};
 use crate::session::Session;
-use crate::state::list::{ListQuery, PageData, RowFacts};
+use crate::state::list::{Filters, ListQuery, PageData, RowFacts};
 
 pub struct Events;
 
+impl Events {
+    /// The service's filter, sort and paging for a list query.
+    fn query(&self, q: &ListQuery, p: &ListParams) -> (EventFilter, EventSort, ListParams) {
+        let mut p = p.clone();
+        if self.newest_first_for(&q.filters, q.sort) {
+            p.descending = !p.descending;
+        }
+        let f = EventFilter {
+            without_support: q.filters.without_support,
+            support: q.filters.mine.then_some(q.me),
+            window: q.filters.window,
+            ..Default::default()
+        };
+        let sort = [
+            EventSort::Start,
+            EventSort::End,
+            EventSort::Name,
+            EventSort::Client,
+            EventSort::Attendees,
+            EventSort::Support,
+        ][q.sort.min(5)];
+        (f, sort, p)
+    }
+}
+
 impl TableScreen for Events {
+    fn sheet(
+        &self,
+        crm: &dyn CrmApi,
+        _: &Session,
+        q: &ListQuery,
+    ) -> Result<Option<crate::export::Sheet>> {
+        let (f, sort, p) = self.query(q, &super::params(q));
+        let rows = crate::export::read_all(&p, |p, at| crm.list_events_at(&f, sort, p, at))?;
+        Ok(Some(crate::export::events(&rows)))
+    }
+
     fn screen(&self) -> Screen {
         Screen::Events
     }
@@ -30,7 +66,12 @@ impl TableScreen for Events {
     }
 
     fn sort_columns(&self) -> &'static [usize] {
-        &[0, 1, 2, 3, 4]
+        &[0, 1, 2, 3, 4, 5]
+    }
+
+    /// The past reads back from the latest event, by date.
+    fn newest_first_for(&self, f: &Filters, sort: usize) -> bool {
+        f.window == TimeWindow::Past && sort <= 1
     }
 
     fn fetch(
@@ -40,26 +81,16 @@ impl TableScreen for Events {
         q: &ListQuery,
         p: &ListParams,
     ) -> Result<PageData> {
-        let f = EventFilter {
-            without_support: q.filters.without_support,
-            support: q.filters.mine.then_some(q.me),
-            window: q.filters.window,
-            ..Default::default()
-        };
-        let sort = [
-            EventSort::Start,
-            EventSort::End,
-            EventSort::Name,
-            EventSort::Client,
-            EventSort::Attendees,
-        ][q.sort.min(4)];
+        let (f, sort, p) = self.query(q, p);
+        let p = &p;
         Ok(page(
             q,
-            &crm.list_events(&f, sort, p)?,
+            &crm.list_events_at(&f, sort, p, &q.at)?,
             |r| r.event.id,
             |r| RowFacts {
                 owner: r.client.sales_contact_id,
                 support: r.event.support_id,
+                archived: r.event.archived_at.is_some(),
                 ..RowFacts::default()
             },
             |r| {

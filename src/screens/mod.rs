@@ -21,7 +21,7 @@ use crate::error::Result;
 use crate::services::query::{ListParams, Page};
 use crate::session::Session;
 use crate::state::board::BoardData;
-use crate::state::list::{ListQuery, PageData, RowFacts};
+use crate::state::list::{Chunk, Filters, ListQuery, PageData, RowFacts};
 
 /// A column: header, width, right-aligned.
 pub type ColumnDef = (&'static str, Constraint, bool);
@@ -40,6 +40,11 @@ pub trait TableScreen: Sync {
     fn newest_first(&self) -> bool {
         false
     }
+    /// Whether the natural order of this list, with these filters and sort key,
+    /// is newest first (past events are); the header's arrow follows it.
+    fn newest_first_for(&self, _filters: &Filters, _sort: usize) -> bool {
+        self.newest_first()
+    }
     /// One window of rows, through the services, as text.
     fn fetch(
         &self,
@@ -48,6 +53,16 @@ pub trait TableScreen: Sync {
         q: &ListQuery,
         p: &ListParams,
     ) -> Result<PageData>;
+    /// Every row of the list with its filters and sort, for an export; `None`
+    /// where there is no export of this list.
+    fn sheet(
+        &self,
+        _crm: &dyn CrmApi,
+        _session: &Session,
+        _q: &ListQuery,
+    ) -> Result<Option<crate::export::Sheet>> {
+        Ok(None)
+    }
 }
 
 /// What a board screen is: sections of a few rows each, read in one go.
@@ -139,7 +154,8 @@ pub fn params(q: &ListQuery) -> ListParams {
     }
 }
 
-/// A service page as rows of text with their ids and policy facts.
+/// A service page as rows of text with their ids and policy facts, and where
+/// its first and last rows stand in the sort (to read on from them).
 fn page<T>(
     q: &ListQuery,
     page: &Page<T>,
@@ -148,13 +164,20 @@ fn page<T>(
     cells: impl Fn(&T) -> Vec<String>,
 ) -> PageData {
     PageData {
-        offset: q.offset,
+        offset: page.offset.max(0) as usize,
         ids: page.rows.iter().map(id).collect(),
         facts: page.rows.iter().map(facts).collect(),
         rows: page.rows.iter().map(cells).collect(),
         previews: Vec::new(),
         total: page.total as usize,
         capped: page.total_capped,
+        chunks: vec![Chunk {
+            len: page.rows.len(),
+            first: page.first.clone(),
+            last: page.last.clone(),
+        }],
+        join: q.join(),
+        from_end: page.from_end,
     }
 }
 

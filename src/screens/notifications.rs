@@ -1,4 +1,4 @@
-//! `5 Notifications`: mine, newest first.
+//! `5 Notifications`: mine, newest first; unread ones only on request.
 
 use ratatui::layout::Constraint::{Fill, Length};
 
@@ -39,9 +39,12 @@ impl TableScreen for Notifications {
     ) -> Result<PageData> {
         Ok(page(
             q,
-            &crm.list_notifications(session, false, p)?,
+            &crm.list_notifications_at(session, q.filters.unread_only, p, &q.at)?,
             |r| r.id,
-            |_| RowFacts::default(),
+            |r| RowFacts {
+                unread: r.read_at.is_none(),
+                ..RowFacts::default()
+            },
             |r| {
                 vec![
                     show_local(r.created_at),

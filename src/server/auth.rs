@@ -215,6 +215,19 @@ pub fn refresh(st: &AppState, token: &str) -> Result<Tokens> {
     tokens(st, session, row.id, next)
 }
 
+/// What a collaborator whose password must be changed may still do: change
+/// it, see who they are, and log out. Everything else waits for the change.
+fn allowed_before_change(parts: &Parts) -> bool {
+    use axum::http::Method;
+    let path = parts.uri.path();
+    matches!(
+        (&parts.method, path),
+        (&Method::POST, "/v1/me/password")
+            | (&Method::GET, "/v1/me")
+            | (&Method::DELETE, "/v1/session")
+    )
+}
+
 /// The caller of an authenticated route.
 #[derive(Debug, Clone)]
 pub struct Authed {
@@ -258,6 +271,14 @@ impl FromRequestParts<AppState> for Authed {
         .await?;
         if let Some(slot) = parts.extensions.get::<super::access::Who>() {
             slot.0.store(session.collaborator_id, Ordering::Relaxed);
+        }
+        if session.must_change_password && !allowed_before_change(parts) {
+            return Err(ApiError::of(Problem::new(
+                403,
+                "must_change_password",
+                "password change required",
+                "change your password first (POST /v1/me/password)",
+            )));
         }
         Ok(Authed {
             session,

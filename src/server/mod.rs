@@ -115,7 +115,7 @@ pub fn identity(opts: &ServerOptions) -> Result<tls::Identity> {
 
 /// The whole application: routes, state and the layers around them.
 pub fn app(crm: Crm, keys: auth::Keys, settings: ServerSettings) -> Router {
-    let (routes, paths) = routes::api();
+    let (routes, paths, components) = routes::api();
     let doc = utoipa::openapi::OpenApiBuilder::new()
         .info(
             utoipa::openapi::InfoBuilder::new()
@@ -127,7 +127,9 @@ pub fn app(crm: Crm, keys: auth::Keys, settings: ServerSettings) -> Router {
                 )),
         )
         .paths(paths)
+        .components(Some(components))
         .build();
+    let doc = routes::doc::naive_times(doc);
     let state = AppState {
         crm,
         keys: Arc::new(keys),

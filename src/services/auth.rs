@@ -16,7 +16,7 @@ use crate::policy::Action;
 use crate::session::Session;
 
 /// The first account, made on an empty database.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct NewAccount {
     pub full_name: String,
     pub email: String,
@@ -309,12 +309,7 @@ impl Crm {
     /// Creates the first admin on an empty database and logs them in. Refused once
     /// any account exists, so it cannot be used to add a second admin.
     pub fn create_first_admin(&self, acc: &NewAccount) -> Result<Session> {
-        let mut checks = Checks::default();
-        checks.text("full_name", &acc.full_name, true, 100);
-        checks.email("email", &acc.email);
-        if let Some(p) = acc.phone.as_deref() {
-            checks.phone("phone", p);
-        }
+        let mut checks = account_checks(acc);
         if let Err(m) = self.check_password(&acc.password, &[&acc.full_name, &acc.email]) {
             checks.push("password", m);
         }
@@ -565,6 +560,19 @@ impl Crm {
         });
         Ok(())
     }
+}
+
+/// The first account's name, e-mail and phone, checked without the database: the
+/// first-run screen shows these errors together with its own (two passwords that
+/// differ) rather than one round at a time.
+pub fn account_checks(acc: &NewAccount) -> Checks {
+    let mut checks = Checks::default();
+    checks.text("full_name", &acc.full_name, true, 100);
+    checks.email("email", &acc.email);
+    if let Some(p) = acc.phone.as_deref() {
+        checks.phone("phone", p);
+    }
+    checks
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::policy::Action;
 use crate::session::Session;
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ClientInput {
     pub full_name: String,
     pub email: String,
@@ -28,7 +28,7 @@ pub struct ClientInput {
 }
 
 /// Everything the client detail view shows.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ClientDetail {
     pub client: Client,
     pub sales_contact_name: Option<String>,
@@ -36,7 +36,7 @@ pub struct ClientDetail {
     pub events: Vec<EventRow>,
 }
 
-fn check(i: &ClientInput) -> Result<()> {
+pub(crate) fn check(i: &ClientInput) -> Result<()> {
     let mut c = Checks::default();
     c.text("full_name", &i.full_name, true, 100);
     c.email("email", &i.email);

@@ -17,7 +17,7 @@ use crate::session::Session;
 use crate::telemetry::{business, BusinessEvent};
 
 /// What a collaborator form edits.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct CollaboratorInput {
     pub full_name: String,
     pub email: String,
@@ -27,7 +27,17 @@ pub struct CollaboratorInput {
 
 /// Who takes over when someone is deactivated. `None` with `leave_unassigned`
 /// leaves their clients without a sales contact / their events without support.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
 pub struct Handover {
     pub clients_to: Option<i64>,
     pub events_to: Option<i64>,
@@ -35,7 +45,9 @@ pub struct Handover {
 }
 
 /// What a deactivation would leave behind, for the hand-over dialog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 pub struct Holdings {
     pub clients: i64,
     pub upcoming_events: i64,

@@ -19,7 +19,7 @@ use crate::session::Session;
 use crate::telemetry::{business, BusinessEvent};
 
 /// Everything the contract detail view shows.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ContractDetail {
     pub contract: Contract,
     pub client: Client,
@@ -86,8 +86,9 @@ impl Crm {
 
     /// Management writes a contract for a client; nothing is paid yet.
     pub fn create_contract(&self, session: &Session, client_id: i64, total: Cents) -> Result<i64> {
-        if total.0 < 0 {
-            return Err(Error::field("total", "cannot be negative"));
+        // A contract for nothing is a mistake (an amount typed in the wrong field).
+        if total.0 <= 0 {
+            return Err(Error::field("total", "must be more than 0.00 €"));
         }
         let now = self.now();
         self.write(session, |c, actor| {
@@ -144,6 +145,9 @@ impl Crm {
         version: i32,
         total: Cents,
     ) -> Result<()> {
+        if total.0 <= 0 {
+            return Err(Error::field("total", "must be more than 0.00 €"));
+        }
         let now = self.now();
         self.write(session, |c, actor| {
             let before = repo::get(c, id)?;

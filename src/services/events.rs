@@ -20,7 +20,7 @@ use crate::services::notifications::{notify, Kind};
 use crate::session::Session;
 
 /// What the event form edits. Times are UTC.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct EventInput {
     pub name: String,
     pub starts_at: NaiveDateTime,
@@ -31,7 +31,7 @@ pub struct EventInput {
 }
 
 /// Everything the event detail view shows.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct EventDetail {
     pub event: Event,
     pub contract: Contract,

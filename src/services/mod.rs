@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod changes;
 pub mod clients;
 pub mod collaborators;
 pub mod contracts;
@@ -47,6 +48,8 @@ pub struct Crm {
     db: Db,
     cfg: CrmConfig,
     clock: Clock,
+    /// Where committed writes are announced (see [`changes`]).
+    hub: changes::ChangeHub,
 }
 
 impl std::fmt::Debug for Crm {
@@ -60,7 +63,12 @@ impl std::fmt::Debug for Crm {
 
 impl Crm {
     pub fn new(db: Db, cfg: CrmConfig, clock: Clock) -> Crm {
-        Crm { db, cfg, clock }
+        Crm {
+            db,
+            cfg,
+            clock,
+            hub: changes::ChangeHub::default(),
+        }
     }
 
     /// Opens and migrates the database, with the system clock.
@@ -114,16 +122,35 @@ impl Crm {
 
     /// One authorised write: the actor is re-read inside the transaction, and `f`
     /// asks [`authorize`] with facts it reads in the same transaction.
+    ///
+    /// The records it touched (read back from its audit rows) are announced
+    /// once it commits: see [`changes`].
     pub(crate) fn write<T>(
         &self,
         session: &Session,
         mut f: impl FnMut(&mut DbConnection, &Actor) -> Result<T>,
     ) -> Result<T> {
         let id = session.collaborator_id;
-        self.db.write(|conn| {
+        self.hub.write_begins();
+        let r = self.db.write(|conn| {
+            let mark = changes::mark(conn)?;
             let actor = crate::db::repo::collaborators::actor(conn, id)?;
-            f(conn, &actor)
-        })
+            let value = f(conn, &actor)?;
+            let written = changes::since(conn, mark, id)?;
+            changes::notify(conn, &written)?;
+            Ok((value, written))
+        });
+        if let (Ok((_, written)), Backend::Sqlite) = (&r, self.backend()) {
+            self.hub.publish(written);
+        }
+        self.hub.write_ends();
+        r.map(|(value, _)| value)
+    }
+
+    /// Committed changes from now on (see [`changes`]): every write through
+    /// this process, and on PostgreSQL every write by anyone.
+    pub fn subscribe_changes(&self) -> Result<tokio::sync::broadcast::Receiver<changes::Change>> {
+        self.hub.subscribe(&self.db)
     }
 }
 

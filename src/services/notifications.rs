@@ -77,6 +77,16 @@ impl Crm {
     }
 
     pub fn mark_notification_read(&self, session: &Session, id: i64) -> Result<()> {
+        self.set_notification_read(session, id, true)
+    }
+
+    /// Marks one of my notifications unread again, to come back to it.
+    pub fn mark_notification_unread(&self, session: &Session, id: i64) -> Result<()> {
+        self.set_notification_read(session, id, false)
+    }
+
+    /// Read or unread: the same rule (only its recipient) either way.
+    fn set_notification_read(&self, session: &Session, id: i64, read: bool) -> Result<()> {
         let now = self.now();
         self.write(session, |c, actor| {
             let n = repo::get(c, id)?;
@@ -86,7 +96,11 @@ impl Crm {
                     recipient: n.recipient_id,
                 },
             )?;
-            repo::mark_read(c, &p, id, now)
+            if read {
+                repo::mark_read(c, &p, id, now)
+            } else {
+                repo::mark_unread(c, &p, id, now)
+            }
         })
     }
 

@@ -10,8 +10,10 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::style::{Modifier, Style};
 
+pub mod edit;
 mod field;
 
+use edit::Edit;
 pub use field::{Field, FieldKind};
 
 /// What [`Form::input`] did with a key.
@@ -27,12 +29,25 @@ pub enum FormInput {
     Submit,
 }
 
+/// A question's hash, never 0.
+fn question_key(question: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    question.hash(&mut h);
+    h.finish() | 1
+}
+
 /// A titled box of fields with one focused.
 #[derive(Debug, Clone)]
 pub struct Form {
     pub(crate) title: String,
     pub(crate) fields: Vec<Field>,
     pub(crate) focus: Option<usize>,
+    /// The last question about these values the user answered yes to ("Record
+    /// 12.34 € on contract #11?"): saving again with the same values goes
+    /// through; changed values make a new question. Kept as a hash (0: none):
+    /// a form is part of the login screen's state, which stays small.
+    pub(crate) confirmed: u64,
 }
 
 impl Form {
@@ -43,6 +58,7 @@ impl Form {
             title: title.into(),
             fields,
             focus,
+            confirmed: 0,
         };
         form.show_cursor();
         form
@@ -163,10 +179,30 @@ impl Form {
                     FormInput::Consumed
                 }
             }
-            _ => {
-                field.text.input(key);
-                FormInput::Consumed
+            kind => {
+                let multiline = matches!(kind, FieldKind::MultiLine(_));
+                match edit::edit(&mut field.text, key, multiline) {
+                    Edit::Ignored => FormInput::Ignored,
+                    Edit::Changed | Edit::Moved => FormInput::Consumed,
+                }
             }
+        }
+    }
+
+    /// Pasted text (one bracketed-paste event) into the focused field, inserted at
+    /// once: a long paste costs one edit, not one key per character.
+    pub fn paste(&mut self, text: &str) -> FormInput {
+        let Some(field) = self.focus.and_then(|i| self.fields.get_mut(i)) else {
+            return FormInput::Ignored;
+        };
+        let multiline = match field.kind {
+            FieldKind::Picker => return FormInput::Ignored,
+            FieldKind::MultiLine(_) => true,
+            FieldKind::SingleLine | FieldKind::Masked => false,
+        };
+        match edit::paste(&mut field.text, text, multiline) {
+            Edit::Ignored => FormInput::Ignored,
+            Edit::Changed | Edit::Moved => FormInput::Consumed,
         }
     }
 
@@ -251,6 +287,21 @@ impl Form {
             }
         }
         ok
+    }
+
+    /// The user said yes to `question` (see [`Form::is_confirmed`]).
+    pub fn confirm(&mut self, question: impl Into<String>) {
+        self.confirmed = question_key(&question.into());
+    }
+
+    /// Whether the user already said yes to exactly this question.
+    pub fn is_confirmed(&self, question: &str) -> bool {
+        self.confirmed == question_key(question)
+    }
+
+    /// Whether a field's text (or choice) differs from its starting value.
+    pub fn changed(&self, name: &str) -> bool {
+        self.field(name).is_some_and(Field::is_dirty)
     }
 
     /// Whether anything differs from the starting values.

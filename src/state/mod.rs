@@ -11,6 +11,7 @@ pub mod form;
 pub mod list;
 pub mod picker;
 pub mod toast;
+pub mod window;
 
 use crate::action::Screen;
 use crate::policy::Actor;
@@ -89,6 +90,11 @@ pub struct DetailState {
     pub signed: bool,
     pub active: bool,
     pub role: Option<crate::domain::Role>,
+    /// A collaborator's clients and upcoming events: with none, deactivating
+    /// has nothing to hand over.
+    pub holds: (i64, i64),
+    /// First line of the fields on show (the view scrolls; `j`/`k` read on).
+    pub scroll: u16,
 }
 
 /// What a form creates or edits.
@@ -163,6 +169,16 @@ pub enum Pending {
     },
     /// After a conflict: reload the record into the form.
     ReloadForm,
+    /// Lock the screen, discarding the unsaved form.
+    Lock,
+    /// Deactivate someone who holds nothing to hand over.
+    Deactivate {
+        id: i64,
+        version: i32,
+    },
+    /// Save the form on top, its values having been agreed to with this
+    /// question ("Record 12.34 € on contract #11 (Kevin Casey)?").
+    SaveForm(String),
 }
 
 #[derive(Debug)]
@@ -216,6 +232,9 @@ pub struct Workspace {
     pub overlays: Vec<Overlay>,
     pub unread: i64,
     pub last_refresh: Instant,
+    /// The picker on top was set on the current value already (once: then
+    /// the keys move it).
+    pub picker_set: bool,
 }
 
 impl Workspace {
@@ -229,12 +248,13 @@ impl Workspace {
             session,
             actor,
             screen: first,
-            lists: Screen::ALL.iter().map(|s| ListState::new(*s)).collect(),
+            lists: Screen::ALL.iter().map(|s| first_view(*s)).collect(),
             boards: vec![BoardState::default(); Screen::ALL.len()],
             all_totals: vec![None; Screen::ALL.len()],
             overlays: Vec::new(),
             unread: 0,
             last_refresh: Instant::now(),
+            picker_set: false,
         }
     }
 
@@ -283,6 +303,16 @@ impl Workspace {
     }
 }
 
+/// A screen's list as it first opens: events from today on (the past and
+/// everything are one `t` away).
+fn first_view(screen: Screen) -> ListState {
+    let mut l = ListState::new(screen);
+    if screen == Screen::Events {
+        l.filters.window = crate::services::query::TimeWindow::Upcoming;
+    }
+    l
+}
+
 /// Index of a screen in [`Workspace::lists`].
 pub fn slot(screen: Screen) -> usize {
     Screen::ALL.iter().position(|s| *s == screen).unwrap_or(0)
@@ -303,4 +333,19 @@ pub struct Gate {
     pub message: Option<String>,
     /// Password strength meter text (first run).
     pub strength: String,
+    /// A team server seen for the first time: its fingerprint is compared
+    /// before anything is sent to it.
+    pub server: Option<Box<ServerPrompt>>,
+}
+
+/// The first contact with a team server, on the login screen.
+#[derive(Debug, Clone, Default)]
+pub struct ServerPrompt {
+    pub url: String,
+    /// SHA256:… once read from the server (on the worker).
+    pub fingerprint: Option<String>,
+    /// Why it could not be read or remembered.
+    pub problem: Option<String>,
+    /// The worker has been asked to read it.
+    pub asked: bool,
 }

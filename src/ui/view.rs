@@ -3,7 +3,7 @@
 //! application with its worker, clock and database handle.
 
 use crate::action::Screen;
-use crate::keymap::Hint;
+use crate::keymap::{Hint, KeyProblem};
 use crate::state::toast::Toast;
 use crate::state::{BoardState, Mode};
 use crate::ui::Theme;
@@ -18,6 +18,9 @@ pub struct View<'a> {
     pub hints: Vec<Hint>,
     /// The keys of what is under the help overlay, when it is open.
     pub help: Vec<Hint>,
+    /// Lines of the keys file that were not used (listed under `?`, counted
+    /// on the login screen).
+    pub key_problems: &'a [KeyProblem],
     /// The board on show, when the screen is a board rather than a table.
     pub board: Option<&'a BoardState>,
     /// The keys of the board's sections (section number, keys), for their titles.

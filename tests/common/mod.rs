@@ -247,6 +247,11 @@ impl TestDb {
             .crm
             .create_collaborator(by, &input, PASSWORD)
             .expect("create collaborator");
+        // Through the server, a new account can do nothing before its first
+        // password change: the cast there are established colleagues.
+        if self.remote.is_some() {
+            self.set_must_change_password(id, false);
+        }
         self.through_server(Session {
             collaborator_id: id,
             role,
@@ -255,6 +260,21 @@ impl TestDb {
             must_change_password: false,
             logged_in_at: self.now(),
         })
+    }
+
+    /// Sets whether collaborator `id` must change their password.
+    pub fn set_must_change_password(&self, id: i64, must: bool) {
+        self.crm
+            .db()
+            .write(|c| {
+                use diesel::prelude::*;
+                use epicevents::db::schema::collaborators as t;
+                diesel::update(t::table.find(id))
+                    .set(t::must_change_password.eq(must))
+                    .execute(c)?;
+                Ok(())
+            })
+            .expect("set must_change_password");
     }
 
     /// The usual cast: admin, one manager, two sales, two support.

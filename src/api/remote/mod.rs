@@ -103,6 +103,12 @@ impl RemoteCrm {
         &self.base
     }
 
+    /// What this client trusts: a first contact ([`Trust::Ask`]) is accepted
+    /// through it once the person has compared the fingerprint.
+    pub fn verifier(&self) -> Arc<PinVerifier> {
+        self.verifier.clone()
+    }
+
     fn creds(&self) -> std::sync::MutexGuard<'_, Creds> {
         self.creds
             .lock()
@@ -146,6 +152,12 @@ impl RemoteCrm {
     #[doc(hidden)]
     pub fn tokens_of(&self, id: i64) -> Option<Tokens> {
         self.creds().by_id.get(&id).cloned()
+    }
+
+    /// Takes up tokens kept from an earlier process (the scripting commands keep
+    /// them between runs); reads go as their collaborator from now on.
+    pub fn resume(&self, tokens: Tokens) -> Session {
+        self.keep(tokens)
     }
 
     /// The fingerprint of the certificate refused last, if one was.
@@ -356,6 +368,69 @@ impl RemoteCrm {
         self.request(who, Method::Post, path, &[], None)
     }
 }
+
+impl RemoteCrm {
+    /// Opens `GET /v1/changes` for collaborator `id` (see
+    /// [`crate::api::changes`]): the open event stream, read line by line.
+    /// An expired access token is refreshed first; a session the server ended
+    /// is [`Error::SessionEnded`]. The server ends a stream when its access
+    /// token would expire (15 minutes); a connection that went silent without
+    /// closing is given up after [`STREAM_LIMIT`] all the same.
+    pub(crate) fn open_changes(&self, id: i64) -> Result<Box<dyn std::io::BufRead + Send>> {
+        let tls = PinnedTls {
+            config: client_config(self.verifier.clone())?,
+        };
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(Some(Duration::from_secs(10)))
+            .timeout_recv_response(Some(Duration::from_secs(30)))
+            .timeout_global(Some(STREAM_LIMIT))
+            .build();
+        let connector = ().chain(TcpConnector::default()).chain(tls);
+        let agent = ureq::Agent::with_parts(config, connector, DefaultResolver::default());
+        let url = format!("{}/v1/changes", self.base);
+        let mut token = self.access(Who::Collaborator(id))?;
+        for attempt in 0..2 {
+            let auth = format!("Bearer {}", token.as_deref().unwrap_or(""));
+            let mut resp = agent
+                .get(&url)
+                .header("Accept", "text/event-stream")
+                .header("Authorization", auth.as_str())
+                .call()
+                .map_err(|e| self.transport_error(e))?;
+            let status = resp.status().as_u16();
+            if status == 200 {
+                let reader = resp.into_body().into_with_config().reader();
+                return Ok(Box::new(std::io::BufReader::new(reader)));
+            }
+            let bytes = resp
+                .body_mut()
+                .with_config()
+                .limit(MAX_ANSWER)
+                .read_to_vec()
+                .map_err(|e| self.transport_error(e))?;
+            let p = problem(&bytes);
+            if status == 401
+                && attempt == 0
+                && p.as_ref().is_some_and(|p| p.code == "token_expired")
+            {
+                let old = token.clone().unwrap_or_default();
+                token = Some(self.refresh(id, &old)?);
+                continue;
+            }
+            return Err(match p {
+                Some(p) => p.into_error(),
+                None => Error::Connection(format!("the server answered {status}")),
+            });
+        }
+        Err(Error::Connection(
+            "the server refused the change stream".into(),
+        ))
+    }
+}
+
+/// Longest one change stream is kept open by the client.
+const STREAM_LIMIT: Duration = Duration::from_secs(20 * 60);
 
 /// The problem document in an error answer.
 fn problem(bytes: &[u8]) -> Option<Problem> {

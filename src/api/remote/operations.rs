@@ -40,6 +40,13 @@ fn flag(q: &mut Vec<(&'static str, String)>, k: &'static str, on: bool) {
 }
 
 impl CrmApi for RemoteCrm {
+    fn live(
+        self: std::sync::Arc<Self>,
+        session: &Session,
+    ) -> Option<Result<crate::api::changes::Subscription>> {
+        Some(crate::api::changes::ChangeFeed::subscribe(&self, session))
+    }
+
     fn now(&self) -> NaiveDateTime {
         chrono::Utc::now().naive_utc()
     }
@@ -398,6 +405,11 @@ impl CrmApi for RemoteCrm {
                 Deactivate { version, handover },
             )
         }
+    }
+
+    fn allows(&self, session: &Session, action: &crate::policy::Action) -> bool {
+        self.post::<Allowed>(as_(session), "/v1/allows", action)
+            .is_ok_and(|a| a.allowed)
     }
 
     fn unread_notifications(&self, session: &Session) -> Result<i64> {

@@ -15,6 +15,7 @@ use crate::db::schema::audit_entries;
     Eq,
     serde::Serialize,
     serde::Deserialize,
+    utoipa::ToSchema,
 )]
 #[diesel(table_name = audit_entries)]
 pub struct AuditEntry {

@@ -13,6 +13,7 @@ use crate::db::schema::clients;
     Eq,
     serde::Serialize,
     serde::Deserialize,
+    utoipa::ToSchema,
 )]
 #[diesel(table_name = clients)]
 pub struct Client {

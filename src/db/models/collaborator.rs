@@ -6,7 +6,15 @@ use crate::domain::Role;
 
 /// A staff account. `Debug` leaves the password hash out so it never reaches a log.
 #[derive(
-    Clone, Queryable, Selectable, Identifiable, PartialEq, Eq, serde::Serialize, serde::Deserialize,
+    Clone,
+    Queryable,
+    Selectable,
+    Identifiable,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
 )]
 #[diesel(table_name = collaborators)]
 pub struct Collaborator {

@@ -14,6 +14,7 @@ use crate::domain::Cents;
     Eq,
     serde::Serialize,
     serde::Deserialize,
+    utoipa::ToSchema,
 )]
 #[diesel(table_name = contracts)]
 pub struct Contract {

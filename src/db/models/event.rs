@@ -13,6 +13,7 @@ use crate::db::schema::events;
     Eq,
     serde::Serialize,
     serde::Deserialize,
+    utoipa::ToSchema,
 )]
 #[diesel(table_name = events)]
 pub struct Event {

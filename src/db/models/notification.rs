@@ -13,6 +13,7 @@ use crate::db::schema::notifications;
     Eq,
     serde::Serialize,
     serde::Deserialize,
+    utoipa::ToSchema,
 )]
 #[diesel(table_name = notifications)]
 pub struct Notification {

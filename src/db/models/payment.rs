@@ -13,6 +13,7 @@ use crate::db::schema::payments;
     Eq,
     serde::Serialize,
     serde::Deserialize,
+    utoipa::ToSchema,
 )]
 #[diesel(table_name = payments)]
 pub struct Payment {

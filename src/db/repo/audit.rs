@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::policy::Permit;
 
 /// One changed field: its name, and the value before and after (as shown).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct FieldChange {
     pub field: String,
     pub before: Option<String>,

@@ -22,6 +22,7 @@ use crate::policy::Permit;
     strum::VariantArray,
     serde::Serialize,
     serde::Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum ClientSort {
@@ -30,6 +31,8 @@ pub enum ClientSort {
     Company,
     Email,
     LastContact,
+    /// The sales contact's name; clients without one first.
+    SalesContact,
     Id,
 }
 
@@ -45,7 +48,7 @@ pub struct ClientFilter {
 }
 
 /// A list row: the client and their sales contact's name.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ClientRow {
     pub client: Client,
     pub sales_contact_name: Option<String>,
@@ -88,7 +91,7 @@ fn key(sort: ClientSort) -> Vec<Part<clients::table>> {
         ClientSort::Company => vec![Part::asc(Col::Text(|| Box::new(clients::company_name)))],
         ClientSort::Email => vec![Part::asc(Col::Text(|| Box::new(clients::email)))],
         ClientSort::LastContact => vec![Part::asc(Col::Date(|| Box::new(clients::last_contact)))],
-        ClientSort::Id => Vec::new(),
+        ClientSort::Id | ClientSort::SalesContact => Vec::new(),
     }
 }
 
@@ -145,6 +148,27 @@ impl ListSpec for ClientList {
         scope: Scope<'_>,
         s: &Seek,
     ) -> Result<Vec<i64>> {
+        if sort == ClientSort::SalesContact {
+            let mut q = clients::table
+                .left_join(collaborators::table)
+                .into_boxed::<Dbb>();
+            match scope {
+                Scope::Matched(ids) => q = q.filter(clients::id.eq_any(ids)),
+                Scope::Walk => {
+                    client_filters!(q, f, p);
+                    for c in &search::conds(&p.terms, Indexed::Words) {
+                        q = q.filter(search::pred(backend, c, &search_col()));
+                    }
+                }
+            }
+            let key = SortKey {
+                parts: vec![Part::asc(Col::Text(|| {
+                    Box::new(keyset::coalesce(collaborators::sort_name.nullable(), ""))
+                }))],
+                id: || Box::new(clients::id),
+            };
+            return Ok(keyset::seek(q, &key, s)?.select(clients::id).load(conn)?);
+        }
         let mut q = clients::table.into_boxed::<Dbb>();
         match scope {
             Scope::Matched(ids) => q = q.filter(clients::id.eq_any(ids)),
@@ -167,20 +191,28 @@ impl ListSpec for ClientList {
         sort: ClientSort,
         ids: &[i64],
     ) -> Result<Vec<(ClientRow, Vec<KeyValue>)>> {
-        let rows: Vec<(Client, String)> = clients::table
+        let rows: Vec<(Client, String, Option<String>)> = clients::table
+            .left_join(collaborators::table)
             .filter(clients::id.eq_any(ids))
-            .select((Client::as_select(), clients::sort_name))
+            .select((
+                Client::as_select(),
+                clients::sort_name,
+                collaborators::sort_name.nullable(),
+            ))
             .load(conn)?;
-        let names =
-            super::collaborators::names(conn, rows.iter().filter_map(|(c, _)| c.sales_contact_id))?;
+        let names = super::collaborators::names(
+            conn,
+            rows.iter().filter_map(|(c, ..)| c.sales_contact_id),
+        )?;
         Ok(rows
             .into_iter()
-            .map(|(c, name_key)| {
+            .map(|(c, name_key, sales_key)| {
                 let key = match sort {
                     ClientSort::Name => vec![KeyValue::Text(name_key)],
                     ClientSort::Company => vec![(&c.company_name).into()],
                     ClientSort::Email => vec![(&c.email).into()],
                     ClientSort::LastContact => vec![c.last_contact.into()],
+                    ClientSort::SalesContact => vec![KeyValue::Text(sales_key.unwrap_or_default())],
                     ClientSort::Id => Vec::new(),
                 };
                 let sales_contact_name = c.sales_contact_id.and_then(|id| names.get(&id).cloned());

@@ -25,6 +25,7 @@ use crate::policy::{Actor, Permit};
     strum::VariantArray,
     serde::Serialize,
     serde::Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum CollaboratorSort {

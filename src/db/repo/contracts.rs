@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::list::{keyset, Col, KeyValue, ListRequest, ListSpec, Part, Scope, Seek, SortKey};
 use super::{Dbb, ListParams, Page};
 use crate::db::models::{Client, Contract, NewContract};
-use crate::db::schema::{clients, contracts};
+use crate::db::schema::{clients, collaborators, contracts};
 use crate::db::search::{self, Indexed, SearchCol};
 use crate::db::{Backend, DbConnection};
 use crate::error::{Error, Result};
@@ -23,6 +23,7 @@ use crate::policy::Permit;
     strum::VariantArray,
     serde::Serialize,
     serde::Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum ContractSort {
@@ -33,6 +34,8 @@ pub enum ContractSort {
     Due,
     Signed,
     Created,
+    /// The client's sales contact's name; contracts without one first.
+    SalesContact,
 }
 
 impl ContractSort {
@@ -50,7 +53,7 @@ pub struct ContractFilter {
 }
 
 /// A list row: the contract, its client, and the client's sales contact.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ContractRow {
     pub contract: Contract,
     pub client: Client,
@@ -117,7 +120,7 @@ fn own_key(sort: ContractSort) -> Vec<Part<contracts::table>> {
         ContractSort::Due => vec![Part::asc(Col::BigInt(|| Box::new(k::due_cents)))],
         ContractSort::Signed => vec![Part::asc(Col::Bool(|| Box::new(k::signed)))],
         ContractSort::Created => vec![Part::asc(Col::Time(|| Box::new(k::created_at)))],
-        ContractSort::Id | ContractSort::Client => Vec::new(),
+        ContractSort::Id | ContractSort::Client | ContractSort::SalesContact => Vec::new(),
     }
 }
 
@@ -194,6 +197,27 @@ impl ListSpec for ContractList {
             };
             return Ok(keyset::seek(q, &key, s)?.select(contracts::id).load(conn)?);
         }
+        if sort == ContractSort::SalesContact {
+            let mut q = contracts::table
+                .inner_join(clients::table.left_join(collaborators::table))
+                .into_boxed::<Dbb>();
+            match scope {
+                Scope::Matched(ids) => q = q.filter(contracts::id.eq_any(ids)),
+                Scope::Walk => {
+                    contract_filters!(q, f, p, joined);
+                    for c in &conds {
+                        q = q.filter(search::pred(backend, c, &search_col()));
+                    }
+                }
+            }
+            let key = SortKey {
+                parts: vec![Part::asc(Col::Text(|| {
+                    Box::new(keyset::coalesce(collaborators::sort_name.nullable(), ""))
+                }))],
+                id: || Box::new(contracts::id),
+            };
+            return Ok(keyset::seek(q, &key, s)?.select(contracts::id).load(conn)?);
+        }
         let mut q = contracts::table.into_boxed::<Dbb>();
         match scope {
             Scope::Matched(ids) => q = q.filter(contracts::id.eq_any(ids)),
@@ -216,28 +240,32 @@ impl ListSpec for ContractList {
         sort: ContractSort,
         ids: &[i64],
     ) -> Result<Vec<(ContractRow, Vec<KeyValue>)>> {
-        let rows: Vec<(Contract, Client, String)> = contracts::table
-            .inner_join(clients::table)
+        let rows: Vec<(Contract, Client, String, Option<String>)> = contracts::table
+            .inner_join(clients::table.left_join(collaborators::table))
             .filter(contracts::id.eq_any(ids))
             .select((
                 Contract::as_select(),
                 Client::as_select(),
                 clients::sort_name,
+                collaborators::sort_name.nullable(),
             ))
             .load(conn)?;
         let names = super::collaborators::names(
             conn,
-            rows.iter().filter_map(|(_, c, _)| c.sales_contact_id),
+            rows.iter().filter_map(|(_, c, ..)| c.sales_contact_id),
         )?;
         Ok(rows
             .into_iter()
-            .map(|(contract, client, client_key)| {
+            .map(|(contract, client, client_key, sales_key)| {
                 let key = match sort {
                     ContractSort::Total => vec![contract.total_cents.into()],
                     ContractSort::Due => vec![contract.due_cents.into()],
                     ContractSort::Signed => vec![contract.signed.into()],
                     ContractSort::Created => vec![contract.created_at.into()],
                     ContractSort::Client => vec![KeyValue::Text(client_key)],
+                    ContractSort::SalesContact => {
+                        vec![KeyValue::Text(sales_key.unwrap_or_default())]
+                    }
                     ContractSort::Id => Vec::new(),
                 };
                 let sales_contact_name = client

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::list::{keyset, Col, KeyValue, ListRequest, ListSpec, Part, Scope, Seek, SortKey};
 use super::{Dbb, ListParams, Page};
 use crate::db::models::{Client, Event, NewEvent};
-use crate::db::schema::{clients, contracts, events};
+use crate::db::schema::{clients, collaborators, contracts, events};
 use crate::db::search::{self, Indexed, SearchCol};
 use crate::db::{Backend, DbConnection};
 use crate::error::{Error, Result};
@@ -23,6 +23,7 @@ use crate::policy::Permit;
     strum::VariantArray,
     serde::Serialize,
     serde::Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum EventSort {
@@ -32,6 +33,8 @@ pub enum EventSort {
     Name,
     Client,
     Attendees,
+    /// The support collaborator's name; events without support first.
+    Support,
     Id,
 }
 
@@ -40,7 +43,17 @@ impl EventSort {
 }
 
 /// Which events by time, relative to now. The `t` key cycles through them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeWindow {
     #[default]
@@ -85,7 +98,7 @@ pub struct EventFilter {
 }
 
 /// A list row: the event, its client (through the contract), its support's name.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct EventRow {
     pub event: Event,
     pub client: Client,
@@ -165,7 +178,7 @@ fn own_key(sort: EventSort) -> Vec<Part<events::table>> {
         EventSort::End => vec![Part::asc(Col::Time(|| Box::new(events::ends_at)))],
         EventSort::Name => vec![Part::asc(Col::Text(|| Box::new(events::sort_name)))],
         EventSort::Attendees => vec![Part::asc(Col::Int(|| Box::new(events::attendees)))],
-        EventSort::Id | EventSort::Client => Vec::new(),
+        EventSort::Id | EventSort::Client | EventSort::Support => Vec::new(),
     }
 }
 
@@ -242,6 +255,29 @@ impl ListSpec for EventList {
             };
             return Ok(keyset::seek(q, &key, s)?.select(events::id).load(conn)?);
         }
+        if sort == EventSort::Support {
+            let mut q = events::table
+                .left_join(
+                    collaborators::table.on(events::support_id.eq(collaborators::id.nullable())),
+                )
+                .into_boxed::<Dbb>();
+            match scope {
+                Scope::Matched(ids) => q = q.filter(events::id.eq_any(ids)),
+                Scope::Walk => {
+                    event_filters!(q, f, p);
+                    for c in &conds {
+                        q = q.filter(search::pred(backend, c, &search_col()));
+                    }
+                }
+            }
+            let key = SortKey {
+                parts: vec![Part::asc(Col::Text(|| {
+                    Box::new(keyset::coalesce(collaborators::sort_name.nullable(), ""))
+                }))],
+                id: || Box::new(events::id),
+            };
+            return Ok(keyset::seek(q, &key, s)?.select(events::id).load(conn)?);
+        }
         let mut q = events::table.into_boxed::<Dbb>();
         match scope {
             Scope::Matched(ids) => q = q.filter(events::id.eq_any(ids)),
@@ -264,22 +300,24 @@ impl ListSpec for EventList {
         sort: EventSort,
         ids: &[i64],
     ) -> Result<Vec<(EventRow, Vec<KeyValue>)>> {
-        type Loaded = (Event, Client, String, String);
+        type Loaded = (Event, Client, String, String, Option<String>);
         let rows: Vec<Loaded> = events::table
             .inner_join(contracts::table.inner_join(clients::table))
+            .left_join(collaborators::table.on(events::support_id.eq(collaborators::id.nullable())))
             .filter(events::id.eq_any(ids))
             .select((
                 Event::as_select(),
                 Client::as_select(),
                 events::sort_name,
                 clients::sort_name,
+                collaborators::sort_name.nullable(),
             ))
             .load(conn)?;
         let names =
             super::collaborators::names(conn, rows.iter().filter_map(|(e, ..)| e.support_id))?;
         Ok(rows
             .into_iter()
-            .map(|(event, client, name_key, client_key)| {
+            .map(|(event, client, name_key, client_key, support_key)| {
                 // The values of the sort's key columns (see `own_key`).
                 let key = match sort {
                     EventSort::Start => vec![event.starts_at.into()],
@@ -287,6 +325,7 @@ impl ListSpec for EventList {
                     EventSort::Name => vec![KeyValue::Text(name_key)],
                     EventSort::Attendees => vec![event.attendees.into()],
                     EventSort::Client => vec![KeyValue::Text(client_key)],
+                    EventSort::Support => vec![KeyValue::Text(support_key.unwrap_or_default())],
                     EventSort::Id => Vec::new(),
                 };
                 let support_name = event.support_id.and_then(|id| names.get(&id).cloned());

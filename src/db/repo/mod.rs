@@ -58,7 +58,7 @@ impl ListParams {
 }
 
 /// One page of rows and how many rows match in all.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub rows: Vec<T>,
     /// The position of the first row (see `from_end`).

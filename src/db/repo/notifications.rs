@@ -191,3 +191,24 @@ pub fn mark_read(
     .execute(conn)?;
     Ok(())
 }
+
+/// Back to unread (the owner wants to come back to it later).
+pub fn mark_unread(
+    conn: &mut DbConnection,
+    _permit: &crate::policy::Permit,
+    id: i64,
+    now: NaiveDateTime,
+) -> Result<()> {
+    diesel::update(
+        notifications::table
+            .find(id)
+            .filter(notifications::read_at.is_not_null()),
+    )
+    .set((
+        notifications::read_at.eq(None::<NaiveDateTime>),
+        notifications::version.eq(notifications::version + 1),
+        notifications::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(())
+}

@@ -89,6 +89,18 @@ pub(super) async fn me(State(st): State<AppState>, a: Authed) -> Answer<Json<Act
     call(&st, move |crm| crm.actor(&a.session)).await.map(Json)
 }
 
+/// "May I?" for the terminal's offers: the policy's answer for the caller as
+/// the database knows them now.
+pub(super) async fn allows(
+    State(st): State<AppState>,
+    a: Authed,
+    Json(action): Json<crate::policy::Action>,
+) -> Answer<Json<Allowed>> {
+    call(&st, move |crm| Ok(crm.allows(&a.session, &action)))
+        .await
+        .map(|allowed| Json(Allowed { allowed }))
+}
+
 pub(super) async fn own_password(
     State(st): State<AppState>,
     a: Authed,

@@ -2,7 +2,7 @@
 //! clock read; everything drawn was put in the state by the controllers.
 
 mod board;
-mod detail;
+pub mod detail;
 mod gate;
 mod workspace;
 

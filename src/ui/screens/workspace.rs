@@ -3,10 +3,10 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Paragraph, Widget};
 
 use crate::action::{Action, Screen};
-use crate::controllers::list::{columns, newest_first, sort_columns};
+use crate::controllers::list::{columns, sort_columns};
 use crate::state::{Overlay, Workspace};
 use crate::ui::view::View;
 use crate::ui::widgets::{centered, Column, DataTable, HelpOverlay, SortDirection, StatusBar};
@@ -63,6 +63,7 @@ pub(super) fn render(view: &View<'_>, ws: &Workspace, area: Rect, buf: &mut Buff
             Overlay::Help { scroll } => {
                 HelpOverlay::new(&view.help)
                     .title("Keys")
+                    .problems(view.key_problems)
                     .scroll(*scroll)
                     .render(body, buf, theme);
             }
@@ -88,7 +89,13 @@ pub(super) fn render(view: &View<'_>, ws: &Workspace, area: Rect, buf: &mut Buff
         .cloned()
         .collect();
     let pending = view.status.clone();
-    let filters = ws.list().filters.labels(ws.screen);
+    let mut filters = ws.list().filters.labels(ws.screen);
+    // The `/` text narrows the table as much as any toggle: it shows with them
+    // (while it is being typed, the filter line shows it).
+    let text = ws.list().filter_text.trim();
+    if !text.is_empty() && !ws.list().editing_filter {
+        filters.push(format!("\"{}\"", crate::ui::sanitize::display(text)));
+    }
     let role = ws.session.role.label();
     StatusBar::new()
         .user(&ws.session.name, role)
@@ -172,7 +179,8 @@ fn render_table(view: &View<'_>, ws: &Workspace, area: Rect, buf: &mut Buffer) {
         "Nothing matches these filters.".to_string()
     };
     let sort_col = sort_columns(ws.screen).get(list.sort).copied().unwrap_or(0);
-    let dir = if list.descending != newest_first(ws.screen) {
+    let newest = crate::screens::of(ws.screen).newest_first_for(&list.filters, list.sort);
+    let dir = if list.descending != newest {
         SortDirection::Descending
     } else {
         SortDirection::Ascending
@@ -182,50 +190,61 @@ fn render_table(view: &View<'_>, ws: &Workspace, area: Rect, buf: &mut Buffer) {
         .selected(selected)
         .sort(sort_col, dir)
         .empty_message(&empty)
-        .filter_input(list.editing_filter.then_some(list.filter_text.as_str()))
+        .filter_input(
+            list.editing_filter.then_some(list.filter_text.as_str()),
+            list.filter_back,
+        )
         .render(area, buf, view.theme);
 }
 
-/// The selected row's whole text under the table, one item a line, wrapped.
+/// The selected row's whole text under the table, one item a line, wrapped
+/// under itself. What does not fit ends in `…` and the panel's bottom says
+/// that it continues.
 fn render_preview(view: &View<'_>, ws: &Workspace, area: Rect, buf: &mut Buffer) {
     if area.height == 0 {
         return;
     }
     let theme = view.theme;
-    let block = Block::bordered()
+    let mut block = Block::bordered()
         .border_style(theme.border)
         .title(Span::styled(" Changes ", theme.header))
         .padding(ratatui::widgets::Padding::horizontal(1))
         .style(theme.base);
     let items = ws.list().selected_preview().unwrap_or_default();
-    let room = usize::from(block.inner(area).height);
-    // One item a line when they fit; otherwise run them on, so that none is hidden
-    // below the panel's edge.
-    let lines: Vec<Line> = if items.len() <= room {
-        items
-            .iter()
-            .map(|l| {
-                Line::from(Span::styled(
-                    crate::ui::sanitize::display(l).into_owned(),
-                    theme.base,
-                ))
-            })
-            .collect()
-    } else {
-        let mut spans = Vec::new();
-        for (i, l) in items.iter().enumerate() {
-            if i > 0 {
-                spans.push(Span::styled("  ·  ", theme.muted));
-            }
-            spans.push(Span::styled(
-                crate::ui::sanitize::display(l).into_owned(),
-                theme.base,
-            ));
+    let inner = block.inner(area);
+    let room = usize::from(inner.height);
+    let width = usize::from(inner.width).max(2);
+    // One item a line (wrapped under itself) when they fit; otherwise run them
+    // on, so that as few as possible are hidden below the panel's edge.
+    let mut lines: Vec<String> = Vec::new();
+    for item in items {
+        let text = crate::ui::sanitize::display(item);
+        for (i, piece) in super::detail::wrap(&text, width - 2)
+            .into_iter()
+            .enumerate()
+        {
+            lines.push(if i == 0 { piece } else { format!("  {piece}") });
         }
-        vec![Line::from(spans)]
-    };
-    Paragraph::new(lines)
-        .block(block)
-        .wrap(Wrap { trim: false })
-        .render(area, buf);
+    }
+    if lines.len() > room {
+        let run_on: Vec<String> = items
+            .iter()
+            .map(|l| crate::ui::sanitize::display(l).into_owned())
+            .collect();
+        lines = super::detail::wrap(&run_on.join("  ·  "), width);
+    }
+    if lines.len() > room {
+        lines.truncate(room);
+        if let Some(last) = lines.last_mut() {
+            let cut = crate::ui::widgets::truncate(last, width.saturating_sub(1));
+            *last = format!("{}…", cut.trim_end_matches('…'));
+        }
+        block = block
+            .title_bottom(Line::from(Span::styled(" … continues ", theme.muted)).right_aligned());
+    }
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, theme.base)))
+        .collect();
+    Paragraph::new(lines).block(block).render(area, buf);
 }

@@ -8,13 +8,45 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use super::{centered, display_width};
-use crate::keymap::Hint;
+use crate::keymap::{Hint, KeyProblem};
 use crate::ui::Theme;
+
+/// The popup's width, and the room for text inside its border and margins.
+const WIDTH: u16 = 56;
+const TEXT_WIDTH: usize = WIDTH as usize - 4;
+
+/// `text` in lines of at most `width` columns, broken between words (a word
+/// longer than a line is cut).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed = display_width(&line) + usize::from(!line.is_empty()) + display_width(word);
+        if !line.is_empty() && needed > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        while display_width(&line) > width {
+            let cut: String = line.chars().take(width).collect();
+            let rest: String = line.chars().skip(width).collect();
+            lines.push(cut);
+            line = rest;
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
 
 /// The help popup over a list of hints.
 #[derive(Debug, Clone)]
 pub struct HelpOverlay<'a> {
     hints: &'a [Hint],
+    problems: &'a [KeyProblem],
     title: &'a str,
     scroll: u16,
 }
@@ -23,6 +55,7 @@ impl<'a> HelpOverlay<'a> {
     pub fn new(hints: &'a [Hint]) -> Self {
         HelpOverlay {
             hints,
+            problems: &[],
             title: "Keys",
             scroll: 0,
         }
@@ -31,6 +64,13 @@ impl<'a> HelpOverlay<'a> {
     /// The popup title, e.g. "Keys · Events".
     pub fn title(mut self, title: &'a str) -> Self {
         self.title = title;
+        self
+    }
+
+    /// Lines of `keys.toml` that were not used: listed in full at the end, so a
+    /// mistake in the file stays visible after the start-up message is gone.
+    pub fn problems(mut self, problems: &'a [KeyProblem]) -> Self {
+        self.problems = problems;
         self
     }
 
@@ -48,7 +88,7 @@ impl<'a> HelpOverlay<'a> {
     }
 
     fn popup(area: Rect) -> Rect {
-        centered(area, 56, area.height.saturating_sub(2))
+        centered(area, WIDTH, area.height.saturating_sub(2))
     }
 
     /// Section headings followed by `keys  description` rows.
@@ -80,6 +120,17 @@ impl<'a> HelpOverlay<'a> {
         if lines.is_empty() {
             lines.push(Line::styled("No keys here.", theme.muted));
         }
+        if !self.problems.is_empty() {
+            lines.push(Line::from(""));
+            lines.push(Line::styled("keys.toml: lines not used", theme.header));
+            for problem in self.problems {
+                let text = crate::ui::sanitize::display(&problem.to_string()).into_owned();
+                for (i, part) in wrap(&text, TEXT_WIDTH - 4).into_iter().enumerate() {
+                    let indent = if i == 0 { "  " } else { "    " };
+                    lines.push(Line::styled(format!("{indent}{part}"), theme.warning));
+                }
+            }
+        }
         lines
     }
 
@@ -87,7 +138,7 @@ impl<'a> HelpOverlay<'a> {
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let lines = self.lines(theme);
         let total = lines.len() as u16;
-        let popup = centered(area, 56, (total + 2).min(area.height.saturating_sub(2)));
+        let popup = centered(area, WIDTH, (total + 2).min(area.height.saturating_sub(2)));
         Clear.render(popup, buf);
         let visible = popup.height.saturating_sub(2);
         let scroll = self.scroll.min(total.saturating_sub(visible));

@@ -10,6 +10,14 @@ use crate::state::picker::Picker;
 use crate::ui::Theme;
 
 impl Picker {
+    /// Highlights the item with this id, if listed (a picker opens on the
+    /// current value: the support already assigned, the client already set).
+    pub fn preselect(&mut self, id: i64) {
+        if let Some(i) = self.matches.iter().position(|&i| self.items[i].0 == id) {
+            self.selected = i;
+        }
+    }
+
     /// Draw centred over `area`, clearing what is beneath.
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let width = area.width.saturating_sub(8).min(50);

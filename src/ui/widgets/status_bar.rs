@@ -26,6 +26,76 @@ fn look(toast: &Toast, theme: &Theme) -> (&'static str, Style) {
     }
 }
 
+/// How much a hint matters on the status bar, most first.
+enum Rank {
+    /// What this screen or record is for: new, edit, sign, payment, assign…
+    Main,
+    /// The screen's own filters.
+    Filter,
+    /// `?`, which lists everything else.
+    Help,
+    /// Keys every table or record has (open, back, sort, filter, reload…).
+    Common,
+    /// Keys that work everywhere (quit, screens, lock).
+    Everywhere,
+}
+
+fn rank(hint: &Hint) -> u8 {
+    use crate::keymap::Context as C;
+    let r = match (hint.context, hint.action) {
+        (_, Action::Help) => Rank::Help,
+        (C::Global, _) => Rank::Everywhere,
+        // In a dialog, form, picker or on the filter line, every key is its own.
+        (C::Form | C::Confirm | C::Picker | C::FilterInput | C::Login, _) => Rank::Main,
+        (
+            _,
+            Action::OnlyMine
+            | Action::NotSigned
+            | Action::BalanceDue
+            | Action::WithoutSupport
+            | Action::AssignedToMe
+            | Action::TimeWindow,
+        ) => Rank::Filter,
+        (
+            _,
+            Action::New
+            | Action::Edit
+            | Action::Sign
+            | Action::RecordPayment
+            | Action::AssignSupport
+            | Action::Reassign
+            | Action::ToggleActive
+            | Action::ResetPassword
+            | Action::MarkRead
+            | Action::MarkAllRead
+            | Action::History
+            | Action::Restore,
+        ) => Rank::Main,
+        _ => Rank::Common,
+    };
+    r as u8
+}
+
+/// A hint's description in fewer words, for a crowded status bar (`?` has the
+/// full ones).
+fn short_words(hint: &Hint) -> &'static str {
+    match hint.action {
+        Action::AssignSupport => "assign",
+        Action::WithoutSupport => "no support",
+        Action::TimeWindow => "when",
+        Action::AssignedToMe => "mine",
+        Action::NotSigned => "unsigned",
+        Action::BalanceDue => "due",
+        Action::RecordPayment => "pay",
+        Action::Reassign => "reassign",
+        Action::ToggleActive => "active",
+        Action::ResetPassword => "reset",
+        Action::MarkAllRead => "all read",
+        Action::MarkRead => "read",
+        _ => hint.description,
+    }
+}
+
 /// The status bar's content, borrowed from app state.
 #[derive(Debug, Clone, Default)]
 pub struct StatusBar<'a> {
@@ -108,7 +178,34 @@ impl<'a> StatusBar<'a> {
     }
 
     /// `name · role │ ✉ 3 │ filters │ key hints…`, cut to `width`.
+    ///
+    /// When the screen's main actions and filters do not all fit, the role
+    /// goes, then their words get shorter ("a assign", "u no support"): at 80
+    /// columns every role still sees what its screens are for.
     fn status_line(&self, width: usize, theme: &Theme) -> Line<'static> {
+        let mut best: Option<(Line<'static>, usize)> = None;
+        for (short, role) in [(false, true), (false, false), (true, false)] {
+            let (line, shown, complete) = self.layout(width, theme, short, role);
+            if complete {
+                return line;
+            }
+            // A compromise only where it shows more of them.
+            if best.as_ref().is_none_or(|(_, n)| shown > *n) {
+                best = Some((line, shown));
+            }
+        }
+        best.map(|(line, _)| line).unwrap_or_default()
+    }
+
+    /// One try at the status line: the line, how many main action and filter
+    /// keys it shows, and whether that is all of them.
+    fn layout(
+        &self,
+        width: usize,
+        theme: &Theme,
+        short: bool,
+        role: bool,
+    ) -> (Line<'static>, usize, bool) {
         let mut spans: Vec<Span<'static>> = vec![Span::raw(" ")];
         let mut used = 1;
         let mut push = |spans: &mut Vec<Span<'static>>, text: String, style: Style| {
@@ -117,9 +214,11 @@ impl<'a> StatusBar<'a> {
             used += display_width(&text);
             spans.push(Span::styled(text, style));
         };
-        if let Some((name, role)) = self.user {
+        if let Some((name, r)) = self.user {
             push(&mut spans, name.to_string(), theme.title);
-            push(&mut spans, format!(" · {role}"), theme.muted);
+            if role {
+                push(&mut spans, format!(" · {r}"), theme.muted);
+            }
             push(&mut spans, " │ ".into(), theme.border);
         }
         if self.unread > 0 {
@@ -130,22 +229,38 @@ impl<'a> StatusBar<'a> {
             push(&mut spans, self.filters.join(", "), theme.success);
             push(&mut spans, " │ ".into(), theme.border);
         }
-        // Help first, so the way to every other key is always on screen; then whole
-        // hints only, as many as fit: half a hint is worse than none.
-        let help = self.hints.iter().filter(|h| h.action == Action::Help);
-        let others = self.hints.iter().filter(|h| h.action != Action::Help);
-        for hint in help.chain(others) {
-            let needed = display_width(&hint.keys) + 1 + display_width(hint.description) + 2;
-            if used + needed > width {
-                break;
+        // The screen's own actions first, then `?` (the way to every other key),
+        // then the keys `?` lists anyway; whole hints only, as many as fit: half a
+        // hint is worse than none. Room for `?` is kept while the main actions are
+        // placed, so it is dropped last.
+        let mut ranked: Vec<&Hint> = self.hints.iter().collect();
+        ranked.sort_by_key(|h| rank(h));
+        let words = |h: &Hint| if short { short_words(h) } else { h.description };
+        let width_of = |h: &Hint| display_width(&h.keys) + 1 + display_width(words(h)) + 2;
+        let help_width = ranked
+            .iter()
+            .find(|h| h.action == Action::Help)
+            .map_or(0, |h| width_of(h));
+        let mut complete = true;
+        let mut shown = 0;
+        for hint in ranked {
+            // The tabs already show each screen's number.
+            if matches!(hint.action, Action::GoScreen(_)) {
+                continue;
+            }
+            let needed = width_of(hint);
+            let essential = rank(hint) < Rank::Help as u8;
+            let reserve = if essential { help_width } else { 0 };
+            // The last hint's two trailing spaces may fall off the edge.
+            if used + needed + reserve > width + 2 {
+                complete &= !essential;
+                continue;
             }
             spans.push(Span::styled(hint.keys.clone(), theme.key_hint));
-            spans.push(Span::styled(
-                format!(" {}  ", hint.description),
-                theme.muted,
-            ));
+            spans.push(Span::styled(format!(" {}  ", words(hint)), theme.muted));
             used += needed;
+            shown += usize::from(essential);
         }
-        Line::from(spans)
+        (Line::from(spans), shown, complete)
     }
 }

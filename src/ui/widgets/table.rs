@@ -83,6 +83,7 @@ pub struct DataTable<'a> {
     title: &'a str,
     empty_message: &'a str,
     filter_input: Option<&'a str>,
+    filter_back: usize,
 }
 
 impl<'a> DataTable<'a> {
@@ -97,6 +98,7 @@ impl<'a> DataTable<'a> {
             title: "",
             empty_message: "Nothing to show.",
             filter_input: None,
+            filter_back: 0,
         }
     }
 
@@ -132,8 +134,10 @@ impl<'a> DataTable<'a> {
     }
 
     /// The filter being typed after `/`, shown in the bottom border with a cursor.
-    pub fn filter_input(mut self, text: Option<&'a str>) -> Self {
+    /// `back` is how many characters the cursor stands before the end.
+    pub fn filter_input(mut self, text: Option<&'a str>, back: usize) -> Self {
         self.filter_input = text;
+        self.filter_back = back;
         self
     }
 
@@ -156,12 +160,31 @@ impl<'a> DataTable<'a> {
             ));
         if let Some(text) = self.filter_input {
             let room = usize::from(area.width.saturating_sub(8));
-            block = block.title_bottom(Line::from(vec![
+            // The cursor is drawn on the character it stands before (reversed),
+            // or as a block after the text.
+            let chars: Vec<char> = text.chars().collect();
+            let at = chars.len() - self.filter_back.min(chars.len());
+            let before: String = chars[..at].iter().collect();
+            let mut spans = vec![
                 Span::styled(" / ", theme.key_hint),
-                Span::styled(tail(text, room), theme.base),
-                Span::styled("█", theme.base),
-                Span::raw(" "),
-            ]));
+                Span::styled(tail(&before, room), theme.base),
+            ];
+            match chars.get(at) {
+                Some(c) => {
+                    spans.push(Span::styled(
+                        c.to_string(),
+                        theme.base.add_modifier(ratatui::style::Modifier::REVERSED),
+                    ));
+                    let after: String = chars[at + 1..].iter().collect();
+                    spans.push(Span::styled(
+                        truncate(&after, room.saturating_sub(before.chars().count())),
+                        theme.base,
+                    ));
+                }
+                None => spans.push(Span::styled("█", theme.base)),
+            }
+            spans.push(Span::raw(" "));
+            block = block.title_bottom(Line::from(spans));
         }
         let inner = block.inner(area);
         block.render(area, buf);
@@ -171,13 +194,12 @@ impl<'a> DataTable<'a> {
 
         let widths = self.column_widths(inner.width);
         let header = Row::new(self.columns.iter().enumerate().map(|(i, col)| {
-            let mut text = col.header.to_string();
-            if let Some((_, dir)) = self.sort.filter(|(c, _)| *c == i) {
-                text.push(' ');
-                text.push(dir.arrow());
-            }
             let width = widths.get(i).copied().unwrap_or(0);
-            self.cell(truncate(&text, width), col.right)
+            let text = match self.sort.filter(|(c, _)| *c == i) {
+                Some((_, dir)) => sorted_header(col.header, dir, width),
+                None => truncate(col.header, width),
+            };
+            self.cell(text, col.right)
         }))
         .style(theme.header);
 
@@ -228,6 +250,16 @@ impl<'a> DataTable<'a> {
     }
 }
 
+/// The sorted column's header: its arrow always shows; the name is shortened
+/// (with `…`) to leave room for it.
+fn sorted_header(header: &str, dir: SortDirection, width: usize) -> String {
+    match width {
+        0 => String::new(),
+        1 => dir.arrow().to_string(),
+        w => format!("{} {}", truncate(header, w - 2), dir.arrow()),
+    }
+}
+
 /// The end of `text` that fits in `width` columns (typing happens at the end).
 fn tail(text: &str, width: usize) -> String {
     if super::display_width(text) <= width {
@@ -261,6 +293,15 @@ mod tests {
         assert_eq!(format_count(999), "999");
         assert_eq!(format_count(1204), "1 204");
         assert_eq!(format_count(1_000_000), "1 000 000");
+    }
+
+    #[test]
+    fn a_cut_header_keeps_its_sort_arrow() {
+        let d = SortDirection::Descending;
+        assert_eq!(sorted_header("Last contact", d, 20), "Last contact ▼");
+        assert_eq!(sorted_header("Last contact", d, 9), "Last c… ▼");
+        assert_eq!(sorted_header("Att.", SortDirection::Ascending, 4), "A… ▲");
+        assert_eq!(sorted_header("Att.", d, 1), "▼");
     }
 
     #[test]

@@ -17,6 +17,12 @@ use diesel::sql_types::{BigInt, Bool, Date, Integer, Text, Timestamp};
 use super::KeyValue;
 use crate::db::repo::Dbb;
 
+diesel::define_sql_function! {
+    /// `COALESCE(x, y)`: a nullable key (a name across a left join) as a text
+    /// that sorts and compares like any other; rows without one sort as `y`.
+    fn coalesce(x: diesel::sql_types::Nullable<Text>, y: Text) -> Text;
+}
+
 /// A boxed expression of SQL type `ST` on the source `QS`.
 pub type Expr<QS, ST> = Box<dyn BoxableExpression<QS, Dbb, SqlType = ST>>;
 /// A boxed condition on the source `QS`.

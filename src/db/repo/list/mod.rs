@@ -39,7 +39,7 @@ use crate::error::Result;
 pub use keyset::{Col, Expr, Part, Pred, Seek, SortKey};
 
 /// One value of a sort key, as read from a row.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub enum KeyValue {
     BigInt(i64),
     Int(i32),
@@ -51,7 +51,7 @@ pub enum KeyValue {
 
 /// A row's place in a sorted list: its sort key's values and its id. Valid for the
 /// sort it was read under (a cursor of another sort is refused, not misread).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Cursor {
     pub key: Vec<KeyValue>,
     pub id: i64,

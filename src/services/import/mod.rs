@@ -6,13 +6,17 @@
 //! signed contract, the end after the start, …), and the whole import is one
 //! transaction: all or nothing, unless the caller asks for the good rows alone.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::Connection;
 use serde::Serialize;
 
+pub mod clients;
+
 use super::events::check;
 use super::{permit, Changes, Crm};
-use crate::db::models::{Collaborator, Contract, Event, NewEvent};
+use crate::db::models::{Client, Collaborator, Contract, Event, NewEvent};
 use crate::db::repo::events::{self as events_repo, EventChanges};
 use crate::db::repo::sheet_refs as refs;
 use crate::db::repo::{
@@ -113,12 +117,15 @@ impl Crm {
         let mut report = None;
         let r = self.write(session, |c, actor| {
             let p = permit(actor, Action::ImportEvents)?;
-            let support = staff_repo::active_by_role(c, Role::Support)?;
+            let mut look = Lookups {
+                support: staff_repo::active_by_role(c, Role::Support)?,
+                ..Lookups::default()
+            };
             let mut lines = Vec::with_capacity(sheet.len());
             for (i, ev) in sheet.iter().enumerate() {
                 // Each event in a savepoint: a refused one leaves no trace.
                 let outcome = match c
-                    .transaction(|c| self.import_one(c, &p, &session.name, &support, ev, now))
+                    .transaction(|c| self.import_one(c, &p, &session.name, &mut look, ev, now))
                 {
                     Ok(o) => o,
                     Err(e) => Outcome::Error { reason: reason(&e) },
@@ -159,7 +166,7 @@ impl Crm {
         c: &mut DbConnection,
         p: &Permit,
         actor_name: &str,
-        support_staff: &[Collaborator],
+        look: &mut Lookups,
         ev: &SheetEvent,
         now: NaiveDateTime,
     ) -> Result<Outcome> {
@@ -189,7 +196,7 @@ impl Crm {
             notes: ev.notes.clone(),
         };
         check(&input)?;
-        let contract = self.sheet_contract(c, p, actor_name, ev, now)?;
+        let contract = self.sheet_contract(c, p, actor_name, look, ev, now)?;
         if !contract.signed {
             return Err(rule(format!(
                 "contract #{} is not signed: events need a signed contract",
@@ -201,7 +208,7 @@ impl Crm {
         }
         let support = match ev.support.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(s) => Some(find_support(support_staff, s)?),
+            Some(s) => Some(find_support(&look.support, s)?),
         };
         let existing = match ev.external_ref.as_deref().map(|r| (r, crm_id(r))) {
             // "#12": the CRM's own id, as an export writes it.
@@ -212,9 +219,9 @@ impl Crm {
             None => refs::event_like(c, name, contract.id, input.starts_at)?,
         };
         match existing {
-            None => self.import_new(c, p, actor_name, ev, &contract, &input, support, now),
+            None => import_new(c, p, actor_name, look, ev, &contract, &input, support, now),
             Some(before) => self.import_update(
-                c, p, actor_name, &before, &contract, ev, &input, support, now,
+                c, p, actor_name, look, &before, &contract, ev, &input, support, now,
             ),
         }
     }
@@ -226,6 +233,7 @@ impl Crm {
         c: &mut DbConnection,
         p: &Permit,
         actor_name: &str,
+        look: &mut Lookups,
         ev: &SheetEvent,
         now: NaiveDateTime,
     ) -> Result<Contract> {
@@ -238,9 +246,9 @@ impl Crm {
                 return Ok(k);
             }
         }
-        let client_id = sheet_client(c, ev)?;
-        let mut signed = refs::signed_contracts_of(c, client_id)?;
-        let client = clients_repo::get(c, client_id)?;
+        let client_id = sheet_client(c, look, ev)?;
+        let mut signed = look.signed_contracts(c, client_id)?;
+        let client = look.client(c, client_id)?.clone();
         match signed.len() {
             0 => Err(rule(format!("{} has no signed contract", client.full_name))),
             1 => {
@@ -248,6 +256,7 @@ impl Crm {
                 match (ev.contract_ref.as_deref(), k.external_ref.as_deref()) {
                     (Some(r), None) => {
                         refs::set_contract_ref(c, p, k.id, r)?;
+                        look.signed.remove(&client_id);
                         let mut ch = Changes::default();
                         ch.field("sheet id", "—", r);
                         audit::record(
@@ -279,67 +288,12 @@ impl Crm {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn import_new(
-        &self,
-        c: &mut DbConnection,
-        p: &Permit,
-        actor_name: &str,
-        ev: &SheetEvent,
-        contract: &Contract,
-        input: &EventInput,
-        support: Option<i64>,
-        now: NaiveDateTime,
-    ) -> Result<Outcome> {
-        let id = events_repo::insert(
-            c,
-            p,
-            &NewEvent {
-                name: &input.name,
-                contract_id: contract.id,
-                support_id: None,
-                starts_at: input.starts_at,
-                ends_at: input.ends_at,
-                location: &input.location,
-                attendees: input.attendees,
-                notes: &input.notes,
-                search: "",
-                sort_name: &fold(&input.name),
-                created_at: now,
-                updated_at: now,
-                version: 1,
-            },
-        )?;
-        let client = clients_repo::get(c, contract.client_id)?;
-        let search = events_repo::search_text(id, &input.name, &input.location, &client, None);
-        set_search(c, id, &search)?;
-        if let Some(r) = ev.external_ref.as_deref() {
-            refs::set_event_ref(c, p, id, r)?;
-        }
-        let mut ch = Changes::default();
-        ch.created("name", &input.name)
-            .created("contract", format!("#{}", contract.id))
-            .created("starts_at", show_local(input.starts_at))
-            .created("ends_at", show_local(input.ends_at))
-            .created_unless_blank("location", &input.location)
-            .created("attendees", input.attendees)
-            .created_unless_blank("notes", &input.notes);
-        if let Some(r) = ev.external_ref.as_deref() {
-            ch.created("sheet id", r);
-        }
-        audit::record(c, Some(p), "event", id, "import", &ch.0, actor_name, now)?;
-        if support.is_some() {
-            let event = events_repo::get(c, id)?;
-            self.reassign_event_support(c, p, &event, support, actor_name, now)?;
-        }
-        Ok(Outcome::Created { id })
-    }
-
-    #[allow(clippy::too_many_arguments)]
     fn import_update(
         &self,
         c: &mut DbConnection,
         p: &Permit,
         actor_name: &str,
+        look: &mut Lookups,
         before: &Event,
         contract: &Contract,
         ev: &SheetEvent,
@@ -384,7 +338,7 @@ impl Crm {
         }
         let mut fields: Vec<String> = ch.0.iter().map(|f| f.field.clone()).collect();
         if !ch.is_empty() {
-            let client = clients_repo::get(c, contract.client_id)?;
+            let client = look.client(c, contract.client_id)?.clone();
             let support_name = clients_repo::owner_name(c, before.support_id)?;
             let search = events_repo::search_text(
                 before.id,
@@ -491,9 +445,9 @@ fn crm_id(r: &str) -> Option<i64> {
 }
 
 /// The client a sheet's event belongs to: by the contact's e-mail, then by name.
-fn sheet_client(c: &mut DbConnection, ev: &SheetEvent) -> Result<i64> {
+fn sheet_client(c: &mut DbConnection, look: &mut Lookups, ev: &SheetEvent) -> Result<i64> {
     if let Some(email) = ev.client_email.as_deref() {
-        if let [one] = refs::clients_by_email(c, email)?.as_slice() {
+        if let [one] = look.clients_by_email(c, email)?.as_slice() {
             return Ok(*one);
         }
     }
@@ -529,12 +483,133 @@ fn find_support(staff: &[Collaborator], who: &str) -> Result<i64> {
         })
 }
 
-/// Writes the derived `search` column without bumping the version.
-fn set_search(c: &mut DbConnection, id: i64, search: &str) -> Result<()> {
+/// What an import reads again and again, read once: the active support staff,
+/// clients by e-mail, clients, and each client's signed contracts. An import
+/// writes none of these except a contract's sheet id, which drops that
+/// client's contracts from here.
+#[derive(Default)]
+struct Lookups {
+    support: Vec<Collaborator>,
+    by_email: HashMap<String, Vec<i64>>,
+    clients: HashMap<i64, Client>,
+    signed: HashMap<i64, Vec<Contract>>,
+}
+
+impl Lookups {
+    fn clients_by_email(&mut self, c: &mut DbConnection, email: &str) -> Result<Vec<i64>> {
+        let key = email.trim().to_lowercase();
+        if let Some(ids) = self.by_email.get(&key) {
+            return Ok(ids.clone());
+        }
+        let ids = refs::clients_by_email(c, &key)?;
+        self.by_email.insert(key, ids.clone());
+        Ok(ids)
+    }
+
+    fn client(&mut self, c: &mut DbConnection, id: i64) -> Result<&Client> {
+        match self.clients.entry(id) {
+            std::collections::hash_map::Entry::Occupied(e) => Ok(e.into_mut()),
+            std::collections::hash_map::Entry::Vacant(e) => Ok(e.insert(clients_repo::get(c, id)?)),
+        }
+    }
+
+    fn signed_contracts(&mut self, c: &mut DbConnection, client_id: i64) -> Result<Vec<Contract>> {
+        if let Some(k) = self.signed.get(&client_id) {
+            return Ok(k.clone());
+        }
+        let k = refs::signed_contracts_of(c, client_id)?;
+        self.signed.insert(client_id, k.clone());
+        Ok(k)
+    }
+}
+
+/// A new event: inserted with its support, then its search text (which holds
+/// its id) and sheet id set in one update; the audit entry and the support's
+/// notification are those of a creation followed by an assignment.
+#[allow(clippy::too_many_arguments)]
+fn import_new(
+    c: &mut DbConnection,
+    p: &Permit,
+    actor_name: &str,
+    look: &mut Lookups,
+    ev: &SheetEvent,
+    contract: &Contract,
+    input: &EventInput,
+    support: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<Outcome> {
+    let id = events_repo::insert(
+        c,
+        p,
+        &NewEvent {
+            name: &input.name,
+            contract_id: contract.id,
+            support_id: support,
+            starts_at: input.starts_at,
+            ends_at: input.ends_at,
+            location: &input.location,
+            attendees: input.attendees,
+            notes: &input.notes,
+            search: "",
+            sort_name: &fold(&input.name),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        },
+    )?;
+    let support_name = support
+        .and_then(|s| look.support.iter().find(|x| x.id == s))
+        .map(|x| x.full_name.clone());
+    let client = look.client(c, contract.client_id)?;
+    let search = events_repo::search_text(
+        id,
+        &input.name,
+        &input.location,
+        client,
+        support_name.as_deref(),
+    );
+    set_search_and_ref(c, id, &search, ev.external_ref.as_deref())?;
+    let mut ch = Changes::default();
+    ch.created("name", &input.name)
+        .created("contract", format!("#{}", contract.id))
+        .created("starts_at", show_local(input.starts_at))
+        .created("ends_at", show_local(input.ends_at))
+        .created_unless_blank("location", &input.location)
+        .created("attendees", input.attendees)
+        .created_unless_blank("notes", &input.notes);
+    if let Some(name) = &support_name {
+        ch.created("support", name);
+    }
+    if let Some(r) = ev.external_ref.as_deref() {
+        ch.created("sheet id", r);
+    }
+    audit::record(c, Some(p), "event", id, "import", &ch.0, actor_name, now)?;
+    if let Some(s) = support.filter(|s| *s != p.actor_id()) {
+        let msg = format!(
+            "You are now the support contact of \"{}\" ({})",
+            input.name,
+            show_local(input.starts_at)
+        );
+        notify(c, s, Kind::SupportAssigned, "event", id, &msg, now)?;
+    }
+    Ok(Outcome::Created { id })
+}
+
+/// Writes the derived `search` column and the sheet id in one statement,
+/// without bumping the version.
+fn set_search_and_ref(
+    c: &mut DbConnection,
+    id: i64,
+    search: &str,
+    external_ref: Option<&str>,
+) -> Result<()> {
     use crate::db::schema::events;
     use diesel::prelude::*;
     diesel::update(events::table.find(id))
-        .set(events::search.eq(search))
+        .set((
+            events::search.eq(search),
+            events::external_ref.eq(external_ref),
+        ))
         .execute(c)?;
     Ok(())
 }
