@@ -95,6 +95,10 @@ pub struct AppState {
     pub settings: Arc<ServerSettings>,
     pub throttle: Arc<throttle::Throttle>,
     pub openapi: Arc<utoipa::openapi::OpenApi>,
+    /// Turns `true` when the server begins to stop: open change streams end
+    /// then, so that a graceful shutdown waits for real requests only, not
+    /// for streams that would otherwise run until the grace period is over.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 /// The certificate the server presents: the given files, or the generated one.
@@ -114,7 +118,12 @@ pub fn identity(opts: &ServerOptions) -> Result<tls::Identity> {
 }
 
 /// The whole application: routes, state and the layers around them.
-pub fn app(crm: Crm, keys: auth::Keys, settings: ServerSettings) -> Router {
+pub fn app(
+    crm: Crm,
+    keys: auth::Keys,
+    settings: ServerSettings,
+    stopping: tokio::sync::watch::Receiver<bool>,
+) -> Router {
     let (routes, paths, components) = routes::api();
     let doc = utoipa::openapi::OpenApiBuilder::new()
         .info(
@@ -139,6 +148,7 @@ pub fn app(crm: Crm, keys: auth::Keys, settings: ServerSettings) -> Router {
         )),
         settings: Arc::new(settings.clone()),
         openapi: Arc::new(doc),
+        stopping,
     };
     routes
         .with_state(state)
@@ -158,7 +168,7 @@ pub struct Running {
     pub fingerprint: String,
     /// The certificate's PEM file (the generated one, or the one given).
     pub cert_path: PathBuf,
-    handle: Handle<SocketAddr>,
+    stopper: Stopper,
     thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
 }
 
@@ -175,7 +185,7 @@ impl Running {
     /// Stops accepting, lets requests in flight finish (at most `grace`), and
     /// waits for the server's thread.
     pub fn stop(mut self, grace: Duration) -> Result<()> {
-        self.handle.graceful_shutdown(Some(grace));
+        self.stopper.stop(grace);
         self.join()
     }
 
@@ -188,16 +198,32 @@ impl Running {
         }
     }
 
-    /// A handle that stops the server gracefully from another thread.
-    pub fn shutdown_handle(&self) -> Handle<SocketAddr> {
-        self.handle.clone()
+    /// Stops the server gracefully from another thread.
+    pub fn stopper(&self) -> Stopper {
+        self.stopper.clone()
+    }
+}
+
+/// Begins a graceful shutdown: tells open change streams to end, stops
+/// accepting, and gives requests in flight `grace` to finish.
+#[derive(Clone)]
+pub struct Stopper {
+    handle: Handle<SocketAddr>,
+    stopping: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Stopper {
+    pub fn stop(&self, grace: Duration) {
+        // No receiver left only means no stream is open.
+        let _ = self.stopping.send(true);
+        self.handle.graceful_shutdown(Some(grace));
     }
 }
 
 impl Drop for Running {
     fn drop(&mut self) {
         if self.thread.is_some() {
-            self.handle.graceful_shutdown(Some(Duration::from_secs(5)));
+            self.stopper.stop(Duration::from_secs(5));
             let _ = self.join();
         }
     }
@@ -220,9 +246,15 @@ pub fn start(crm: Crm, opts: ServerOptions, signals: bool) -> Result<Running> {
     let addr = listener
         .local_addr()
         .map_err(|e| Error::Config(format!("cannot listen on {}: {e}", opts.listen)))?;
-    let app = app(crm, keys, opts.settings.clone());
+    let (stopping, stop_rx) = tokio::sync::watch::channel(false);
+    let app = app(crm, keys, opts.settings.clone(), stop_rx);
     let handle: Handle<SocketAddr> = Handle::new();
-    let h = handle.clone();
+    let stopper = Stopper {
+        handle: handle.clone(),
+        stopping: Arc::new(stopping),
+    };
+    let h = handle;
+    let on_stop = stopper.clone();
     let thread = std::thread::Builder::new()
         .name("epicevents-server".into())
         .spawn(move || {
@@ -232,7 +264,7 @@ pub fn start(crm: Crm, opts: ServerOptions, signals: bool) -> Result<Running> {
                 .build()?;
             rt.block_on(async move {
                 if signals {
-                    tokio::spawn(on_signal(h.clone()));
+                    tokio::spawn(on_signal(on_stop));
                 }
                 // TCP_NODELAY: an answer's last TLS record is not held back
                 // waiting for the client's delayed ACK (40 ms a request).
@@ -250,14 +282,14 @@ pub fn start(crm: Crm, opts: ServerOptions, signals: bool) -> Result<Running> {
         addr,
         fingerprint: id.fingerprint.clone(),
         cert_path: id.cert_path.clone(),
-        handle,
+        stopper,
         thread: Some(thread),
     })
 }
 
-/// Waits for Ctrl-C or SIGTERM, then stops accepting and gives requests in
-/// flight 30 seconds.
-async fn on_signal(handle: Handle<SocketAddr>) {
+/// Waits for Ctrl-C or SIGTERM, then ends the change streams, stops accepting
+/// and gives requests in flight 30 seconds.
+async fn on_signal(stopper: Stopper) {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
@@ -267,7 +299,7 @@ async fn on_signal(handle: Handle<SocketAddr>) {
                 Err(e) => {
                     tracing::error!("cannot watch SIGTERM: {e}");
                     let _ = ctrl_c.await;
-                    handle.graceful_shutdown(Some(Duration::from_secs(30)));
+                    stopper.stop(Duration::from_secs(30));
                     return;
                 }
             };
@@ -279,5 +311,5 @@ async fn on_signal(handle: Handle<SocketAddr>) {
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
     tracing::info!("shutting down: finishing requests in flight");
-    handle.graceful_shutdown(Some(Duration::from_secs(30)));
+    stopper.stop(Duration::from_secs(30));
 }

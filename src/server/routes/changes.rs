@@ -12,7 +12,8 @@
 //! changes, and every 30 seconds for the rest). It then sends
 //! `event: end` with the reason and closes. The client reconnects with a
 //! fresh access token (refreshing it if needed); a refused one means the
-//! session is over.
+//! session is over. A server that begins to stop ends every stream the same
+//! way at once, so its graceful shutdown does not wait on them.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -46,6 +47,8 @@ struct Feed {
     /// The caller's collaborator id.
     me: i64,
     rx: tokio::sync::broadcast::Receiver<Change>,
+    /// The server's "stopping" signal (see [`AppState::stopping`]).
+    stopping: tokio::sync::watch::Receiver<bool>,
     until: Instant,
     next_check: Instant,
     step: Step,
@@ -77,6 +80,7 @@ pub(crate) async fn changes(
         .to_std()
         .unwrap_or(Duration::from_secs(900));
     let feed = Feed {
+        stopping: st.stopping.clone(),
         st,
         sid: a.sid,
         me: a.session.collaborator_id,
@@ -118,6 +122,9 @@ async fn next(f: &mut Feed) -> Option<Event> {
                 let data = serde_json::to_string(&change).unwrap_or_default();
                 return Some(Event::default().event("change").data(data));
             }
+            _ = stopped(&mut f.stopping) => {
+                return end(f, "the server is stopping; reconnect shortly");
+            }
             _ = tokio::time::sleep_until(f.until) => {
                 return end(f, "access token lifetime reached; reconnect with a fresh token");
             }
@@ -129,6 +136,11 @@ async fn next(f: &mut Feed) -> Option<Event> {
             }
         }
     }
+}
+
+/// Returns once the server begins to stop (or its signal is gone).
+async fn stopped(stopping: &mut tokio::sync::watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|s| *s).await;
 }
 
 fn end(f: &mut Feed, why: &str) -> Option<Event> {
