@@ -295,3 +295,91 @@ fn on_sqlite_this_process_writes_arrive_and_another_process_writes_are_noticed()
     println!("SQLite, other process: noticed after {took:?}");
     assert!(c.is_everything(), "{c:?}");
 }
+
+#[test]
+fn a_stopping_server_ends_open_change_streams_instead_of_waiting_out_its_grace() {
+    let dir = tempfile::tempdir().expect("dir");
+    let crm = Crm::open(&Target::SqliteFile(dir.path().join("stop.db")), config()).expect("open");
+    epicevents::demo::load(&crm, 0).expect("demo");
+    let running = server::start(
+        crm,
+        ServerOptions {
+            listen: "127.0.0.1:0".parse().expect("address"),
+            data_dir: dir.path().join("server"),
+            tls_cert: None,
+            tls_key: None,
+            settings: ServerSettings::default(),
+        },
+        false,
+    )
+    .expect("start a server");
+    let client = Arc::new(
+        RemoteCrm::connect(
+            &format!("https://{}", running.addr),
+            &Trust::Fingerprint(running.fingerprint.clone()),
+        )
+        .expect("client"),
+    );
+    let bill = client.login(BILL, DEMO_PASSWORD).expect("Bill");
+    let sub = client.subscribe(&bill).expect("subscribe");
+    wait_connected(&sub);
+
+    // SIGTERM's path: a generous grace for requests in flight. An open stream
+    // is not one: it is told the server is stopping and closed at once.
+    let t = Instant::now();
+    running
+        .stop(Duration::from_secs(30))
+        .expect("stops cleanly");
+    let took = t.elapsed();
+    println!("stopped with a change stream open in {took:?}");
+    assert!(
+        took < Duration::from_secs(5),
+        "the open stream held the shutdown for {took:?}"
+    );
+    drop(sub);
+}
+
+/// The writes that check their actor themselves are announced too: a password
+/// changed by its holder, reset by the operator, and an account locked by
+/// failed logins (which ends the streams of that account's sessions).
+#[test]
+fn password_changes_resets_and_lockouts_are_announced() {
+    let dir = tempfile::tempdir().expect("dir");
+    let crm = Crm::open(&Target::SqliteFile(dir.path().join("acct.db")), config()).expect("open");
+    epicevents::demo::load(&crm, 0).expect("demo");
+    let mia = crm.login(MIA, DEMO_PASSWORD).expect("Mia");
+    let bill = crm.login(BILL, DEMO_PASSWORD).expect("Bill");
+    let sub = crm.subscribe(&mia).expect("subscribe");
+    wait_connected(&sub);
+
+    crm.change_own_password(&bill, DEMO_PASSWORD, "Quartz-Lantern-4812!")
+        .expect("Bill changes his password");
+    let (c, _) = next_change(&sub, Duration::from_secs(2)).expect("the change is announced");
+    assert_eq!(
+        (c.entity.as_str(), c.id, c.actor),
+        ("collaborator", bill.collaborator_id, bill.collaborator_id)
+    );
+
+    crm.operator_reset_password(BILL, "Marble-Copper-7735!")
+        .expect("the operator resets it");
+    let (c, _) = next_change(&sub, Duration::from_secs(2)).expect("the reset is announced");
+    assert_eq!(
+        (c.entity.as_str(), c.id, c.actor),
+        ("collaborator", bill.collaborator_id, 0)
+    );
+
+    // Failed logins: nothing until the one that locks the account.
+    for _ in 0..4 {
+        assert!(crm.login(BILL, "not-his-password").is_err());
+    }
+    assert!(
+        next_change(&sub, Duration::from_millis(300)).is_none(),
+        "a failed login that locks nothing announces nothing"
+    );
+    assert!(crm.login(BILL, "not-his-password").is_err());
+    let (c, _) = next_change(&sub, Duration::from_secs(2)).expect("the lock is announced");
+    assert_eq!(
+        (c.entity.as_str(), c.id),
+        ("collaborator", bill.collaborator_id)
+    );
+}

@@ -323,7 +323,7 @@ impl Crm {
             .as_deref()
             .map(str::trim)
             .filter(|p| !p.is_empty());
-        let id = self.db().write(|conn| {
+        let id = self.announced(None, |conn, _| {
             // Two people on the first-run screen at once: exactly one gets the admin.
             crate::db::migrate::first_accounts_lock(conn)?;
             if repo::count(conn)? > 0 {
@@ -414,10 +414,11 @@ impl Crm {
             return Err(Error::InvalidCredentials);
         };
         if !password::verify(password, &user.password_hash) {
-            let locked = self.db().write(|c| {
+            let locked = self.announced(None, |c, also| {
                 let locked =
                     repo::record_failed_login(c, user.id, now, cfg.lockout_threshold, lock_until)?;
                 if locked.is_some() {
+                    also.push(("collaborator".into(), user.id));
                     // Someone is guessing this password: whoever holds a session
                     // of the account proves it again after the lock.
                     sessions::revoke_all(c, user.id, now, "account locked")?;
@@ -494,7 +495,7 @@ impl Crm {
         }
         let hash = self.hash(new)?;
         let now = self.now();
-        self.db().write(|c| {
+        self.announced(Some(session.collaborator_id), |c, _| {
             let actor = repo::actor(c, session.collaborator_id)?;
             let p = permit(&actor, Action::ChangeOwnPassword { target_id: user.id })?;
             repo::set_password(c, &p, user.id, &hash, false, now)?;

@@ -317,17 +317,29 @@ pub(crate) fn mark(conn: &mut DbConnection) -> Result<i64> {
     Ok(max.unwrap_or(0))
 }
 
-/// The records `actor` wrote since `mark`, each with its version now.
-pub(crate) fn since(conn: &mut DbConnection, mark: i64, actor: i64) -> Result<Vec<Change>> {
-    let rows: Vec<(String, i64)> = audit_entries::table
+/// The records `actor` wrote since `mark` (`None`: audit rows with no actor),
+/// then those in `also`, each once, with its version now.
+pub(crate) fn since(
+    conn: &mut DbConnection,
+    mark: i64,
+    actor: Option<i64>,
+    also: Vec<(String, i64)>,
+) -> Result<Vec<Change>> {
+    let recent = audit_entries::table
         .filter(audit_entries::id.gt(mark))
-        .filter(audit_entries::actor_id.eq(actor))
         .order(audit_entries::id.asc())
-        .select((audit_entries::entity, audit_entries::record_id))
-        .load(conn)?;
+        .select((audit_entries::entity, audit_entries::record_id));
+    let rows: Vec<(String, i64)> = match actor {
+        Some(a) => recent.filter(audit_entries::actor_id.eq(a)).load(conn)?,
+        None => recent
+            .filter(audit_entries::actor_id.is_null())
+            .load(conn)?,
+    };
+    let actor = actor.unwrap_or(0);
     let mut seen = std::collections::HashSet::new();
     let touched: Vec<(String, i64)> = rows
         .into_iter()
+        .chain(also)
         .filter(|r| seen.insert(r.clone()))
         .collect();
     if touched.len() > MANY {

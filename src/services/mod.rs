@@ -131,12 +131,31 @@ impl Crm {
         mut f: impl FnMut(&mut DbConnection, &Actor) -> Result<T>,
     ) -> Result<T> {
         let id = session.collaborator_id;
+        self.announced(Some(id), |conn, _| {
+            let actor = crate::db::repo::collaborators::actor(conn, id)?;
+            f(conn, &actor)
+        })
+    }
+
+    /// One write transaction whose records are announced once it commits (see
+    /// [`changes`]): those of its audit rows by `actor` (`None`: rows with no
+    /// collaborator as the actor, the operator's and the first admin's), and
+    /// any `f` adds to its second argument for a change that leaves no audit
+    /// row (an account locked by failed logins). [`Crm::write`] is this with
+    /// the actor re-read; the writes that check their actor themselves
+    /// (password changes and resets, logins) use it directly, so that a
+    /// terminal showing that account, or holding its session, hears of it too.
+    pub(crate) fn announced<T>(
+        &self,
+        actor: Option<i64>,
+        mut f: impl FnMut(&mut DbConnection, &mut Vec<(String, i64)>) -> Result<T>,
+    ) -> Result<T> {
         self.hub.write_begins();
         let r = self.db.write(|conn| {
             let mark = changes::mark(conn)?;
-            let actor = crate::db::repo::collaborators::actor(conn, id)?;
-            let value = f(conn, &actor)?;
-            let written = changes::since(conn, mark, id)?;
+            let mut also = Vec::new();
+            let value = f(conn, &mut also)?;
+            let written = changes::since(conn, mark, actor, also)?;
             changes::notify(conn, &written)?;
             Ok((value, written))
         });

@@ -39,7 +39,7 @@ impl Crm {
         }
         let hash = self.hash(new)?;
         let now = self.now();
-        self.db().write(|c| {
+        self.announced(None, |c, _| {
             // The account as it is now: it may have been deleted or renamed meanwhile.
             let current = repo::find_by_email(c, email)?.ok_or_else(|| unknown(email))?;
             if current.id != target.id {
