@@ -8,8 +8,8 @@ use super::records;
 use super::{CliError, CliResult};
 use crate::error::Result;
 use crate::services::query::{
-    AuditFilter, ClientFilter, ClientSort, CollaboratorFilter, CollaboratorSort, ContractFilter,
-    ContractSort, EventFilter, EventSort, ListParams, Page, TimeWindow,
+    At, AuditFilter, ClientFilter, ClientSort, CollaboratorFilter, CollaboratorSort,
+    ContractFilter, ContractSort, EventFilter, EventSort, ListParams, Page, TimeWindow,
 };
 use crate::session::Session;
 
@@ -139,15 +139,18 @@ pub fn window(w: Option<Window>) -> TimeWindow {
 }
 
 /// Reads the rows `--offset`/`--limit` select, a page at a time, handing each
-/// page to `each`.
+/// page to `each`. The first page starts at `--offset`; each next one continues
+/// from the last row's place in the sort ([`At::After`]), so a list of any
+/// length costs the same per row to its end instead of skipping ever more rows.
 pub fn pages<T>(
     a: &ListArgs,
     base: &ListParams,
-    mut fetch: impl FnMut(&ListParams) -> Result<Page<T>>,
+    mut fetch: impl FnMut(&ListParams, &At) -> Result<Page<T>>,
     mut each: impl FnMut(Vec<T>) -> CliResult,
 ) -> CliResult {
     let mut offset = a.offset;
     let mut remaining = a.limit.unwrap_or(u64::MAX);
+    let mut at = At::Offset;
     while remaining > 0 {
         let limit = remaining.min(PAGE);
         let p = ListParams {
@@ -155,11 +158,13 @@ pub fn pages<T>(
             limit: limit as i64,
             ..base.clone()
         };
-        let page = fetch(&p)?;
+        let page = fetch(&p, &at)?;
         let n = page.rows.len() as u64;
+        let last = page.last;
         each(page.rows)?;
-        if n < limit {
-            break;
+        match last {
+            Some(c) if n >= limit => at = At::After(c),
+            _ => break,
         }
         offset += n;
         remaining -= n;
@@ -172,7 +177,7 @@ fn print<T>(
     base: &ListParams,
     format: Format,
     columns: &[&'static str],
-    fetch: impl FnMut(&ListParams) -> Result<Page<T>>,
+    fetch: impl FnMut(&ListParams, &At) -> Result<Page<T>>,
     cells: impl Fn(&T) -> Vec<Cell>,
 ) -> CliResult {
     let mut t = Table::new(format, columns);
@@ -219,7 +224,7 @@ pub fn clients(api: &Api, s: &Session, a: &ListArgs, format: Format) -> CliResul
         &params(a, desc),
         format,
         records::CLIENT,
-        |p| api.list_clients(&f, sort, p),
+        |p, at| api.list_clients_at(&f, sort, p, at),
         records::client,
     )
 }
@@ -234,7 +239,7 @@ pub fn contracts(api: &Api, s: &Session, a: &ListArgs, format: Format) -> CliRes
         &params(a, desc),
         format,
         records::CONTRACT,
-        |p| api.list_contracts(&f, sort, p),
+        |p, at| api.list_contracts_at(&f, sort, p, at),
         records::contract,
     )
 }
@@ -251,7 +256,7 @@ pub fn events(api: &Api, s: &Session, a: &ListArgs, format: Format) -> CliResult
         &params(a, desc),
         format,
         records::EVENT,
-        |p| api.list_events(&f, sort, p),
+        |p, at| api.list_events_at(&f, sort, p, at),
         records::event,
     )
 }
@@ -269,7 +274,7 @@ pub fn collaborators(api: &Api, _s: &Session, a: &ListArgs, format: Format) -> C
         &params(a, desc),
         format,
         records::COLLABORATOR,
-        |p| api.list_collaborators(&f, sort, p),
+        |p, at| api.list_collaborators_at(&f, sort, p, at),
         records::collaborator,
     )
 }
@@ -286,7 +291,7 @@ pub fn notifications(api: &Api, s: &Session, cmd: ListOnly) -> CliResult {
         &params(&list, false),
         format,
         records::NOTIFICATION,
-        |p| api.list_notifications(s, unread, p),
+        |p, at| api.list_notifications_at(s, unread, p, at),
         records::notification,
     )
 }
@@ -307,7 +312,7 @@ pub fn audit(api: &Api, s: &Session, cmd: ListOnly) -> CliResult {
         &params(&list, false),
         format,
         records::AUDIT,
-        |p| api.list_audit(s, &f, p),
+        |p, at| api.list_audit_at(s, &f, p, at),
         records::audit,
     )
 }

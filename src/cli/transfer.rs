@@ -152,7 +152,7 @@ pub fn export(api: &Api, s: &Session, a: ExportArgs) -> CliResult {
             lists::pages(
                 l,
                 &lists::params(l, desc),
-                |p| api.list_clients(&f, sort.unwrap_or_default(), p),
+                |p, at| api.list_clients_at(&f, sort.unwrap_or_default(), p, at),
                 |r| {
                     rows.extend(r);
                     Ok(())
@@ -168,7 +168,7 @@ pub fn export(api: &Api, s: &Session, a: ExportArgs) -> CliResult {
             lists::pages(
                 l,
                 &lists::params(l, desc),
-                |p| api.list_contracts(&f, sort.unwrap_or_default(), p),
+                |p, at| api.list_contracts_at(&f, sort.unwrap_or_default(), p, at),
                 |r| {
                     rows.extend(r);
                     Ok(())
@@ -185,7 +185,7 @@ pub fn export(api: &Api, s: &Session, a: ExportArgs) -> CliResult {
             lists::pages(
                 l,
                 &lists::params(l, desc),
-                |p| api.list_events(&f, sort.unwrap_or_default(), p),
+                |p, at| api.list_events_at(&f, sort.unwrap_or_default(), p, at),
                 |r| {
                     rows.extend(r);
                     Ok(())
