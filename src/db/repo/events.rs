@@ -376,6 +376,54 @@ pub fn insert(conn: &mut DbConnection, _permit: &Permit, new: &NewEvent) -> Resu
     .get_result::<i64>(c))?)
 }
 
+/// The id the next inserted event will get, taken before the insert so that a
+/// row can be written whole (its search text holds its id) instead of being
+/// inserted and then rewritten. Rewriting a row that was just indexed makes
+/// SQLite's full-text index flush its pending terms on every row, which made
+/// a long import slow down row by row. Call inside the write transaction: on
+/// SQLite it holds the only write lock (so `MAX(id) + 1` is what SQLite would
+/// choose); on PostgreSQL the number is drawn from the column's sequence and
+/// is never handed out twice.
+pub fn next_id(conn: &mut DbConnection) -> Result<i64> {
+    #[derive(QueryableByName)]
+    struct Next {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    Ok(match conn {
+        DbConnection::Sqlite(c) => {
+            let max: Option<i64> = events::table
+                .select(diesel::dsl::max(events::id))
+                .first(c)?;
+            max.unwrap_or(0) + 1
+        }
+        DbConnection::Postgresql(c) => {
+            diesel::sql_query("SELECT nextval(pg_get_serial_sequence('events', 'id')) AS id")
+                .get_result::<Next>(c)?
+                .id
+        }
+    })
+}
+
+/// Inserts an event under the id [`next_id`] gave, whole, with its id in the
+/// support team's sheet if it came from one.
+pub fn insert_as(
+    conn: &mut DbConnection,
+    _permit: &Permit,
+    id: i64,
+    external_ref: Option<&str>,
+    new: &NewEvent,
+) -> Result<()> {
+    crate::with_backend!(conn, |c| diesel::insert_into(events::table)
+        .values((
+            events::id.eq(id),
+            events::external_ref.eq(external_ref),
+            new
+        ))
+        .execute(c))?;
+    Ok(())
+}
+
 /// The fields of an event that its details form edits.
 #[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = events)]

@@ -523,9 +523,10 @@ impl Lookups {
     }
 }
 
-/// A new event: inserted with its support, then its search text (which holds
-/// its id) and sheet id set in one update; the audit entry and the support's
-/// notification are those of a creation followed by an assignment.
+/// A new event, written whole: its id is taken first so that its search text
+/// (which holds the id), sheet id and support go in with the row. The audit
+/// entry and the support's notification are those of a creation followed by
+/// an assignment.
 #[allow(clippy::too_many_arguments)]
 fn import_new(
     c: &mut DbConnection,
@@ -538,9 +539,23 @@ fn import_new(
     support: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<Outcome> {
-    let id = events_repo::insert(
+    let support_name = support
+        .and_then(|s| look.support.iter().find(|x| x.id == s))
+        .map(|x| x.full_name.clone());
+    let id = events_repo::next_id(c)?;
+    let client = look.client(c, contract.client_id)?;
+    let search = events_repo::search_text(
+        id,
+        &input.name,
+        &input.location,
+        client,
+        support_name.as_deref(),
+    );
+    events_repo::insert_as(
         c,
         p,
+        id,
+        ev.external_ref.as_deref(),
         &NewEvent {
             name: &input.name,
             contract_id: contract.id,
@@ -550,25 +565,13 @@ fn import_new(
             location: &input.location,
             attendees: input.attendees,
             notes: &input.notes,
-            search: "",
+            search: &search,
             sort_name: &fold(&input.name),
             created_at: now,
             updated_at: now,
             version: 1,
         },
     )?;
-    let support_name = support
-        .and_then(|s| look.support.iter().find(|x| x.id == s))
-        .map(|x| x.full_name.clone());
-    let client = look.client(c, contract.client_id)?;
-    let search = events_repo::search_text(
-        id,
-        &input.name,
-        &input.location,
-        client,
-        support_name.as_deref(),
-    );
-    set_search_and_ref(c, id, &search, ev.external_ref.as_deref())?;
     let mut ch = Changes::default();
     ch.created("name", &input.name)
         .created("contract", format!("#{}", contract.id))
@@ -593,23 +596,4 @@ fn import_new(
         notify(c, s, Kind::SupportAssigned, "event", id, &msg, now)?;
     }
     Ok(Outcome::Created { id })
-}
-
-/// Writes the derived `search` column and the sheet id in one statement,
-/// without bumping the version.
-fn set_search_and_ref(
-    c: &mut DbConnection,
-    id: i64,
-    search: &str,
-    external_ref: Option<&str>,
-) -> Result<()> {
-    use crate::db::schema::events;
-    use diesel::prelude::*;
-    diesel::update(events::table.find(id))
-        .set((
-            events::search.eq(search),
-            events::external_ref.eq(external_ref),
-        ))
-        .execute(c)?;
-    Ok(())
 }
