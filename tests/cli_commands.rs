@@ -461,3 +461,98 @@ fn lists_longer_than_a_page_come_whole_and_in_order() {
     let want: Vec<i64> = expected.rows.iter().map(|r| r.event.id).collect();
     assert_eq!(got, want, "the same five rows across the page boundary");
 }
+
+#[test]
+fn management_takes_money_back_and_sales_may_not() {
+    let cli = Cli::demo();
+    // Demo contract #1: 10 000.00 €, 2 500.00 € paid.
+    let due = |cli: &Cli| {
+        cli.json(&["contracts", "show", "1", "--format", "json"])["due"]
+            .as_str()
+            .expect("due")
+            .to_string()
+    };
+    cli.login(SALES);
+    let refund = [
+        "contracts",
+        "correct",
+        "1",
+        "100,50",
+        "--kind",
+        "refund",
+        "--reason",
+        "double charge",
+        "--date",
+        "2026-01-15",
+    ];
+    let o = cli.run(&refund);
+    assert_eq!(code(&o), 3, "sales is refused: {}", text(&o));
+    assert_eq!(due(&cli), "7500.00");
+
+    cli.login(MANAGER);
+    let o = cli.run(&refund);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert_eq!(stdout(&o).trim(), "1");
+    assert!(stderr(&o).contains("refund"), "{}", text(&o));
+    assert_eq!(due(&cli), "7600.50");
+    let shown = crm(&cli).get_contract(1).expect("contract");
+    let (row, _) = &shown.payments[0];
+    assert_eq!(
+        (row.kind.as_str(), row.amount_cents, row.reason.as_str()),
+        ("refund", -10_050, "double charge")
+    );
+
+    // Usage errors: a kind that takes nothing back, no reason, a bad amount.
+    for args in [
+        &[
+            "contracts",
+            "correct",
+            "1",
+            "5",
+            "--kind",
+            "payment",
+            "--reason",
+            "x",
+        ][..],
+        &["contracts", "correct", "1", "5", "--kind", "refund"][..],
+        &[
+            "contracts",
+            "correct",
+            "1",
+            "-5",
+            "--kind",
+            "refund",
+            "--reason",
+            "x",
+        ][..],
+        &[
+            "contracts",
+            "correct",
+            "1",
+            "5",
+            "--kind",
+            "refund",
+            "--reason",
+            "x",
+            "--date",
+            "tomorrow",
+        ][..],
+    ] {
+        let o = cli.run(args);
+        assert_eq!(code(&o), 2, "{args:?}: {}", text(&o));
+    }
+    // More than was paid: refused with what was paid.
+    let o = cli.run(&[
+        "contracts",
+        "correct",
+        "1",
+        "5000",
+        "--kind",
+        "correction",
+        "--reason",
+        "typo",
+    ]);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert!(stderr(&o).contains("399.50"), "{}", text(&o));
+    assert_eq!(due(&cli), "7600.50");
+}

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use epicevents::db::repo::audit::AuditFilter;
 use epicevents::db::repo::ListParams;
-use epicevents::domain::Cents;
+use epicevents::domain::{Cents, PaymentKind};
 use epicevents::Error;
 
 fn audit_count(db: &TestDb, s: &Staff, contract: i64) -> i64 {
@@ -283,7 +283,87 @@ fn signing_records_who_and_when_once(db: &TestDb) {
     assert!(!db.api().get_contract(other).expect("get").contract.signed);
 }
 
+/// A refund or a correction through the interface every caller uses (in
+/// process, or over HTTPS to the team server): management takes back at most
+/// what was paid, with a reason; sales may not; nothing else moves.
+fn corrections_take_back_at_most_what_was_paid(db: &TestDb) {
+    let s = db.staff();
+    let client = db.client(&s.sales, "Kevin Casey", "kevin@startup.io");
+    let id = db.signed_contract(&s.manager, client, 100_000);
+    db.api()
+        .record_payment(&s.sales, id, Cents(30_000), date(2023, 4, 1))
+        .expect("payment");
+    let audits = audit_count(db, &s, id);
+    let day = date(2023, 4, 2);
+    let correct = |who, kind, cents, reason: &str| {
+        db.api()
+            .record_correction(who, id, kind, Cents(cents), reason, day)
+    };
+
+    let why = denied(correct(
+        &s.sales,
+        PaymentKind::Refund,
+        1_000,
+        "double charge",
+    ));
+    assert!(why.contains("management"), "{why}");
+    let msg = field_error(
+        correct(&s.manager, PaymentKind::Refund, 30_001, "too much"),
+        "amount",
+    );
+    assert!(msg.contains("300.00"), "{msg}");
+    // An absurd amount is refused like any other, before the database sums it.
+    field_error(
+        correct(&s.manager, PaymentKind::Correction, i64::MAX, "absurd"),
+        "amount",
+    );
+    field_error(
+        correct(&s.manager, PaymentKind::Refund, 0, "nothing"),
+        "amount",
+    );
+    field_error(
+        correct(&s.manager, PaymentKind::Refund, 1_000, "  "),
+        "reason",
+    );
+    field_error(
+        correct(&s.manager, PaymentKind::Payment, 1_000, "x"),
+        "kind",
+    );
+    let d = db.api().get_contract(id).expect("get");
+    assert_eq!((d.contract.due_cents, d.payments.len()), (70_000, 1));
+    assert_eq!(audit_count(db, &s, id), audits, "refusals leave no trace");
+
+    let pid = correct(&s.manager, PaymentKind::Refund, 10_000, "event shortened").expect("refund");
+    let d = db.api().get_contract(id).expect("get");
+    assert_eq!(d.contract.due_cents, 80_000);
+    let (row, by) = &d.payments[0];
+    assert_eq!(
+        (
+            row.id,
+            row.kind.as_str(),
+            row.amount_cents,
+            row.reason.as_str()
+        ),
+        (pid, "refund", -10_000, "event shortened")
+    );
+    assert_eq!(by, "Mia Martin");
+    assert_eq!(audit_count(db, &s, id), audits + 1);
+
+    // The rest of what was paid, and not a cent more.
+    correct(
+        &s.admin,
+        PaymentKind::Correction,
+        20_000,
+        "typed 300 for 100",
+    )
+    .expect("correction");
+    let c = db.api().get_contract(id).expect("get").contract;
+    assert_eq!((c.due_cents, c.paid()), (100_000, Cents(0)));
+    field_error(correct(&s.admin, PaymentKind::Refund, 1, "again"), "amount");
+}
+
 backend_tests!(
+    corrections_take_back_at_most_what_was_paid,
     due_is_total_minus_payments,
     overpayment_is_refused_with_what_is_due,
     zero_and_negative_payments_are_refused,

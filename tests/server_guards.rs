@@ -268,3 +268,72 @@ fn may_i_is_answered_the_same_through_the_server_as_in_process() {
         .expect("deactivate");
     assert!(!c.allows(&remote_sales, &Action::CreateClient));
 }
+
+#[test]
+fn corrections_over_http_are_for_management_and_refuse_bad_bodies_with_problems() {
+    use epicevents::domain::Cents;
+    let db = TestDb::sqlite();
+    let dir = tempfile::tempdir().expect("dir");
+    let running = start(&db, "127.0.0.1:0", &dir);
+    let admin = db.admin();
+    let sales = db.hire(&admin, "Sam Sales", Role::Sales);
+    let manager = db.hire(&admin, "Mia Martin", Role::Management);
+    db.set_must_change_password(sales.collaborator_id, false);
+    db.set_must_change_password(manager.collaborator_id, false);
+    let client_id = db.client(&sales, "Kevin Casey", "kevin@startup.io");
+    let k = db.signed_contract(&admin, client_id, 100_000);
+    db.crm
+        .record_payment(&sales, k, Cents(25_000), date(2023, 4, 1))
+        .expect("payment");
+    let c = client(&running, running.addr);
+    let path = format!("/v1/contracts/{k}/corrections");
+    let post = |token: &str, body: serde_json::Value| {
+        c.raw("POST", &path, Some(&body), Some(token))
+            .expect("request")
+    };
+    let valid = json!({"kind": "refund", "amount_cents": 5_000,
+        "reason": "double charge", "received_on": "2023-04-02"});
+
+    // Sales recorded the payment but may not take it back: 403, a problem.
+    let s = login(&c, &sales.email, PASSWORD);
+    let (status, body) = post(&s.access_token, valid.clone());
+    assert_eq!(status, 403, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(problem(&body).code, "denied");
+
+    let m = login(&c, &manager.email, PASSWORD);
+    let bad = [
+        json!({"kind": "payment", "amount_cents": 5_000, "reason": "x", "received_on": "2023-04-02"}),
+        json!({"kind": "refund", "amount_cents": i64::MAX, "reason": "x", "received_on": "2023-04-02"}),
+        json!({"kind": "refund", "amount_cents": -5, "reason": "x", "received_on": "2023-04-02"}),
+        json!({"kind": "refund", "amount_cents": 5_000, "reason": "", "received_on": "2023-04-02"}),
+        json!({"kind": "refund", "amount_cents": 5_000, "reason": "x\u{0}y", "received_on": "2023-04-02"}),
+        json!({"kind": "refund", "amount_cents": 5_000, "received_on": "2023-04-02"}),
+        json!({"kind": "correction", "amount_cents": 25_001, "reason": "x", "received_on": "2023-04-02"}),
+    ];
+    for b in bad {
+        let (status, body) = post(&m.access_token, b.clone());
+        assert_eq!(status, 422, "{b}: {}", String::from_utf8_lossy(&body));
+        problem(&body);
+    }
+    let (status, body) = c
+        .raw(
+            "POST",
+            "/v1/contracts/999999/corrections",
+            Some(&valid),
+            Some(&m.access_token),
+        )
+        .expect("request");
+    assert_eq!(status, 404, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(
+        db.crm.get_contract(k).expect("get").contract.due_cents,
+        75_000
+    );
+
+    let (status, body) = post(&m.access_token, valid);
+    assert_eq!(status, 201, "{}", String::from_utf8_lossy(&body));
+    let created: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    let d = db.crm.get_contract(k).expect("get");
+    assert_eq!(d.contract.due_cents, 80_000);
+    assert_eq!(created["id"], d.payments[0].0.id);
+    assert_eq!(d.payments[0].0.kind, "refund");
+}

@@ -285,3 +285,111 @@ fn an_event_before_its_contract_or_in_the_past_is_asked_about() {
     assert!(question(&a).is_none());
     assert_eq!(events(&db), before + 2);
 }
+
+fn toast(app: &App) -> String {
+    app.toast
+        .as_ref()
+        .map(|t| t.message.clone())
+        .unwrap_or_default()
+}
+
+fn offers(app: &App, key: &str) -> bool {
+    app.hints()
+        .iter()
+        .any(|h| h.keys.split('/').any(|k| k == key))
+}
+
+#[test]
+fn management_takes_money_back_with_a_reason_after_a_question() {
+    let db = demo_db();
+    // Sales recorded the payment on #1 but may not take it back: the key says why.
+    let mut b = logged_in(&db, BILL);
+    ch(&mut b, '2');
+    select_where(&mut b, |r| r[0] == "#1");
+    assert!(!offers(&b, "P"));
+    ch(&mut b, 'P');
+    assert!(ws(&b).form().is_none());
+    assert!(toast(&b).contains("management"), "{}", toast(&b));
+
+    let mut a = logged_in(&db, MIA);
+    ch(&mut a, '2');
+    // A contract with nothing paid has nothing to take back.
+    select_where(&mut a, |r| r[2] == r[3]);
+    assert!(!offers(&a, "P"));
+    ch(&mut a, 'P');
+    assert!(ws(&a).form().is_none());
+    assert!(toast(&a).contains("Nothing has been paid"), "{}", toast(&a));
+
+    // #1: 10 000.00 €, 2 500.00 € paid.
+    select_where(&mut a, |r| r[0] == "#1");
+    assert!(offers(&a, "P"), "offered: {:?}", a.hints());
+    let before = due(&db, 1);
+    ch(&mut a, 'P');
+    assert!(ws(&a).form().is_some(), "correction form");
+    // More than was paid, a date to come and no reason: each at its field.
+    focus(&mut a, "amount");
+    type_text(&mut a, "2 500.01");
+    focus(&mut a, "received_on");
+    clear_field(&mut a);
+    type_text(&mut a, "2023-05-02");
+    press_ctrl(&mut a, 's');
+    let err = field_error(&a, "received_on").unwrap_or_default();
+    assert!(err.contains("future"), "{err}");
+    assert!(field_error(&a, "reason").is_some());
+    assert!(question(&a).is_none());
+    clear_field(&mut a);
+    type_text(&mut a, "2023-04-30");
+    focus(&mut a, "reason");
+    type_text(&mut a, "charged twice");
+    press_ctrl(&mut a, 's');
+    let err = field_error(&a, "amount").unwrap_or_default();
+    assert!(err.contains("2 500.00"), "{err}");
+    focus(&mut a, "amount");
+    clear_field(&mut a);
+    type_text(&mut a, "12.34");
+    press_ctrl(&mut a, 's');
+    assert_eq!(
+        question(&a).as_deref(),
+        Some("Take back 12.34 € from contract #1 (Kevin Casey) as a refund?")
+    );
+    ch(&mut a, 'n');
+    assert_eq!(due(&db, 1), before, "No takes nothing back");
+    press_ctrl(&mut a, 's');
+    ch(&mut a, 'y');
+    assert!(ws(&a).form().is_none(), "saved");
+    assert_eq!(due(&db, 1), before + 1234);
+    let d = db.crm.get_contract(1).expect("contract");
+    let (row, _) = &d.payments[0];
+    assert_eq!(
+        (row.kind.as_str(), row.amount_cents, row.reason.as_str()),
+        ("refund", -1234, "charged twice")
+    );
+
+    // From the contract's detail, as a correction chosen in the kind picker.
+    press(&mut a, KeyCode::Enter);
+    assert!(ws(&a).detail().is_some(), "detail view");
+    assert!(offers(&a, "P"));
+    ch(&mut a, 'P');
+    focus(&mut a, "kind");
+    press(&mut a, KeyCode::Enter);
+    assert!(
+        matches!(ws(&a).top(), Some(Overlay::Picker(_))),
+        "kind picker"
+    );
+    type_text(&mut a, "corr");
+    press(&mut a, KeyCode::Enter);
+    focus(&mut a, "amount");
+    type_text(&mut a, "100");
+    focus(&mut a, "reason");
+    type_text(&mut a, "typed 2 600 for 2 500");
+    press_ctrl(&mut a, 's');
+    assert_eq!(
+        question(&a).as_deref(),
+        Some("Take back 100.00 € from contract #1 (Kevin Casey) as a correction?")
+    );
+    ch(&mut a, 'y');
+    assert!(ws(&a).form().is_none(), "saved");
+    assert_eq!(due(&db, 1), before + 1234 + 10_000);
+    let d = db.crm.get_contract(1).expect("contract");
+    assert_eq!(d.payments[0].0.kind, "correction");
+}

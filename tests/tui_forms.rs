@@ -7,8 +7,8 @@ mod tui_support;
 use epicevents::controllers::forms;
 use epicevents::demo::DEMO_PASSWORD;
 use epicevents::state::fields::{
-    ChangePasswordField, ClientField, CollaboratorField, ContractField, DeactivateField,
-    EventField, PaymentField, ResetPasswordField,
+    ChangePasswordField, ClientField, CollaboratorField, ContractField, CorrectionField,
+    DeactivateField, EventField, PaymentField, ResetPasswordField,
 };
 use epicevents::state::FormKind;
 use strum::VariantArray;
@@ -45,6 +45,10 @@ fn every_form_has_the_fields_of_its_enum() {
         (
             FormKind::Payment { contract: id },
             names(PaymentField::VARIANTS, PaymentField::as_str),
+        ),
+        (
+            FormKind::Correction { contract: id },
+            names(CorrectionField::VARIANTS, CorrectionField::as_str),
         ),
         (
             FormKind::EditEvent { id, version: 0 },

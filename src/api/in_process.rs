@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::CrmApi;
 use crate::db::models::{Collaborator, Notification};
-use crate::domain::{Cents, Role};
+use crate::domain::{Cents, PaymentKind, Role};
 use crate::error::Result;
 use crate::policy::Actor;
 use crate::services::audit::AuditRow;
@@ -58,6 +58,7 @@ impl CrmApi for Crm {
         fn update_contract(&self, session: &Session, id: i64, version: i32, total: Cents) -> Result<()>;
         fn sign_contract(&self, session: &Session, id: i64, version: i32) -> Result<()>;
         fn record_payment(&self, session: &Session, contract_id: i64, amount: Cents, received_on: NaiveDate) -> Result<i64>;
+        fn record_correction(&self, session: &Session, contract_id: i64, kind: PaymentKind, amount: Cents, reason: &str, received_on: NaiveDate) -> Result<i64>;
         fn set_contract_archived(&self, session: &Session, id: i64, version: i32, archived: bool) -> Result<()>;
         fn list_events(&self, f: &EventFilter, sort: EventSort, p: &ListParams) -> Result<Page<EventRow>>;
         fn get_event(&self, id: i64) -> Result<EventDetail>;

@@ -115,6 +115,16 @@ pub trait CrmApi: Send + Sync {
         amount: Cents,
         received_on: chrono::NaiveDate,
     ) -> Result<i64>;
+    /// Takes `amount` back off what was paid, as a refund or a correction.
+    fn record_correction(
+        &self,
+        session: &Session,
+        contract_id: i64,
+        kind: crate::domain::PaymentKind,
+        amount: Cents,
+        reason: &str,
+        received_on: chrono::NaiveDate,
+    ) -> Result<i64>;
     fn set_contract_archived(
         &self,
         session: &Session,

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::domain::Role;
+use crate::domain::{PaymentKind, Role};
 use crate::error::{Error, FieldError};
 use crate::services::clients::ClientInput;
 use crate::services::collaborators::{CollaboratorInput, Handover};
@@ -120,6 +120,45 @@ pub struct ContractPatch {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct NewPayment {
     pub amount_cents: i64,
+    pub received_on: chrono::NaiveDate,
+}
+
+/// What a correction takes back: money given back, or a mistyped entry.
+/// Only these two: a payment is recorded with [`NewPayment`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CorrectionKind {
+    Refund,
+    Correction,
+}
+
+impl From<CorrectionKind> for PaymentKind {
+    fn from(k: CorrectionKind) -> PaymentKind {
+        match k {
+            CorrectionKind::Refund => PaymentKind::Refund,
+            CorrectionKind::Correction => PaymentKind::Correction,
+        }
+    }
+}
+
+impl TryFrom<PaymentKind> for CorrectionKind {
+    type Error = Error;
+    fn try_from(k: PaymentKind) -> Result<CorrectionKind, Error> {
+        match k {
+            PaymentKind::Refund => Ok(CorrectionKind::Refund),
+            PaymentKind::Correction => Ok(CorrectionKind::Correction),
+            PaymentKind::Payment => Err(Error::field("kind", "must be a refund or a correction")),
+        }
+    }
+}
+
+/// A refund or a correction: `amount_cents` (more than zero) is taken off what
+/// was paid, with the reason kept beside it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NewCorrection {
+    pub kind: CorrectionKind,
+    pub amount_cents: i64,
+    pub reason: String,
     pub received_on: chrono::NaiveDate,
 }
 

@@ -32,6 +32,10 @@ pub(super) fn refusal(app: &App, action: Action) -> Option<String> {
     }
 }
 
+/// Why there is nothing to refund or correct.
+pub(super) const NOTHING_PAID: &str =
+    "Nothing has been paid on this contract: nothing to take back";
+
 fn yes_if(ok: bool, why: &str) -> Verdict {
     if ok {
         Ok(())
@@ -87,6 +91,7 @@ fn decide(app: &App, action: Action) -> Verdict {
     let owner = d.map_or(row.map_or(me, |r| r.owner), |d| d.owner);
     let support = d.map_or(row.map_or(me, |r| r.support), |d| d.support);
     let signed = d.map_or(row.is_some_and(|r| r.signed), |d| d.signed);
+    let paid = d.map_or(row.is_some_and(|r| r.paid), |d| d.paid);
     let archived = d.map_or(row.is_some_and(|r| r.archived), |d| d.archived);
     let role = d.and_then(|d| d.role).or(row.and_then(|r| r.role));
     // Archived records are read-only until restored: say how they come back.
@@ -208,6 +213,15 @@ fn decide(app: &App, action: Action) -> Verdict {
             )?;
             live()?;
             allow(P::RecordPayment { owner })
+        }
+        Action::CorrectPayment => {
+            yes_if(
+                entity == Some(Entity::Contract),
+                "Refunds and corrections are made on a contract",
+            )?;
+            live()?;
+            allow(P::CorrectPayment)?;
+            yes_if(paid, NOTHING_PAID)
         }
         Action::AssignSupport => {
             yes_if(

@@ -1,5 +1,5 @@
 //! Actions on one record, from its row or its detail view: edit, reassign,
-//! archive, restore, sign, record a payment, assign support, (de)activate,
+//! archive, restore, sign, record a payment or take it back, assign support, (de)activate,
 //! reset a password, show its history. Each first re-reads the record on the
 //! worker, so the decision uses fresh facts (version, archived, owner); the
 //! decision itself is a pure handler ([`act_on`]) returning effects.
@@ -30,6 +30,7 @@ pub(super) fn record_action(app: &mut App, action: Action, entity: Entity, id: i
             | Action::Restore
             | Action::Sign
             | Action::RecordPayment
+            | Action::CorrectPayment
             | Action::AssignSupport
             | Action::ToggleActive
             | Action::ResetPassword
@@ -69,6 +70,7 @@ pub(super) fn act_on(
             | Action::Reassign
             | Action::Sign
             | Action::RecordPayment
+            | Action::CorrectPayment
             | Action::AssignSupport
             | Action::Archive
     );
@@ -168,6 +170,12 @@ pub(super) fn act_on(
         Action::RecordPayment if entity == Entity::Contract => {
             form(FormKind::Payment { contract: id })
         }
+        Action::CorrectPayment if entity == Entity::Contract => {
+            if !d.paid {
+                return vec![Effect::Info(super::offer::NOTHING_PAID.into())];
+            }
+            form(FormKind::Correction { contract: id })
+        }
         Action::AssignSupport if entity == Entity::Event => vec![Effect::OpenPicker {
             title: "Support".into(),
             field: FieldName::Support.as_str().into(),
@@ -239,6 +247,7 @@ pub(super) fn refused(actor: &Actor, action: Action, d: &DetailState) -> Option<
         (Action::Edit, Entity::Event) => P::UpdateEvent { support: d.support },
         (Action::Sign, Entity::Contract) => P::SignContract { owner: d.owner },
         (Action::RecordPayment, Entity::Contract) => P::RecordPayment { owner: d.owner },
+        (Action::CorrectPayment, Entity::Contract) => P::CorrectPayment,
         (Action::AssignSupport, Entity::Event) => P::AssignSupport,
         (Action::ToggleActive, Entity::Collaborator) => P::SetCollaboratorActive {
             target_id: d.id,
@@ -261,6 +270,9 @@ pub(super) fn form_target(kind: &FormKind) -> Option<(Action, Entity, i64)> {
         FormKind::EditContract { id, .. } => Some((Action::Edit, Entity::Contract, id)),
         FormKind::EditEvent { id, .. } => Some((Action::Edit, Entity::Event, id)),
         FormKind::Payment { contract } => Some((Action::RecordPayment, Entity::Contract, contract)),
+        FormKind::Correction { contract } => {
+            Some((Action::CorrectPayment, Entity::Contract, contract))
+        }
         _ => None,
     }
 }
@@ -303,6 +315,7 @@ mod tests {
             owner: Some(2),
             support: None,
             signed,
+            paid: true,
             active: true,
             role: None,
             holds: (0, 0),

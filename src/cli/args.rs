@@ -231,6 +231,23 @@ pub enum ContractCmd {
         #[arg(long)]
         date: Option<String>,
     },
+    /// Take money back off what was paid: a refund or a correction
+    /// (management and admins).
+    Correct {
+        /// The contract's id.
+        id: i64,
+        /// How much to take back, e.g. 250 or 250,00.
+        amount: String,
+        /// refund (money given back) or correction (a mistyped entry).
+        #[arg(long, value_parser = ["refund", "correction"])]
+        kind: String,
+        /// Why, kept beside the entry and in the audit.
+        #[arg(long)]
+        reason: String,
+        /// When (YYYY-MM-DD; default today).
+        #[arg(long)]
+        date: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Default, Args)]

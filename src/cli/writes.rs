@@ -11,7 +11,7 @@ use super::args::{
 };
 use super::output::{Cell, Table};
 use super::{lists, records, CliError, CliResult};
-use crate::domain::{Cents, Role};
+use crate::domain::{Cents, PaymentKind, Role};
 use crate::services::clients::ClientInput;
 use crate::services::collaborators::CollaboratorInput;
 use crate::services::events::EventInput;
@@ -143,6 +143,28 @@ pub fn contracts(api: &Api, s: &Session, cmd: ContractCmd) -> CliResult {
             };
             api.record_payment(s, id, amount, on)?;
             eprintln!("recorded a payment of {amount} on contract #{id}");
+            println!("{id}");
+            Ok(())
+        }
+        ContractCmd::Correct {
+            id,
+            amount,
+            kind,
+            reason,
+            date: d,
+        } => {
+            let amount = money("AMOUNT", &amount)?;
+            let kind: PaymentKind = kind
+                .parse()
+                .ok()
+                .filter(|k: &PaymentKind| k.is_reversal())
+                .ok_or_else(|| usage("--kind", "refund or correction"))?;
+            let on = match d {
+                Some(d) => date("--date", &d)?,
+                None => today(),
+            };
+            api.record_correction(s, id, kind, amount, &reason, on)?;
+            eprintln!("recorded a {kind} of -{amount} on contract #{id}");
             println!("{id}");
             Ok(())
         }

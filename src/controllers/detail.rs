@@ -43,6 +43,7 @@ fn base(entity: Entity, id: i64, version: i32, title: String) -> DetailState {
         owner: None,
         support: None,
         signed: false,
+        paid: false,
         active: true,
         role: None,
         holds: (0, 0),
@@ -119,6 +120,7 @@ fn contract(crm: &dyn CrmApi, id: i64) -> Result<DetailState> {
     s.archived = k.archived_at.is_some();
     s.owner = d.client.sales_contact_id;
     s.signed = k.signed;
+    s.paid = k.paid() > Cents(0);
     s.lines = vec![
         ("Contract".into(), format!("#{}", k.id)),
         (

@@ -12,7 +12,8 @@ use crate::session::Session;
 use crate::state::fields::FieldName as F;
 use crate::state::fields::{
     ChangePasswordField as Cp, ClientField as Cl, CollaboratorField as Co, ContractField as Ct,
-    DeactivateField as De, EventField as Ev, PaymentField as Pay, ResetPasswordField as Rp,
+    CorrectionField as Cr, DeactivateField as De, EventField as Ev, PaymentField as Pay,
+    ResetPasswordField as Rp,
 };
 use crate::state::form::{Field, FieldKind, Form};
 use crate::state::{FormKind, FormState};
@@ -134,6 +135,39 @@ pub fn open(crm: &dyn CrmApi, session: &Session, kind: FormKind) -> Result<FormS
                 ],
             );
             s.note = format!("Still due: {} of {}", d.contract.due(), d.contract.total());
+            s
+        }
+        FormKind::Correction { contract } => {
+            let d = crm.get_contract(contract)?;
+            let (kind_id, kind_label) = correction_kinds()[0];
+            let mut s = state(
+                kind,
+                &format!(
+                    "Refund or correction on contract #{contract} · {}",
+                    d.client.full_name
+                ),
+                vec![
+                    Field::new(Cr::Kind.as_str(), "Kind", FieldKind::Picker)
+                        .required()
+                        .hint("Enter: choose")
+                        .with_choice(kind_id, kind_label),
+                    line(Cr::Amount.as_str(), "Amount (€)")
+                        .required()
+                        .hint("taken back; 1234.56 or 1 234,56"),
+                    line(Cr::ReceivedOn.as_str(), "Date")
+                        .required()
+                        .hint(DATE_FORMAT_HINT)
+                        .with_value(&today),
+                    line(Cr::Reason.as_str(), "Reason")
+                        .required()
+                        .hint("kept with the entry and in the history"),
+                ],
+            );
+            s.note = format!(
+                "Paid so far: {} of {}; at most that can be taken back",
+                d.contract.paid(),
+                d.contract.total()
+            );
             s
         }
         FormKind::NewEvent { contract } => {
@@ -319,6 +353,24 @@ fn role_field(session: &Session, current: Option<Role>) -> Field {
     }
 }
 
+/// What a refund or a correction is, as its picker offers it: (id, label).
+pub fn correction_kinds() -> [(i64, &'static str); 2] {
+    [
+        (0, "Refund · money given back"),
+        (1, "Correction · a mistyped entry"),
+    ]
+}
+
+/// The kind a correction form's picker id stands for.
+pub fn correction_kind(id: i64) -> Option<crate::domain::PaymentKind> {
+    use crate::domain::PaymentKind;
+    match id {
+        0 => Some(PaymentKind::Refund),
+        1 => Some(PaymentKind::Correction),
+        _ => None,
+    }
+}
+
 /// Roles travel through pickers as ids.
 pub fn role_id(r: Role) -> i64 {
     Role::ALL.iter().position(|x| *x == r).unwrap_or(0) as i64
@@ -391,6 +443,10 @@ pub fn choices(
             .iter()
             .filter(|r| session.role == Role::Admin || **r != Role::Admin)
             .map(|r| (role_id(*r), r.label().to_string()))
+            .collect(),
+        Ok(F::Kind) => correction_kinds()
+            .iter()
+            .map(|(id, label)| (*id, label.to_string()))
             .collect(),
         Ok(F::ClientsTo | F::SalesContact) => staff(crm, Role::Sales, kind)?,
         Ok(F::EventsTo | F::Support) => staff(crm, Role::Support, kind)?,

@@ -3,11 +3,12 @@
 
 use crate::state::fields::{
     ChangePasswordField as Cp, ClientField as Cl, CollaboratorField as Co, ContractField as Ct,
-    DeactivateField as De, EventField as Ev, PaymentField as Pay, ResetPasswordField as Rp,
+    CorrectionField as Cr, DeactivateField as De, EventField as Ev, PaymentField as Pay,
+    ResetPasswordField as Rp,
 };
 use chrono::NaiveDate;
 
-use super::forms::role_from_id;
+use super::forms::{correction_kind, role_from_id};
 use crate::api::CrmApi;
 use crate::domain::time::{from_local, parse_date, parse_local_datetime, show_local};
 use crate::domain::{Cents, Role};
@@ -172,6 +173,66 @@ pub fn submit(crm: &dyn CrmApi, session: &Session, st: &FormState) -> Result<Sav
                 format!("Payment of {amount} recorded; {due} still due"),
                 None,
             )
+        }
+        FormKind::Correction { contract } => {
+            let kind = f
+                .choice(Cr::Kind.as_str())
+                .and_then(|(id, _)| correction_kind(id));
+            if kind.is_none() {
+                errs.push(FieldError {
+                    field: Cr::Kind.as_str(),
+                    message: "choose refund or correction".into(),
+                });
+            }
+            let amount = money(f, Cr::Amount.as_str(), &mut errs);
+            if amount == Cents(0) && !errs.iter().any(|e| e.field == Cr::Amount.as_str()) {
+                errs.push(FieldError {
+                    field: Cr::Amount.as_str(),
+                    message: "must be more than zero (it is taken off what was paid)".into(),
+                });
+            }
+            let on = date_field(f, Cr::ReceivedOn.as_str(), &mut errs);
+            let today = today(crm);
+            if on > today {
+                errs.push(FieldError {
+                    field: Cr::ReceivedOn.as_str(),
+                    message: format!("cannot be in the future (today is {today})"),
+                });
+            }
+            let reason = text(f, Cr::Reason.as_str());
+            if reason.trim().is_empty() {
+                errs.push(FieldError {
+                    field: Cr::Reason.as_str(),
+                    message: "required: say why the money is taken back".into(),
+                });
+            }
+            finish(errs)?;
+            let kind = kind.unwrap_or(crate::domain::PaymentKind::Refund);
+            let d = crm.get_contract(*contract)?;
+            if amount > d.contract.paid() {
+                // Said before asking; the service checks again under a lock.
+                return Err(Error::field(
+                    Cr::Amount.as_str(),
+                    format!(
+                        "cannot take back more than was paid ({})",
+                        d.contract.paid()
+                    ),
+                ));
+            }
+            let q = format!(
+                "Take back {amount} from contract #{contract} ({}) as a {kind}?",
+                d.client.full_name.trim()
+            );
+            if let Some(ask) = ask_first(f, q) {
+                return ask;
+            }
+            crm.record_correction(session, *contract, kind, amount, &reason, on)?;
+            let due = crm.get_contract(*contract)?.contract.due();
+            let what = match kind {
+                crate::domain::PaymentKind::Correction => "Correction",
+                _ => "Refund",
+            };
+            saved(format!("{what} of {amount} recorded; {due} now due"), None)
         }
         FormKind::NewEvent { .. } | FormKind::EditEvent { .. } => {
             let input = event_input(f, &mut errs);

@@ -80,6 +80,7 @@ impl TableScreen for Contracts {
             |r| RowFacts {
                 owner: r.client.sales_contact_id,
                 signed: r.contract.signed,
+                paid: r.contract.due_cents < r.contract.total_cents,
                 archived: r.contract.archived_at.is_some(),
                 ..RowFacts::default()
             },

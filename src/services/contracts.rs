@@ -342,8 +342,12 @@ impl Crm {
         self.write(session, |c, actor| {
             let contract = repo::get(c, contract_id)?;
             let p = permit(actor, Action::CorrectPayment)?;
-            if !repo::hold_for_ledger(c, &p, contract_id, -amount.0)? {
-                let paid = Cents(contract.total_cents - contract.due_cents);
+            let paid = contract.paid();
+            // More than was paid is refused before the database adds it to what
+            // is due (an absurd amount cannot overflow there); the hold checks
+            // again under the lock.
+            if amount > paid || !repo::hold_for_ledger(c, &p, contract_id, -amount.0)? {
+                let paid = repo::get(c, contract_id)?.paid();
                 return Err(Error::field(
                     "amount",
                     format!("cannot take back more than was paid ({paid})"),

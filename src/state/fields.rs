@@ -35,6 +35,8 @@ pub enum FieldName {
     EventsTo,
     SalesContact,
     Support,
+    Kind,
+    Reason,
 }
 
 impl FieldName {
@@ -87,6 +89,10 @@ form_fields!(
 form_fields!(
     /// Recording a payment.
     PaymentField { Amount, ReceivedOn }
+);
+form_fields!(
+    /// Taking money back: a refund or a correction, and why.
+    CorrectionField { Kind, Amount, ReceivedOn, Reason }
 );
 form_fields!(
     /// An event's form (the contract only when new).

@@ -88,6 +88,9 @@ pub struct DetailState {
     pub owner: Option<i64>,
     pub support: Option<i64>,
     pub signed: bool,
+    /// A contract with something paid (that a refund or a correction could
+    /// take back).
+    pub paid: bool,
     pub active: bool,
     pub role: Option<crate::domain::Role>,
     /// A collaborator's clients and upcoming events: with none, deactivating
@@ -113,6 +116,10 @@ pub enum FormKind {
         version: i32,
     },
     Payment {
+        contract: i64,
+    },
+    /// A refund or a correction of what was paid.
+    Correction {
         contract: i64,
     },
     NewEvent {

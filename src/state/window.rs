@@ -36,6 +36,8 @@ pub struct RowFacts {
     pub owner: Option<i64>,
     pub support: Option<i64>,
     pub signed: bool,
+    /// A contract with something paid.
+    pub paid: bool,
     /// A collaborator row's role.
     pub role: Option<crate::domain::Role>,
     /// A notification not read yet.

@@ -6,7 +6,7 @@ use super::{Method, RemoteCrm, Who};
 use crate::api::wire::{self, *};
 use crate::api::CrmApi;
 use crate::db::models::{Collaborator, Notification};
-use crate::domain::{Cents, Role};
+use crate::domain::{Cents, PaymentKind, Role};
 use crate::error::{Error, Result};
 use crate::policy::Actor;
 use crate::services::audit::AuditRow;
@@ -231,6 +231,29 @@ impl CrmApi for RemoteCrm {
         self.post(
             as_(session),
             &format!("/v1/contracts/{contract_id}/payments"),
+            body,
+        )
+        .map(created)
+    }
+
+    fn record_correction(
+        &self,
+        session: &Session,
+        contract_id: i64,
+        kind: PaymentKind,
+        amount: Cents,
+        reason: &str,
+        received_on: NaiveDate,
+    ) -> Result<i64> {
+        let body = NewCorrection {
+            kind: kind.try_into()?,
+            amount_cents: amount.0,
+            reason: reason.to_string(),
+            received_on,
+        };
+        self.post(
+            as_(session),
+            &format!("/v1/contracts/{contract_id}/corrections"),
             body,
         )
         .map(created)

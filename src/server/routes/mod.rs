@@ -206,6 +206,9 @@ api! {
         auth, body[Version], query[], 204[];
     post "/v1/contracts/{id}/payments" => record_payment, "Record a payment",
         auth, body[NewPayment], query[], 201[Created];
+    post "/v1/contracts/{id}/corrections" => record_correction,
+        "Take money back off what was paid: a refund or a correction (management)",
+        auth, body[NewCorrection], query[], 201[Created];
     post "/v1/contracts/{id}/archive" => archive_contract, "Archive a contract",
         auth, body[Version], query[], 204[];
     post "/v1/contracts/{id}/restore" => restore_contract, "Restore an archived contract",

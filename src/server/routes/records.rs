@@ -181,6 +181,26 @@ pub(super) async fn record_payment(
     .map(|id| (StatusCode::CREATED, Json(Created { id })))
 }
 
+pub(super) async fn record_correction(
+    State(st): State<AppState>,
+    a: Authed,
+    Path(id): Path<i64>,
+    Json(b): Json<NewCorrection>,
+) -> Answer<(StatusCode, Json<Created>)> {
+    call(&st, move |crm| {
+        crm.record_correction(
+            &a.session,
+            id,
+            b.kind.into(),
+            Cents(b.amount_cents),
+            &b.reason,
+            b.received_on,
+        )
+    })
+    .await
+    .map(|id| (StatusCode::CREATED, Json(Created { id })))
+}
+
 // ---- events ---------------------------------------------------------------
 
 pub(super) async fn list_events(

@@ -62,6 +62,7 @@ fn rank(hint: &Hint) -> u8 {
             | Action::Edit
             | Action::Sign
             | Action::RecordPayment
+            | Action::CorrectPayment
             | Action::AssignSupport
             | Action::Reassign
             | Action::ToggleActive
@@ -87,6 +88,7 @@ fn short_words(hint: &Hint) -> &'static str {
         Action::NotSigned => "unsigned",
         Action::BalanceDue => "due",
         Action::RecordPayment => "pay",
+        Action::CorrectPayment => "refund",
         Action::Reassign => "reassign",
         Action::ToggleActive => "active",
         Action::ResetPassword => "reset",
