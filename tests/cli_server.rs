@@ -311,3 +311,88 @@ fn an_expired_access_token_is_refreshed_once_even_by_commands_started_together()
     let me = st.json(&["whoami", "--format", "json"]);
     assert_eq!(me["email"], MANAGER);
 }
+
+#[test]
+fn imports_run_through_the_server_for_management_only() {
+    let server = Server::start(&[]);
+    let st = Station::of(&server);
+    let dir = tempfile::tempdir().expect("dir");
+    let sheet = dir.path().join("events.csv");
+    std::fs::write(
+        &sheet,
+        "Événement;ID événement;Client;Date de début;Date de fin;Lieu;Participants\r\n\
+         Kevin Casey Fête;4001;Kevin Casey;05/10/2023 18:00;05/10/2023 23:30;Salle des fêtes;1 200\r\n",
+    )
+    .expect("write the sheet");
+    let file = sheet.to_str().expect("utf-8 path");
+    let outcomes = |v: &serde_json::Value| -> Vec<String> {
+        v["lines"]
+            .as_array()
+            .expect("lines")
+            .iter()
+            .map(|l| l["outcome"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+
+    // Sales may not import: denied (3), nothing written.
+    let o = st.login(SALES, PASSWORD);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let o = st.run(&["import", "events", file]);
+    assert_eq!(code(&o), 3, "{}", text(&o));
+
+    let o = st.login(MANAGER, PASSWORD);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    // A dry run checks and writes nothing; then the import; then it is unchanged.
+    let dry = st.json(&["import", "events", file, "--dry-run", "--format", "json"]);
+    assert_eq!(
+        (outcomes(&dry), &dry["written"]),
+        (vec!["created".to_string()], &serde_json::json!(false))
+    );
+    let done = st.json(&["import", "events", file, "--format", "json"]);
+    assert_eq!(outcomes(&done), vec!["created"]);
+    assert_eq!(done["written"], true);
+    let id = done["lines"][0]["id"].as_i64().expect("the new event's id");
+    let shown = st.json(&["events", "show", &id.to_string(), "--format", "json"]);
+    assert_eq!(shown["name"], "Kevin Casey Fête");
+    assert_eq!(
+        shown["starts_at"], "2023-10-05T18:00:00",
+        "local times, as in the sheet"
+    );
+    assert_eq!(shown["attendees"], 1200);
+    let again = st.json(&["import", "events", file, "--format", "json"]);
+    assert_eq!(outcomes(&again), vec!["unchanged"]);
+
+    // Clients too; a broken row is exit 1 with its line, and nothing written.
+    let clients = dir.path().join("clients.csv");
+    std::fs::write(
+        &clients,
+        "E-mail,Full name,Company\n\
+         ada@example.com,Ada Lovelace,Analytical Engines\n\
+         not-an-email,Broken Row,\n",
+    )
+    .expect("write the clients");
+    let o = st.run(&[
+        "import",
+        "clients",
+        clients.to_str().expect("path"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("the report");
+    assert_eq!(report["lines"][1]["line"], 3);
+    assert_eq!(report["written"], false);
+    let o = st.run(&[
+        "import",
+        "clients",
+        clients.to_str().expect("path"),
+        "--partial",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    let listed = st.json(&[
+        "clients", "list", "--search", "lovelace", "--format", "json",
+    ]);
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+}

@@ -282,36 +282,24 @@ pub trait CrmApi: Send + Sync {
     ) -> Result<Page<AuditRow>> {
         at::by_offset(p, at, |p| self.list_audit(session, f, p))
     }
-    // Imports: one transaction on the database's side. The server has no route
-    // for them yet, so remotely they are refused with a sentence saying where to
-    // run them.
+    // Imports: the rows of a sheet read where the caller runs (the file stays
+    // there), written in one transaction where the database is: in process, or
+    // by the team server's import routes. `progress` hears how many rows are
+    // done: after each row in process, all at once when the server answers.
     fn import_events(
         &self,
-        _session: &Session,
-        _sheet: &[crate::import::SheetEvent],
-        _opts: crate::services::import::ImportOptions,
-        _progress: &mut dyn FnMut(usize),
-    ) -> Result<crate::services::import::ImportReport> {
-        Err(import_elsewhere())
-    }
+        session: &Session,
+        sheet: &[crate::import::SheetEvent],
+        opts: crate::services::import::ImportOptions,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<crate::services::import::ImportReport>;
     fn import_clients(
         &self,
-        _session: &Session,
-        _sheet: &[crate::import::SheetClient],
-        _opts: crate::services::import::ImportOptions,
-        _progress: &mut dyn FnMut(usize),
-    ) -> Result<crate::services::import::ImportReport> {
-        Err(import_elsewhere())
-    }
-}
-
-/// Why an import cannot go through this interface (the server has no route).
-fn import_elsewhere() -> crate::error::Error {
-    crate::error::Error::Rule(
-        "imports are not offered through the team server yet: run the import where the \
-         database is (--database)"
-            .into(),
-    )
+        session: &Session,
+        sheet: &[crate::import::SheetClient],
+        opts: crate::services::import::ImportOptions,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<crate::services::import::ImportReport>;
 }
 
 /// A shared handle on the CRM, in process or remote: what the terminal's worker

@@ -3,6 +3,8 @@
 //! English or French, like the events sheet's.
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::cells::{Cell, Row};
 use super::dates;
@@ -62,8 +64,10 @@ const LABELS: &[(&str, Field)] = &[
 ];
 
 /// One client as the sheet describes it, before it is matched to the database.
-/// Empty cells are `None` (an update keeps what the CRM has).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Empty cells are `None` (an update keeps what the CRM has). Also what a
+/// workstation sends the team server for each row (`POST /v1/import/clients`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct SheetClient {
     /// Its row in the sheet (1-based).
     pub line: usize,

@@ -8,6 +8,8 @@
 //!   case, accents and punctuation, in English or French.
 
 use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::cells::{Cell, Row};
 use super::dates;
@@ -97,7 +99,10 @@ const HEADER_LABELS: &[(&str, Field)] = &[
 ];
 
 /// One event as the sheet describes it, before it is matched to the database.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Also what a workstation sends the team server for each row
+/// (`POST /v1/import/events`): the file itself stays on the workstation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
 pub struct SheetEvent {
     /// Where it starts in the sheet (1-based).
     pub line: usize,

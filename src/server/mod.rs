@@ -30,6 +30,10 @@ use crate::Crm;
 /// Largest request body accepted.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
+/// Largest body of an import (`/v1/import/…`): the parsed rows of a whole
+/// sheet, 200 to 300 bytes of JSON a row, so a sheet of 100 000 rows fits.
+pub const IMPORT_BODY_LIMIT: usize = 32 * 1024 * 1024;
+
 /// The server's own settings, from its environment only (nothing a client
 /// sends changes them). The services' settings (lockout, bcrypt cost) come
 /// with the [`Crm`], also built from the server's environment.

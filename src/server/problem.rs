@@ -55,7 +55,7 @@ fn for_status(status: StatusCode) -> Problem {
         408 => ("timeout", "the server took too long to answer"),
         413 => (
             "payload_too_large",
-            "the request body is larger than 64 KiB",
+            "the request body is larger than this route accepts",
         ),
         415 => ("unsupported_media_type", "send application/json"),
         422 => (
@@ -96,40 +96,70 @@ pub async fn as_problem(resp: Response) -> Response {
     Response::from_parts(parts, Body::from(body))
 }
 
-/// Declared bodies up to this size are read and dropped before the 413, so
-/// the client finishes sending and reads the answer instead of a broken pipe.
+/// Declared bodies up to this much over the route's limit are read and
+/// dropped before the 413, so the client finishes sending and reads the
+/// answer instead of a broken pipe.
 const DRAIN_MAX: u64 = 1024 * 1024;
 
-/// 413 for a body declared larger than [`super::BODY_LIMIT`], before any of it
-/// is parsed; otherwise the body is read whole (at most the limit, else 413)
-/// before the route runs. A route that refuses early (no token, an expired one)
-/// then still leaves the connection clean for the client's next request:
-/// the server would otherwise close a connection whose body was left unread,
-/// under a client about to reuse it.
+/// The largest body a request to `path` may carry: an import carries a whole
+/// sheet's rows ([`super::IMPORT_BODY_LIMIT`]), every other route a form's
+/// worth ([`super::BODY_LIMIT`]).
+pub fn body_limit(path: &str) -> usize {
+    if path.starts_with("/v1/import/") {
+        super::IMPORT_BODY_LIMIT
+    } else {
+        super::BODY_LIMIT
+    }
+}
+
+/// 413, saying the limit that was passed.
+fn too_large(limit: usize) -> Response {
+    let size = if limit >= 1024 * 1024 {
+        format!("{} MiB", limit / (1024 * 1024))
+    } else {
+        format!("{} KiB", limit / 1024)
+    };
+    ApiError::of(Problem::new(
+        413,
+        "payload_too_large",
+        "Payload Too Large",
+        format!("the request body is larger than {size}"),
+    ))
+    .into_response()
+}
+
+/// 413 for a body declared larger than the route's limit ([`body_limit`]),
+/// before any of it is parsed; otherwise the body is read whole (at most the
+/// limit, else 413) before the route runs. A route that refuses early (no
+/// token, an expired one) then still leaves the connection clean for the
+/// client's next request: the server would otherwise close a connection whose
+/// body was left unread, under a client about to reuse it.
 pub async fn refuse_large_bodies(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    let limit = body_limit(req.uri().path());
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     match declared {
-        Some(n) if n > super::BODY_LIMIT as u64 => {
-            if n <= DRAIN_MAX {
-                let _ = axum::body::to_bytes(req.into_body(), DRAIN_MAX as usize).await;
+        Some(n) if n > limit as u64 => {
+            let drain = limit as u64 + DRAIN_MAX;
+            if n <= drain {
+                let _ = axum::body::to_bytes(req.into_body(), drain as usize).await;
             }
-            StatusCode::PAYLOAD_TOO_LARGE.into_response()
+            too_large(limit)
         }
         _ => {
             let (parts, body) = req.into_parts();
-            match axum::body::to_bytes(body, super::BODY_LIMIT).await {
+            match axum::body::to_bytes(body, limit).await {
                 Ok(bytes) => {
                     let req = axum::extract::Request::from_parts(parts, Body::from(bytes));
                     next.run(req).await
                 }
-                Err(_) => StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+                Err(_) => too_large(limit),
             }
         }
     }

@@ -21,6 +21,7 @@ use super::CrmApi;
 use crate::error::{Error, Result};
 use crate::session::Session;
 
+mod imports;
 mod operations;
 
 /// Longest the client waits for one answer.

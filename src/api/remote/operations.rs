@@ -488,4 +488,24 @@ impl CrmApi for RemoteCrm {
         let t: Target = self.get(as_(session), &format!("/v1/audit/{id}/target"), &[])?;
         Ok((t.entity, t.id))
     }
+
+    fn import_events(
+        &self,
+        session: &Session,
+        sheet: &[crate::import::SheetEvent],
+        opts: crate::services::import::ImportOptions,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<crate::services::import::ImportReport> {
+        super::imports::events(self, session, "/v1/import/events", sheet, opts, progress)
+    }
+
+    fn import_clients(
+        &self,
+        session: &Session,
+        sheet: &[crate::import::SheetClient],
+        opts: crate::services::import::ImportOptions,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<crate::services::import::ImportReport> {
+        super::imports::clients(self, session, "/v1/import/clients", sheet, opts, progress)
+    }
 }

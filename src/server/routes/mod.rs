@@ -4,6 +4,7 @@
 
 mod changes;
 pub mod doc;
+mod imports;
 mod people;
 mod records;
 mod sessions;
@@ -28,6 +29,7 @@ use crate::services::events::EventDetail;
 use crate::services::query::*;
 use crate::Crm;
 use changes::*;
+use imports::*;
 use people::*;
 use records::*;
 use sessions::*;
@@ -261,6 +263,10 @@ api! {
         auth, body[], query[AuditQuery], 200[Page<AuditRow>];
     get "/v1/audit/{id}/target" => audit_target, "The record an audit entry is about",
         auth, body[], query[], 200[Target];
+    post "/v1/import/events" => import_events, "Import a sheet's events (rows read on the workstation): a report per line",
+        auth, body[EventsImport], query[], 200[crate::services::import::ImportReport];
+    post "/v1/import/clients" => import_clients, "Import a sheet's clients (rows read on the workstation): a report per line",
+        auth, body[ClientsImport], query[], 200[crate::services::import::ImportReport];
     get "/v1/changes" => changes, "Committed changes as Server-Sent Events (ready, change…, end)",
         auth, body[], query[], 200[crate::services::changes::Change];
     get "/v1/openapi.json" => openapi, "This document",

@@ -10,7 +10,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 pub mod clients;
 
@@ -44,7 +45,7 @@ pub struct ImportOptions {
 }
 
 /// What became of one event of the sheet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "outcome", rename_all = "lowercase")]
 pub enum Outcome {
     Created { id: i64 },
@@ -54,7 +55,7 @@ pub enum Outcome {
 }
 
 /// One line of the report: where the event starts in the sheet and its outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ImportLine {
     pub line: usize,
     pub name: String,
@@ -62,7 +63,7 @@ pub struct ImportLine {
     pub outcome: Outcome,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ImportReport {
     pub lines: Vec<ImportLine>,
     /// False after a dry run, or when a bad row stopped an all-or-nothing import.
