@@ -350,10 +350,83 @@ fn csv_in_windows_1252_with_semicolons(db: &TestDb) {
     assert_eq!(d.event.attendees, 1200);
 }
 
+/// New events are found by search once imported (their full-text entries are
+/// written at the end of the import), a dry run leaves the search upkeep as it
+/// was, and a sheet naming one event twice is refused on the second line.
+fn imported_events_are_searchable_and_named_once(db: &TestDb) {
+    use epicevents::services::query::{EventFilter, EventSort, ListParams};
+    let mia = demo(db);
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("events.csv");
+    std::fs::write(
+        &path,
+        "Event;Event ID;Client contact;Start;End;Support;Location;Attendees\n\
+         Zebulon Gala;5001;kevin@startup.io;05/10/2024 18:00;05/10/2024 23:00;Kate Hastroff;Hall A;40\n\
+         Zebulon Brunch;5002;kevin@startup.io;06/10/2024 10:00;06/10/2024 12:00;;Hall B;20\n\
+         Zebulon Gala again;5001;kevin@startup.io;05/10/2024 18:00;05/10/2024 23:00;;Hall C;40\n",
+    )
+    .expect("write");
+    let before = event_count(db);
+    let dry = import(
+        db,
+        &mia,
+        &path,
+        ImportOptions {
+            dry_run: true,
+            partial: true,
+        },
+    );
+    assert_eq!(dry.counts(), (2, 0, 0, 1), "{:#?}", dry.lines);
+    let Outcome::Error { reason } = &dry.lines[2].outcome else {
+        panic!("{:?}", dry.lines[2].outcome);
+    };
+    assert!(reason.contains("line 2"), "{reason}");
+    assert_eq!(event_count(db), before, "a dry run writes nothing");
+
+    let r = import(
+        db,
+        &mia,
+        &path,
+        ImportOptions {
+            dry_run: false,
+            partial: true,
+        },
+    );
+    assert_eq!(r.counts(), (2, 0, 0, 1), "{:#?}", r.lines);
+    assert_eq!(event_count(db), before + 2);
+    for term in ["zebulon", "zeb", "zebulon brunch", "hall b"] {
+        let found = db
+            .crm
+            .list_events(
+                &EventFilter::default(),
+                EventSort::Start,
+                &ListParams::default().with_filter(term),
+            )
+            .expect("search");
+        let names: Vec<&str> = found.rows.iter().map(|r| r.event.name.as_str()).collect();
+        let want = if term.contains("brunch") || term.contains("hall b") {
+            vec!["Zebulon Brunch"]
+        } else {
+            vec!["Zebulon Gala", "Zebulon Brunch"]
+        };
+        assert_eq!(names, want, "search {term:?}");
+    }
+    // On SQLite the full-text indexes agree with their tables.
+    if let epicevents::db::DbConnection::Sqlite(c) = &mut *db.crm.db().conn().expect("conn") {
+        use diesel::connection::SimpleConnection;
+        c.batch_execute(
+            "INSERT INTO events_fts(events_fts) VALUES ('integrity-check'); \
+             INSERT INTO events_words(events_words) VALUES ('integrity-check');",
+        )
+        .expect("full-text indexes intact");
+    }
+}
+
 backend_tests!(
     briefs_events_are_unchanged_on_the_demo,
     new_events_land_on_the_right_records,
     a_broken_row_stops_everything_unless_partial,
     rules_still_hold,
     csv_in_windows_1252_with_semicolons,
+    imported_events_are_searchable_and_named_once,
 );

@@ -1,6 +1,7 @@
 //! Storage: one diesel code base over an embedded SQLite file (the default) and
 //! PostgreSQL (a team sharing one database), chosen by the URL's scheme.
 
+pub mod bulk_write;
 pub mod migrate;
 pub mod models;
 pub mod repo;

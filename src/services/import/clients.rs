@@ -15,7 +15,7 @@ use crate::db::repo::clients::{self as repo, ClientChanges};
 use crate::db::repo::events as events_repo;
 use crate::db::repo::sheet_refs as refs;
 use crate::db::repo::{audit, collaborators as staff_repo, contracts as contracts_repo};
-use crate::db::DbConnection;
+use crate::db::{bulk_write, DbConnection};
 use crate::domain::text::fold;
 use crate::domain::Role;
 use crate::error::{Error, Result};
@@ -71,6 +71,9 @@ impl Crm {
             let p = permit(actor, Action::ImportEvents)?;
             let sales = staff_repo::active_by_role(c, Role::Sales)?;
             let mut seen: std::collections::HashMap<String, usize> = Default::default();
+            // A new client is indexed for search at the end (see [`bulk_write`]);
+            // the sheet names each client once, so none is changed after.
+            let bulk = bulk_write::begin(c, "clients")?;
             let mut lines = Vec::with_capacity(sheet.len());
             for (i, row) in sheet.iter().enumerate() {
                 let email = row.email.as_deref().map(validate::email);
@@ -94,6 +97,10 @@ impl Crm {
                     outcome,
                 });
                 progress(i + 1);
+            }
+            // Also before a rollback: it puts the connection's cache back.
+            if let Some(b) = bulk {
+                b.finish(c)?;
             }
             let failed = lines
                 .iter()

@@ -23,7 +23,7 @@ use crate::db::repo::sheet_refs as refs;
 use crate::db::repo::{
     audit, clients as clients_repo, collaborators as staff_repo, contracts as contracts_repo,
 };
-use crate::db::DbConnection;
+use crate::db::{bulk_write, DbConnection};
 use crate::domain::text::fold;
 use crate::domain::time::{from_local, show_local};
 use crate::domain::Role;
@@ -122,6 +122,7 @@ impl Crm {
                 support: staff_repo::active_by_role(c, Role::Support)?,
                 ..Lookups::default()
             };
+            let bulk = bulk_write::begin(c, "events")?;
             let mut lines = Vec::with_capacity(sheet.len());
             for (i, ev) in sheet.iter().enumerate() {
                 // Each event in a savepoint: a refused one leaves no trace.
@@ -131,12 +132,19 @@ impl Crm {
                     Ok(o) => o,
                     Err(e) => Outcome::Error { reason: reason(&e) },
                 };
+                if let Outcome::Created { id } | Outcome::Updated { id, .. } = outcome {
+                    look.written.insert(id, ev.line);
+                }
                 lines.push(ImportLine {
                     line: ev.line,
                     name: ev.name.clone(),
                     outcome,
                 });
                 progress(i + 1);
+            }
+            // Also before a rollback: it puts the connection's cache back.
+            if let Some(b) = bulk {
+                b.finish(c)?;
             }
             let failed = lines
                 .iter()
@@ -219,6 +227,11 @@ impl Crm {
             Some((r, None)) => refs::event_by_ref(c, r)?,
             None => refs::event_like(c, name, contract.id, input.starts_at)?,
         };
+        if let Some(line) = existing.as_ref().and_then(|e| look.written.get(&e.id)) {
+            return Err(rule(format!(
+                "the same event as line {line} of the sheet: each event once"
+            )));
+        }
         match existing {
             None => import_new(c, p, actor_name, look, ev, &contract, &input, support, now),
             Some(before) => self.import_update(
@@ -494,6 +507,10 @@ struct Lookups {
     by_email: HashMap<String, Vec<i64>>,
     clients: HashMap<i64, Client>,
     signed: HashMap<i64, Vec<Contract>>,
+    /// The events this import created or changed, with their line: a sheet
+    /// names each event once (and a new event's full-text entry is written
+    /// only at the end, see [`bulk_write`]).
+    written: HashMap<i64, usize>,
 }
 
 impl Lookups {
