@@ -234,6 +234,21 @@ fn archived_contracts_take_no_payment(db: &TestDb) {
     db.api()
         .record_payment(&s.sales, id, Cents(100), date(2023, 4, 1))
         .expect("restored, it takes payments again");
+    // Nor is money taken back on an archived contract.
+    db.api()
+        .set_contract_archived(&s.manager, id, db.contract_version(id), true)
+        .expect("archive again");
+    let msg = rule(db.api().record_correction(
+        &s.manager,
+        id,
+        PaymentKind::Refund,
+        Cents(100),
+        "refund",
+        date(2023, 4, 2),
+    ));
+    assert!(msg.contains("archived"), "{msg}");
+    let c = db.api().get_contract(id).expect("get");
+    assert_eq!((c.contract.due_cents, c.payments.len()), (999_900, 1));
 }
 
 fn signing_records_who_and_when_once(db: &TestDb) {

@@ -342,6 +342,12 @@ impl Crm {
         self.write(session, |c, actor| {
             let contract = repo::get(c, contract_id)?;
             let p = permit(actor, Action::CorrectPayment)?;
+            // Archived records are read-only until restored, money included.
+            if contract.archived_at.is_some() {
+                return Err(Error::Rule(format!(
+                    "contract #{contract_id} is archived; restore it first"
+                )));
+            }
             let paid = contract.paid();
             // More than was paid is refused before the database adds it to what
             // is due (an absurd amount cannot overflow there); the hold checks
