@@ -2,9 +2,10 @@
 //! layer the terminal runs in process, behind HTTPS, so that workstations hold
 //! a short-lived token instead of the database's password.
 //!
-//! axum on tokio, TLS by rustls (ring). Each request is bounded (64 KiB body,
-//! a timeout), logged in one line, and answered with problem documents on
-//! failure. Ctrl-C or SIGTERM stops accepting and lets requests in flight end.
+//! axum on tokio, TLS by rustls (ring). Each request is bounded (a 64 KiB body,
+//! 32 MiB for a sheet's import; a timeout), logged in one line, and answered
+//! with problem documents on failure. Ctrl-C or SIGTERM ends the change
+//! streams, stops accepting and lets requests in flight end.
 
 pub mod access;
 pub mod auth;

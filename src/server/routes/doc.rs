@@ -97,7 +97,14 @@ fn problems(op: &Op) -> Vec<(u16, String)> {
             409,
             "`conflict`: the record changed since `version` (with `current_version`)",
         ));
-        v.push((413, "`payload_too_large`: a body over 64 KiB"));
+        v.push((
+            413,
+            if op.path.starts_with("/v1/import/") {
+                "`payload_too_large`: a body over 32 MiB"
+            } else {
+                "`payload_too_large`: a body over 64 KiB"
+            },
+        ));
         v.push((415, "`unsupported_media_type`: send application/json"));
     }
     if write || !op.query.is_empty() {
