@@ -155,6 +155,9 @@ impl Target {
 /// second writer waits instead of failing at once. Reads go through a memory map
 /// (up to 1 GiB) rather than a read() per page: list queries that walk an index
 /// and visit rows in its order are about twice as fast on a large file.
+/// Temporary storage stays in memory: a write's savepoint journal (one per row
+/// of an import) would otherwise spill to a temporary file and be written page
+/// by page.
 #[derive(Debug)]
 struct SqlitePragmas;
 
@@ -164,7 +167,7 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
             c.batch_execute(
                 "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
                  PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                 PRAGMA mmap_size = 1073741824;",
+                 PRAGMA mmap_size = 1073741824; PRAGMA temp_store = MEMORY;",
             )
             .map_err(diesel::r2d2::Error::QueryError)?;
         }
@@ -269,8 +272,12 @@ impl Db {
             }
             return Err(sqlite_open_error(path, &e));
         }
+        // One connection at start, more as work asks for them: each new SQLite
+        // connection reads the whole schema, which a short command should not
+        // pay four times.
         let pool = Pool::builder()
             .max_size(4)
+            .min_idle(Some(1))
             .connection_timeout(CONNECT_TIMEOUT)
             .connection_customizer(Box::new(SqlitePragmas))
             .build(ConnectionManager::new(url))

@@ -56,11 +56,19 @@ pub fn init(log_dir: Option<&Path>) -> TelemetryGuard {
     }
 }
 
+/// Log lines queued for the writer thread at most.
+const LOG_QUEUE_LINES: usize = 1_024;
+
 fn init_log_file(dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
     use tracing_subscriber::{fmt, EnvFilter};
     crate::files::private_dir(dir).ok()?;
     let appender = tracing_appender::rolling::daily(dir, "epicevents.log");
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // A short queue: its buffer is allocated whole at start, and the default
+    // (128 000 lines) costs a scripted command more than its own work. Lines
+    // beyond it are dropped rather than block the caller.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .finish(appender);
     let filter =
         EnvFilter::try_from_env("EPICEVENTS_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let ok = fmt()

@@ -10,12 +10,23 @@ use crate::db::DbConnection;
 use crate::error::Result;
 use crate::policy::Permit;
 
-pub fn event_by_ref(conn: &mut DbConnection, r: &str) -> Result<Option<Event>> {
-    Ok(events::table
-        .filter(events::external_ref.eq(r))
-        .select(Event::as_select())
-        .first(conn)
-        .optional()?)
+/// The events that have one of these sheet ids, read a chunk of ids per query.
+/// An import reads them all before its rows: one lookup per row costs a fresh
+/// query plan per value on SQLite (the planner consults the index's statistics
+/// for each bound value).
+pub fn events_by_refs(conn: &mut DbConnection, refs: &[&str]) -> Result<Vec<Event>> {
+    /// Ids per query, well under either backend's limit of bound values.
+    const CHUNK: usize = 1_000;
+    let mut found = Vec::new();
+    for chunk in refs.chunks(CHUNK) {
+        found.extend(
+            events::table
+                .filter(events::external_ref.eq_any(chunk))
+                .select(Event::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(found)
 }
 
 pub fn contract_by_ref(conn: &mut DbConnection, r: &str) -> Result<Option<Contract>> {

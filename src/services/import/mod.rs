@@ -122,6 +122,15 @@ impl Crm {
                 support: staff_repo::active_by_role(c, Role::Support)?,
                 ..Lookups::default()
             };
+            let refs: Vec<&str> = sheet
+                .iter()
+                .filter_map(|e| e.external_ref.as_deref())
+                .filter(|r| crm_id(r).is_none())
+                .collect();
+            look.by_ref = refs::events_by_refs(c, &refs)?
+                .into_iter()
+                .filter_map(|e| Some((e.external_ref.clone()?, e)))
+                .collect();
             let bulk = bulk_write::begin(c, "events")?;
             let mut lines = Vec::with_capacity(sheet.len());
             for (i, ev) in sheet.iter().enumerate() {
@@ -134,6 +143,9 @@ impl Crm {
                 };
                 if let Outcome::Created { id } | Outcome::Updated { id, .. } = outcome {
                     look.written.insert(id, ev.line);
+                    if let Some(r) = &ev.external_ref {
+                        look.written_refs.insert(r.clone(), ev.line);
+                    }
                 }
                 lines.push(ImportLine {
                     line: ev.line,
@@ -224,7 +236,14 @@ impl Crm {
             Some((r, Some(id))) => Some(
                 events_repo::get(c, id).map_err(|_| rule(format!("no event {r} in the CRM")))?,
             ),
-            Some((r, None)) => refs::event_by_ref(c, r)?,
+            Some((r, None)) => {
+                if let Some(line) = look.written_refs.get(r) {
+                    return Err(rule(format!(
+                        "the same event as line {line} of the sheet: each event once"
+                    )));
+                }
+                look.by_ref.get(r).cloned()
+            }
             None => refs::event_like(c, name, contract.id, input.starts_at)?,
         };
         if let Some(line) = existing.as_ref().and_then(|e| look.written.get(&e.id)) {
@@ -511,6 +530,12 @@ struct Lookups {
     /// names each event once (and a new event's full-text entry is written
     /// only at the end, see [`bulk_write`]).
     written: HashMap<i64, usize>,
+    /// The same by sheet id.
+    written_refs: HashMap<String, usize>,
+    /// The events the sheet's ids name, as they were before the import.
+    by_ref: HashMap<String, Event>,
+    /// The id the next new event takes (SQLite, see [`Lookups::new_event_id`]).
+    next_id: Option<i64>,
 }
 
 impl Lookups {
@@ -529,6 +554,19 @@ impl Lookups {
             std::collections::hash_map::Entry::Occupied(e) => Ok(e.into_mut()),
             std::collections::hash_map::Entry::Vacant(e) => Ok(e.insert(clients_repo::get(c, id)?)),
         }
+    }
+
+    /// An id for a new event. On SQLite the import holds the only write lock, so
+    /// after the first `MAX(id) + 1` the next ids are known without asking (a
+    /// refused row leaves a gap); PostgreSQL draws each from the sequence.
+    fn new_event_id(&mut self, c: &mut DbConnection) -> Result<i64> {
+        if let (DbConnection::Sqlite(_), Some(id)) = (&*c, self.next_id) {
+            self.next_id = Some(id + 1);
+            return Ok(id);
+        }
+        let id = events_repo::next_id(c)?;
+        self.next_id = Some(id + 1);
+        Ok(id)
     }
 
     fn signed_contracts(&mut self, c: &mut DbConnection, client_id: i64) -> Result<Vec<Contract>> {
@@ -560,7 +598,7 @@ fn import_new(
     let support_name = support
         .and_then(|s| look.support.iter().find(|x| x.id == s))
         .map(|x| x.full_name.clone());
-    let id = events_repo::next_id(c)?;
+    let id = look.new_event_id(c)?;
     let client = look.client(c, contract.client_id)?;
     let search = events_repo::search_text(
         id,
