@@ -422,7 +422,177 @@ fn imported_events_are_searchable_and_named_once(db: &TestDb) {
     }
 }
 
+/// A CSV of new events for the demo's Kevin Casey, one per name, with their
+/// sheet ids when `ids` is set.
+fn kevin_sheet(dir: &Path, names: &[&str], ids: bool) -> PathBuf {
+    let mut csv = String::from("Event;Event ID;Client contact;Start;End;Support;Location\n");
+    for (i, name) in names.iter().enumerate() {
+        let id = if ids { format!("K{i}") } else { String::new() };
+        let day = 1 + i % 28;
+        let support = if i % 2 == 0 { "Kate Hastroff" } else { "" };
+        csv.push_str(&format!(
+            "{name};{id};kevin@startup.io;{day:02}/11/2027 18:00;{day:02}/11/2027 23:00;{support};Hall {i}\n"
+        ));
+    }
+    let path = dir.join("kevin.csv");
+    std::fs::write(&path, csv).expect("write");
+    path
+}
+
+fn count_where(db: &TestDb, sql: &str) -> i64 {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(sql)
+        .get_result::<N>(&mut *db.crm.db().conn().expect("conn"))
+        .expect("count")
+        .n
+}
+
+/// New events are written in batches: more than a batch lands whole, each with
+/// its audit entry and its support's notification.
+fn many_new_events_land_with_their_audit_and_notifications(db: &TestDb) {
+    let mia = demo(db);
+    let dir = tempfile::tempdir().expect("dir");
+    let names: Vec<String> = (0..1_203).map(|i| format!("Batch event {i}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let path = kevin_sheet(dir.path(), &names, true);
+    let before = event_count(db);
+    let r = import(db, &mia, &path, ImportOptions::default());
+    assert_eq!((r.counts(), r.written), ((1_203, 0, 0, 0), true));
+    assert_eq!(event_count(db), before + 1_203);
+    assert_eq!(
+        count_where(
+            db,
+            "SELECT COUNT(*) AS n FROM audit_entries WHERE entity = 'event' \
+             AND action = 'import' AND record_id IN \
+             (SELECT id FROM events WHERE name LIKE 'Batch event %')"
+        ),
+        1_203
+    );
+    assert_eq!(
+        count_where(
+            db,
+            "SELECT COUNT(*) AS n FROM notifications WHERE message LIKE '%Batch event %'"
+        ),
+        602,
+        "every other event has Kate as its support"
+    );
+    let again = import(db, &mia, &path, ImportOptions::default());
+    assert_eq!(
+        again.counts(),
+        (0, 0, 1_203, 0),
+        "a second import changes nothing"
+    );
+}
+
+/// A row the database itself refuses (here a rule added to it for the test) is
+/// reported at its line; the rows around it are written with `--partial` only.
+fn a_row_the_database_refuses_is_reported_at_its_line(db: &TestDb) {
+    use diesel::connection::SimpleConnection;
+    let mia = demo(db);
+    let refuse = match db.crm.db().backend() {
+        epicevents::db::Backend::Sqlite => {
+            "CREATE TRIGGER test_refuse BEFORE INSERT ON events \
+             WHEN NEW.name = 'Refused by the database' \
+             BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+        }
+        epicevents::db::Backend::Postgres => {
+            "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN IF NEW.name = 'Refused by the database' THEN \
+             RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$; \
+             CREATE TRIGGER test_refuse BEFORE INSERT ON events \
+             FOR EACH ROW EXECUTE FUNCTION test_refuse();"
+        }
+    };
+    db.crm
+        .db()
+        .conn()
+        .expect("conn")
+        .batch_execute(refuse)
+        .expect("add the rule");
+    let dir = tempfile::tempdir().expect("dir");
+    let path = kevin_sheet(
+        dir.path(),
+        &["Accepted one", "Refused by the database", "Accepted two"],
+        true,
+    );
+    let before = event_count(db);
+    let all = import(db, &mia, &path, ImportOptions::default());
+    assert_eq!((all.counts(), all.written), ((2, 0, 0, 1), false));
+    assert_eq!(all.lines[1].line, 3);
+    assert!(matches!(all.lines[1].outcome, Outcome::Error { .. }));
+    assert_eq!(event_count(db), before, "all or nothing");
+
+    let partial = import(
+        db,
+        &mia,
+        &path,
+        ImportOptions {
+            dry_run: false,
+            partial: true,
+        },
+    );
+    assert_eq!((partial.counts(), partial.written), ((2, 0, 0, 1), true));
+    assert!(matches!(partial.lines[1].outcome, Outcome::Error { .. }));
+    assert_eq!(event_count(db), before + 2);
+    assert_eq!(
+        count_where(
+            db,
+            "SELECT COUNT(*) AS n FROM audit_entries WHERE entity = 'event' AND record_id IN \
+             (SELECT id FROM events WHERE name LIKE 'Accepted %')"
+        ),
+        2,
+        "the written rows have their audit entries"
+    );
+    assert_eq!(
+        count_where(
+            db,
+            "SELECT COUNT(*) AS n FROM notifications WHERE message LIKE '%Refused by%'"
+        ),
+        0,
+        "the refused row left no notification"
+    );
+}
+
+/// Without sheet ids, an event is found by name, contract and start: a sheet
+/// naming the same one twice is told so, even before either is written.
+fn an_event_named_twice_without_ids_is_told_so(db: &TestDb) {
+    let mia = demo(db);
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("twice.csv");
+    std::fs::write(
+        &path,
+        "Event;Client contact;Start;End;Location\n\
+         Twice Gala;kevin@startup.io;05/10/2027 18:00;05/10/2027 23:00;Hall A\n\
+         Twice Gala;kevin@startup.io;05/10/2027 18:00;05/10/2027 23:00;Hall B\n",
+    )
+    .expect("write");
+    let before = event_count(db);
+    let r = import(
+        db,
+        &mia,
+        &path,
+        ImportOptions {
+            dry_run: false,
+            partial: true,
+        },
+    );
+    assert_eq!(r.counts(), (1, 0, 0, 1), "{:#?}", r.lines);
+    let Outcome::Error { reason } = &r.lines[1].outcome else {
+        panic!("{:?}", r.lines[1].outcome);
+    };
+    assert!(reason.contains("line 2"), "{reason}");
+    assert_eq!(event_count(db), before + 1);
+}
+
 backend_tests!(
+    many_new_events_land_with_their_audit_and_notifications,
+    a_row_the_database_refuses_is_reported_at_its_line,
+    an_event_named_twice_without_ids_is_told_so,
     briefs_events_are_unchanged_on_the_demo,
     new_events_land_on_the_right_records,
     a_broken_row_stops_everything_unless_partial,

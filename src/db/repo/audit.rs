@@ -37,6 +37,55 @@ fn searchable_prefix(v: &str) -> &str {
     &v[..end]
 }
 
+/// An entry's changes as stored (JSON) and its searchable text.
+pub fn texts(
+    entity: &str,
+    record_id: i64,
+    action: &str,
+    changes: &[FieldChange],
+    actor_name: &str,
+) -> (String, String) {
+    let json = serde_json::to_string(changes).unwrap_or_else(|_| "[]".to_string());
+    let id = format!("#{record_id}");
+    let mut parts = vec![entity, id.as_str(), action, actor_name];
+    // The Changes column is searchable like every visible column: who touched
+    // "Aaron Piquet"? Long values (notes) are cut, a filter is a few words.
+    for c in changes {
+        parts.push(c.field.as_str());
+        for v in [&c.before, &c.after].into_iter().flatten() {
+            parts.push(searchable_prefix(v));
+        }
+    }
+    (json, crate::domain::text::search_text(parts))
+}
+
+/// Writes many audit rows in one statement (an import's batch of new records).
+pub fn insert_many(conn: &mut DbConnection, entries: &[NewAuditEntry]) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = entries
+        .iter()
+        .map(|e| {
+            (
+                audit_entries::actor_id.eq(e.actor_id),
+                audit_entries::entity.eq(e.entity),
+                audit_entries::record_id.eq(e.record_id),
+                audit_entries::action.eq(e.action),
+                audit_entries::changes.eq(e.changes),
+                audit_entries::search.eq(e.search),
+                audit_entries::created_at.eq(e.created_at),
+                audit_entries::updated_at.eq(e.updated_at),
+                audit_entries::version.eq(e.version),
+            )
+        })
+        .collect();
+    crate::with_backend!(conn, |c| diesel::insert_into(audit_entries::table)
+        .values(&rows)
+        .execute(c))?;
+    Ok(())
+}
+
 /// Writes an audit row. `permit` is `None` only for the first admin account, which
 /// nobody could authorise.
 // Each argument is a column of the audit row; bundling them would only rename them.
@@ -51,18 +100,7 @@ pub fn record(
     actor_name: &str,
     now: NaiveDateTime,
 ) -> Result<()> {
-    let json = serde_json::to_string(changes).unwrap_or_else(|_| "[]".to_string());
-    let id = format!("#{record_id}");
-    let mut parts = vec![entity, id.as_str(), action, actor_name];
-    // The Changes column is searchable like every visible column: who touched
-    // "Aaron Piquet"? Long values (notes) are cut, a filter is a few words.
-    for c in changes {
-        parts.push(c.field.as_str());
-        for v in [&c.before, &c.after].into_iter().flatten() {
-            parts.push(searchable_prefix(v));
-        }
-    }
-    let search = crate::domain::text::search_text(parts);
+    let (json, search) = texts(entity, record_id, action, changes, actor_name);
     diesel::insert_into(audit_entries::table)
         .values(&NewAuditEntry {
             actor_id: permit.map(|p| p.actor_id()),

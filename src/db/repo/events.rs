@@ -424,6 +424,50 @@ pub fn insert_as(
     Ok(())
 }
 
+/// Inserts events under the ids [`next_id`] gave, whole, in one statement
+/// (an import's batch), each with its id in the support team's sheet if any.
+pub fn insert_many_as(
+    conn: &mut DbConnection,
+    _permit: &Permit,
+    rows: &[(i64, Option<&str>, NewEvent)],
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // Every column bound, NULLs included: a batch with a column left to its
+    // default would be written row by row.
+    let values: Vec<_> = rows
+        .iter()
+        .map(|(id, external_ref, n)| {
+            (
+                (
+                    events::id.eq(*id),
+                    events::external_ref.eq(*external_ref),
+                    events::name.eq(n.name),
+                    events::contract_id.eq(n.contract_id),
+                    events::support_id.eq(n.support_id),
+                    events::starts_at.eq(n.starts_at),
+                    events::ends_at.eq(n.ends_at),
+                    events::location.eq(n.location),
+                ),
+                (
+                    events::attendees.eq(n.attendees),
+                    events::notes.eq(n.notes),
+                    events::search.eq(n.search),
+                    events::sort_name.eq(n.sort_name),
+                    events::created_at.eq(n.created_at),
+                    events::updated_at.eq(n.updated_at),
+                    events::version.eq(n.version),
+                ),
+            )
+        })
+        .collect();
+    crate::with_backend!(conn, |c| diesel::insert_into(events::table)
+        .values(&values)
+        .execute(c))?;
+    Ok(())
+}
+
 /// The fields of an event that its details form edits.
 #[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = events)]

@@ -21,6 +21,17 @@ pub fn insert(conn: &mut DbConnection, new: &NewNotification) -> Result<()> {
     Ok(())
 }
 
+/// Writes many notifications in one statement (an import's batch).
+pub fn insert_many(conn: &mut DbConnection, new: &[NewNotification]) -> Result<()> {
+    if new.is_empty() {
+        return Ok(());
+    }
+    crate::with_backend!(conn, |c| diesel::insert_into(notifications::table)
+        .values(new)
+        .execute(c))?;
+    Ok(())
+}
+
 /// True when this recipient already has a notification of this kind for the record.
 pub fn exists(
     conn: &mut DbConnection,

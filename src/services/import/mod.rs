@@ -13,11 +13,12 @@ use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+mod batch;
 pub mod clients;
 
 use super::events::check;
 use super::{permit, Changes, Crm};
-use crate::db::models::{Client, Collaborator, Contract, Event, NewEvent};
+use crate::db::models::{Client, Collaborator, Contract, Event};
 use crate::db::repo::events::{self as events_repo, EventChanges};
 use crate::db::repo::sheet_refs as refs;
 use crate::db::repo::{
@@ -134,6 +135,7 @@ impl Crm {
             let bulk = bulk_write::begin(c, "events")?;
             let mut lines = Vec::with_capacity(sheet.len());
             for (i, ev) in sheet.iter().enumerate() {
+                look.row = lines.len();
                 // Each event in a savepoint: a refused one leaves no trace.
                 let outcome = match c
                     .transaction(|c| self.import_one(c, &p, &session.name, &mut look, ev, now))
@@ -152,8 +154,12 @@ impl Crm {
                     name: ev.name.clone(),
                     outcome,
                 });
+                if look.queue.len() >= batch::SIZE {
+                    batch::flush(c, &p, &mut look.queue, &mut lines, now)?;
+                }
                 progress(i + 1);
             }
+            batch::flush(c, &p, &mut look.queue, &mut lines, now)?;
             // Also before a rollback: it puts the connection's cache back.
             if let Some(b) = bulk {
                 b.finish(c)?;
@@ -244,7 +250,15 @@ impl Crm {
                 }
                 look.by_ref.get(r).cloned()
             }
-            None => refs::event_like(c, name, contract.id, input.starts_at)?,
+            None => {
+                let key = (name.to_string(), contract.id, input.starts_at);
+                if let Some(line) = look.queued.get(&key) {
+                    return Err(rule(format!(
+                        "the same event as line {line} of the sheet: each event once"
+                    )));
+                }
+                refs::event_like(c, name, contract.id, input.starts_at)?
+            }
         };
         if let Some(line) = existing.as_ref().and_then(|e| look.written.get(&e.id)) {
             return Err(rule(format!(
@@ -252,7 +266,7 @@ impl Crm {
             )));
         }
         match existing {
-            None => import_new(c, p, actor_name, look, ev, &contract, &input, support, now),
+            None => import_new(c, p, actor_name, look, ev, &contract, &input, support),
             Some(before) => self.import_update(
                 c, p, actor_name, look, &before, &contract, ev, &input, support, now,
             ),
@@ -534,6 +548,13 @@ struct Lookups {
     written_refs: HashMap<String, usize>,
     /// The events the sheet's ids name, as they were before the import.
     by_ref: HashMap<String, Event>,
+    /// New events checked and waiting to be written (see [`batch`]).
+    queue: Vec<batch::NewRow>,
+    /// The queued events without a sheet id, by name, contract and start, with
+    /// their line: they cannot be found in the database yet.
+    queued: HashMap<(String, i64, NaiveDateTime), usize>,
+    /// The report line of the row being imported.
+    row: usize,
     /// The id the next new event takes (SQLite, see [`Lookups::new_event_id`]).
     next_id: Option<i64>,
 }
@@ -579,10 +600,10 @@ impl Lookups {
     }
 }
 
-/// A new event, written whole: its id is taken first so that its search text
-/// (which holds the id), sheet id and support go in with the row. The audit
-/// entry and the support's notification are those of a creation followed by
-/// an assignment.
+/// A new event, queued to be written with its batch (see [`batch`]): its id is
+/// taken first so that its search text (which holds the id), sheet id and
+/// support go in with the row. The audit entry and the support's notification
+/// are those of a creation followed by an assignment.
 #[allow(clippy::too_many_arguments)]
 fn import_new(
     c: &mut DbConnection,
@@ -593,7 +614,6 @@ fn import_new(
     contract: &Contract,
     input: &EventInput,
     support: Option<i64>,
-    now: NaiveDateTime,
 ) -> Result<Outcome> {
     let support_name = support
         .and_then(|s| look.support.iter().find(|x| x.id == s))
@@ -607,27 +627,6 @@ fn import_new(
         client,
         support_name.as_deref(),
     );
-    events_repo::insert_as(
-        c,
-        p,
-        id,
-        ev.external_ref.as_deref(),
-        &NewEvent {
-            name: &input.name,
-            contract_id: contract.id,
-            support_id: support,
-            starts_at: input.starts_at,
-            ends_at: input.ends_at,
-            location: &input.location,
-            attendees: input.attendees,
-            notes: &input.notes,
-            search: &search,
-            sort_name: &fold(&input.name),
-            created_at: now,
-            updated_at: now,
-            version: 1,
-        },
-    )?;
     let mut ch = Changes::default();
     ch.created("name", &input.name)
         .created("contract", format!("#{}", contract.id))
@@ -642,14 +641,38 @@ fn import_new(
     if let Some(r) = ev.external_ref.as_deref() {
         ch.created("sheet id", r);
     }
-    audit::record(c, Some(p), "event", id, "import", &ch.0, actor_name, now)?;
-    if let Some(s) = support.filter(|s| *s != p.actor_id()) {
-        let msg = format!(
-            "You are now the support contact of \"{}\" ({})",
-            input.name,
-            show_local(input.starts_at)
-        );
-        notify(c, s, Kind::SupportAssigned, "event", id, &msg, now)?;
+    let (changes, audit_search) = audit::texts("event", id, "import", &ch.0, actor_name);
+    let notice = support.filter(|s| *s != p.actor_id()).map(|s| {
+        (
+            s,
+            format!(
+                "You are now the support contact of \"{}\" ({})",
+                input.name,
+                show_local(input.starts_at)
+            ),
+        )
+    });
+    if ev.external_ref.is_none() {
+        look.queued
+            .insert((input.name.clone(), contract.id, input.starts_at), ev.line);
     }
+    look.queue.push(batch::NewRow {
+        index: look.row,
+        id,
+        external_ref: ev.external_ref.clone(),
+        name: input.name.clone(),
+        contract_id: contract.id,
+        support_id: support,
+        starts_at: input.starts_at,
+        ends_at: input.ends_at,
+        location: input.location.clone(),
+        attendees: input.attendees,
+        notes: input.notes.clone(),
+        search,
+        sort_name: fold(&input.name),
+        changes,
+        audit_search,
+        notice,
+    });
     Ok(Outcome::Created { id })
 }
