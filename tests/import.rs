@@ -556,6 +556,35 @@ fn a_row_the_database_refuses_is_reported_at_its_line(db: &TestDb) {
         0,
         "the refused row left no notification"
     );
+
+    // A row that also gives its contract a sheet id is written at once with
+    // that id: refused, it leaves the contract as it was.
+    let path = dir.path().join("with-contract.csv");
+    let row = |name: &str| {
+        format!("{name};C77;kevin@startup.io;07/11/2027 18:00;07/11/2027 23:00;Hall Z\n")
+    };
+    let header = "Event;Contract ID;Client contact;Start;End;Location\n";
+    std::fs::write(&path, format!("{header}{}", row("Refused by the database"))).expect("write");
+    let refused = import(
+        db,
+        &mia,
+        &path,
+        ImportOptions {
+            dry_run: false,
+            partial: true,
+        },
+    );
+    assert_eq!(refused.counts(), (0, 0, 0, 1), "{:#?}", refused.lines);
+    let with_ref = "SELECT COUNT(*) AS n FROM contracts WHERE external_ref = 'C77'";
+    assert_eq!(count_where(db, with_ref), 0, "no trace of the refused row");
+    std::fs::write(&path, format!("{header}{}", row("Accepted three"))).expect("write");
+    let accepted = import(db, &mia, &path, ImportOptions::default());
+    assert_eq!(accepted.counts(), (1, 0, 0, 0), "{:#?}", accepted.lines);
+    assert_eq!(
+        count_where(db, with_ref),
+        1,
+        "the contract takes the sheet id"
+    );
 }
 
 /// Without sheet ids, an event is found by name, contract and start: a sheet

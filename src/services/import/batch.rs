@@ -44,7 +44,7 @@ pub struct NewRow {
     pub notice: Option<(i64, String)>,
 }
 
-fn write(c: &mut DbConnection, p: &Permit, rows: &[NewRow], now: NaiveDateTime) -> Result<()> {
+pub fn write(c: &mut DbConnection, p: &Permit, rows: &[NewRow], now: NaiveDateTime) -> Result<()> {
     let events: Vec<(i64, Option<&str>, NewEvent)> = rows
         .iter()
         .map(|r| {
