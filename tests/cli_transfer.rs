@@ -49,6 +49,12 @@ fn import_reports_each_row_and_a_second_import_changes_nothing() {
         "--dry-run",
     ]);
     assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(
+        stderr(&o)
+            .contains("2 created, 0 updated, 0 unchanged, 0 in error; a dry run: nothing written"),
+        "{}",
+        text(&o)
+    );
     assert_eq!(event_count(&cli), before);
 
     let o = cli.run(&[
@@ -80,7 +86,11 @@ fn import_reports_each_row_and_a_second_import_changes_nothing() {
     assert_eq!(code(&o), 0, "{}", text(&o));
     let table = stdout(&o);
     assert_eq!(table.matches("unchanged").count(), 2, "{table}");
-    assert!(stderr(&o).contains("2 unchanged"), "{}", text(&o));
+    assert!(
+        stderr(&o).contains("2 unchanged, 0 in error; written"),
+        "{}",
+        text(&o)
+    );
     assert_eq!(event_count(&cli), before + 2);
 }
 
@@ -99,6 +109,11 @@ fn a_broken_row_is_reported_with_its_line_and_nothing_is_written() {
         .find(|l| l.contains("error"))
         .expect("an error line");
     assert!(line.trim_start().starts_with("4 "), "{line}");
+    assert!(
+        stderr(&o).contains("1 in error; nothing written"),
+        "{}",
+        text(&o)
+    );
     assert!(stderr(&o).contains("nothing was written"), "{}", text(&o));
     assert_eq!(event_count(&cli), before);
     // --partial writes the good ones, and still exits 1.

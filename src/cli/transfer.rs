@@ -74,17 +74,16 @@ pub fn import(api: &Api, s: &Session, cmd: ImportCmd) -> CliResult {
     let report = report?;
     print_report(&report, format)?;
     let (created, updated, unchanged, errors) = report.counts();
-    let verb = if dry_run {
-        "would be"
+    let outcome = if dry_run {
+        "a dry run: nothing written"
     } else if report.written {
-        "were"
+        "written"
     } else {
-        "would have been (nothing written)"
+        "nothing written"
     };
     eprintln!(
-        "{} {what}: {created} created, {updated} updated, {unchanged} unchanged, {errors} in error; changes {verb} {}",
+        "{} {what}: {created} created, {updated} updated, {unchanged} unchanged, {errors} in error; {outcome}",
         report.lines.len(),
-        if dry_run { "checked only" } else { "applied" }
     );
     if errors > 0 {
         return Err(CliError::Failed(format!(
