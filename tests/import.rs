@@ -16,6 +16,18 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 const DEMO_PASSWORD: &str = "epic-demo-2023";
 
+/// Write the good rows even when others are refused.
+const PARTIAL: ImportOptions = ImportOptions {
+    dry_run: false,
+    partial: true,
+};
+
+/// Check every row, write nothing.
+const DRY_RUN: ImportOptions = ImportOptions {
+    dry_run: true,
+    partial: true,
+};
+
 fn demo(db: &TestDb) -> Session {
     epicevents::demo::load(&db.crm, 0).expect("demo");
     db.crm
@@ -258,27 +270,11 @@ fn a_broken_row_stops_everything_unless_partial(db: &TestDb) {
     }
     assert_eq!(event_count(db), before, "all or nothing");
 
-    let dry = import(
-        db,
-        &mia,
-        &path,
-        ImportOptions {
-            dry_run: true,
-            partial: true,
-        },
-    );
+    let dry = import(db, &mia, &path, DRY_RUN);
     assert_eq!((dry.counts(), dry.written), ((2, 0, 0, 1), false));
     assert_eq!(event_count(db), before, "a dry run writes nothing");
 
-    let partial = import(
-        db,
-        &mia,
-        &path,
-        ImportOptions {
-            dry_run: false,
-            partial: true,
-        },
-    );
+    let partial = import(db, &mia, &path, PARTIAL);
     assert_eq!((partial.counts(), partial.written), ((2, 0, 0, 1), true));
     assert_eq!(event_count(db), before + 2);
 }
@@ -367,15 +363,7 @@ fn imported_events_are_searchable_and_named_once(db: &TestDb) {
     )
     .expect("write");
     let before = event_count(db);
-    let dry = import(
-        db,
-        &mia,
-        &path,
-        ImportOptions {
-            dry_run: true,
-            partial: true,
-        },
-    );
+    let dry = import(db, &mia, &path, DRY_RUN);
     assert_eq!(dry.counts(), (2, 0, 0, 1), "{:#?}", dry.lines);
     let Outcome::Error { reason } = &dry.lines[2].outcome else {
         panic!("{:?}", dry.lines[2].outcome);
@@ -383,15 +371,7 @@ fn imported_events_are_searchable_and_named_once(db: &TestDb) {
     assert!(reason.contains("line 2"), "{reason}");
     assert_eq!(event_count(db), before, "a dry run writes nothing");
 
-    let r = import(
-        db,
-        &mia,
-        &path,
-        ImportOptions {
-            dry_run: false,
-            partial: true,
-        },
-    );
+    let r = import(db, &mia, &path, PARTIAL);
     assert_eq!(r.counts(), (2, 0, 0, 1), "{:#?}", r.lines);
     assert_eq!(event_count(db), before + 2);
     for term in ["zebulon", "zeb", "zebulon brunch", "hall b"] {
@@ -527,15 +507,7 @@ fn a_row_the_database_refuses_is_reported_at_its_line(db: &TestDb) {
     assert!(matches!(all.lines[1].outcome, Outcome::Error { .. }));
     assert_eq!(event_count(db), before, "all or nothing");
 
-    let partial = import(
-        db,
-        &mia,
-        &path,
-        ImportOptions {
-            dry_run: false,
-            partial: true,
-        },
-    );
+    let partial = import(db, &mia, &path, PARTIAL);
     assert_eq!((partial.counts(), partial.written), ((2, 0, 0, 1), true));
     assert!(matches!(partial.lines[1].outcome, Outcome::Error { .. }));
     assert_eq!(event_count(db), before + 2);
@@ -565,15 +537,7 @@ fn a_row_the_database_refuses_is_reported_at_its_line(db: &TestDb) {
     };
     let header = "Event;Contract ID;Client contact;Start;End;Location\n";
     std::fs::write(&path, format!("{header}{}", row("Refused by the database"))).expect("write");
-    let refused = import(
-        db,
-        &mia,
-        &path,
-        ImportOptions {
-            dry_run: false,
-            partial: true,
-        },
-    );
+    let refused = import(db, &mia, &path, PARTIAL);
     assert_eq!(refused.counts(), (0, 0, 0, 1), "{:#?}", refused.lines);
     let with_ref = "SELECT COUNT(*) AS n FROM contracts WHERE external_ref = 'C77'";
     assert_eq!(count_where(db, with_ref), 0, "no trace of the refused row");
@@ -601,15 +565,7 @@ fn an_event_named_twice_without_ids_is_told_so(db: &TestDb) {
     )
     .expect("write");
     let before = event_count(db);
-    let r = import(
-        db,
-        &mia,
-        &path,
-        ImportOptions {
-            dry_run: false,
-            partial: true,
-        },
-    );
+    let r = import(db, &mia, &path, PARTIAL);
     assert_eq!(r.counts(), (1, 0, 0, 1), "{:#?}", r.lines);
     let Outcome::Error { reason } = &r.lines[1].outcome else {
         panic!("{:?}", r.lines[1].outcome);

@@ -14,6 +14,7 @@ use crate::db::repo::{audit, events as events_repo, notifications};
 use crate::db::DbConnection;
 use crate::error::Result;
 use crate::policy::Permit;
+use crate::services::events::EventInput;
 use crate::services::notifications::Kind;
 
 /// New events queued before a write: a few hundred keep each statement well
@@ -27,14 +28,10 @@ pub struct NewRow {
     pub index: usize,
     pub id: i64,
     pub external_ref: Option<String>,
-    pub name: String,
     pub contract_id: i64,
     pub support_id: Option<i64>,
-    pub starts_at: NaiveDateTime,
-    pub ends_at: NaiveDateTime,
-    pub location: String,
-    pub attendees: i32,
-    pub notes: String,
+    /// Name, times, location, attendees and notes, as checked.
+    pub input: EventInput,
     pub search: String,
     pub sort_name: String,
     /// The audit entry's changes (JSON) and searchable text.
@@ -52,14 +49,14 @@ pub fn write(c: &mut DbConnection, p: &Permit, rows: &[NewRow], now: NaiveDateTi
                 r.id,
                 r.external_ref.as_deref(),
                 NewEvent {
-                    name: &r.name,
+                    name: &r.input.name,
                     contract_id: r.contract_id,
                     support_id: r.support_id,
-                    starts_at: r.starts_at,
-                    ends_at: r.ends_at,
-                    location: &r.location,
-                    attendees: r.attendees,
-                    notes: &r.notes,
+                    starts_at: r.input.starts_at,
+                    ends_at: r.input.ends_at,
+                    location: &r.input.location,
+                    attendees: r.input.attendees,
+                    notes: &r.input.notes,
                     search: &r.search,
                     sort_name: &r.sort_name,
                     created_at: now,
