@@ -7,18 +7,9 @@ mod common;
 mod tui_support;
 
 use epicevents::app::App;
-use epicevents::state::{Overlay, Workspace};
+use epicevents::state::Overlay;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
-
-fn ws(app: &App) -> &Workspace {
-    app.workspace().expect("logged in")
-}
-
-fn selected_row(app: &App) -> Vec<String> {
-    let l = ws(app).list();
-    l.page.rows[l.selected - l.page.offset].clone()
-}
 
 fn select_where(app: &mut App, pred: impl Fn(&[String]) -> bool) {
     ch(app, 'g');
@@ -29,14 +20,6 @@ fn select_where(app: &mut App, pred: impl Fn(&[String]) -> bool) {
         ch(app, 'j');
     }
     assert!(pred(&selected_row(app)), "no such row");
-}
-
-fn field_error(app: &App, field: &str) -> Option<String> {
-    let f = ws(app).form().expect("a form is open");
-    f.form
-        .field(field)
-        .and_then(|x| x.error())
-        .map(str::to_string)
 }
 
 fn question(app: &App) -> Option<String> {
@@ -284,19 +267,6 @@ fn an_event_before_its_contract_or_in_the_past_is_asked_about() {
     press_ctrl(&mut a, 's');
     assert!(question(&a).is_none());
     assert_eq!(events(&db), before + 2);
-}
-
-fn toast(app: &App) -> String {
-    app.toast
-        .as_ref()
-        .map(|t| t.message.clone())
-        .unwrap_or_default()
-}
-
-fn offers(app: &App, key: &str) -> bool {
-    app.hints()
-        .iter()
-        .any(|h| h.keys.split('/').any(|k| k == key))
 }
 
 #[test]

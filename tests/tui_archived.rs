@@ -11,43 +11,14 @@ use epicevents::app::App;
 use epicevents::demo::DEMO_PASSWORD;
 use epicevents::domain::Role;
 use epicevents::services::collaborators::CollaboratorInput;
-use epicevents::state::{Overlay, Workspace};
+use epicevents::state::Overlay;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
-
-fn ws(app: &App) -> &Workspace {
-    app.workspace().expect("logged in")
-}
 
 fn title(app: &App) -> String {
     let w = ws(app);
     w.list()
         .title(w.all_totals[epicevents::state::slot(w.screen)].as_deref())
-}
-
-fn toast(app: &App) -> String {
-    app.toast
-        .as_ref()
-        .map(|t| t.message.clone())
-        .unwrap_or_default()
-}
-
-fn offers(app: &App, key: &str) -> bool {
-    app.hints()
-        .iter()
-        .any(|h| h.keys.split('/').any(|k| k == key))
-}
-
-fn confirm_message(app: &App) -> Option<String> {
-    match ws(app).top() {
-        Some(Overlay::Confirm(c)) => Some(c.dialog.message().to_string()),
-        _ => None,
-    }
-}
-
-fn selected_row(app: &App) -> Vec<String> {
-    let l = ws(app).list();
-    l.page.rows[l.selected - l.page.offset].clone()
 }
 
 fn select_where(app: &mut App, pred: impl Fn(&[String]) -> bool) {
@@ -61,12 +32,6 @@ fn select_where(app: &mut App, pred: impl Fn(&[String]) -> bool) {
     assert!(pred(&selected_row(app)), "no such row");
 }
 
-fn filter(app: &mut App, text: &str) {
-    ch(app, '/');
-    type_text(app, text);
-    press(app, KeyCode::Enter);
-}
-
 fn client_id_named(db: &TestDb, name: &str) -> i64 {
     let p = epicevents::db::repo::ListParams::default().with_filter(name);
     db.crm
@@ -77,18 +42,6 @@ fn client_id_named(db: &TestDb, name: &str) -> i64 {
         .find(|r| r.client.full_name == name)
         .map(|r| r.client.id)
         .unwrap_or_else(|| panic!("no client {name}"))
-}
-
-fn event_id_named(db: &TestDb, name: &str) -> i64 {
-    let p = epicevents::db::repo::ListParams::default().with_filter(name);
-    db.crm
-        .list_events(&Default::default(), Default::default(), &p)
-        .expect("events")
-        .rows
-        .into_iter()
-        .find(|r| r.event.name == name)
-        .map(|r| r.event.id)
-        .unwrap_or_else(|| panic!("no event {name}"))
 }
 
 fn archive_event(db: &TestDb, name: &str) -> i64 {

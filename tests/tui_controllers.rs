@@ -15,17 +15,13 @@ use epicevents::demo::DEMO_PASSWORD;
 use epicevents::domain::{Cents, Role};
 use epicevents::keymap::Keymap;
 use epicevents::services::events::EventInput;
-use epicevents::state::{Overlay, Workspace};
+use epicevents::state::Overlay;
 use epicevents::ui::Theme;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
 
 // ---------------------------------------------------------------------------
 // Reading the state back.
-
-fn ws(app: &App) -> &Workspace {
-    app.workspace().expect("logged in")
-}
 
 /// The table's title as drawn: `Events · without support · 1 of 3 (25 in all)`.
 fn title(app: &App) -> String {
@@ -47,44 +43,11 @@ fn column(app: &App, i: usize) -> Vec<String> {
     rows(app).into_iter().map(|r| r[i].clone()).collect()
 }
 
-fn selected_row(app: &App) -> Vec<String> {
-    let l = ws(app).list();
-    l.page.rows[l.selected - l.page.offset].clone()
-}
-
 /// Whether a hint for `key` (e.g. "u", "Enter") is offered here.
-fn offers(app: &App, key: &str) -> bool {
-    app.hints()
-        .iter()
-        .any(|h| h.keys.split('/').any(|k| k == key))
-}
-
-fn toast(app: &App) -> String {
-    app.toast
-        .as_ref()
-        .map(|t| t.message.clone())
-        .unwrap_or_default()
-}
-
 fn gate_message(app: &App) -> String {
     match &app.mode {
         Mode::Gate(g) => g.message.clone().unwrap_or_default(),
         Mode::Work(_) => panic!("expected the login screen"),
-    }
-}
-
-fn field_error(app: &App, field: &str) -> Option<String> {
-    let f = ws(app).form().expect("a form is open");
-    f.form
-        .field(field)
-        .and_then(|x| x.error())
-        .map(str::to_string)
-}
-
-fn confirm_message(app: &App) -> Option<String> {
-    match ws(app).top() {
-        Some(Overlay::Confirm(c)) => Some(c.dialog.message().to_string()),
-        _ => None,
     }
 }
 
@@ -102,12 +65,6 @@ fn select_where(app: &mut App, pred: impl Fn(&[String]) -> bool) {
 }
 
 /// Types a `/` filter and keeps it with Enter.
-fn filter(app: &mut App, text: &str) {
-    ch(app, '/');
-    type_text(app, text);
-    press(app, KeyCode::Enter);
-}
-
 /// Empties the focused form field.
 fn clear_field(app: &mut App) {
     press(app, KeyCode::End);
@@ -119,18 +76,6 @@ fn clear_field(app: &mut App) {
 
 fn session(db: &TestDb, email: &str) -> epicevents::session::Session {
     db.crm.login(email, DEMO_PASSWORD).expect("login")
-}
-
-fn event_id_named(db: &TestDb, name: &str) -> i64 {
-    let p = epicevents::db::repo::ListParams::default().with_filter(name);
-    db.crm
-        .list_events(&Default::default(), Default::default(), &p)
-        .expect("events")
-        .rows
-        .into_iter()
-        .find(|r| r.event.name == name)
-        .map(|r| r.event.id)
-        .unwrap_or_else(|| panic!("no event {name}"))
 }
 
 // ---------------------------------------------------------------------------

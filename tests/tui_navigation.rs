@@ -13,14 +13,9 @@ use epicevents::app::{App, AppOptions, Mode};
 use epicevents::demo::DEMO_PASSWORD;
 use epicevents::keymap::Keymap;
 use epicevents::services::events::EventInput;
-use epicevents::state::{Overlay, Workspace};
 use epicevents::ui::Theme;
 use ratatui::crossterm::event::KeyCode;
 use tui_support::*;
-
-fn ws(app: &App) -> &Workspace {
-    app.workspace().expect("logged in")
-}
 
 fn title(app: &App) -> String {
     let w = ws(app);
@@ -36,38 +31,6 @@ fn column(app: &App, i: usize) -> Vec<String> {
         .iter()
         .map(|r| r[i].clone())
         .collect()
-}
-
-fn toast(app: &App) -> String {
-    app.toast
-        .as_ref()
-        .map(|t| t.message.clone())
-        .unwrap_or_default()
-}
-
-fn confirm_message(app: &App) -> Option<String> {
-    match ws(app).top() {
-        Some(Overlay::Confirm(c)) => Some(c.dialog.message().to_string()),
-        _ => None,
-    }
-}
-
-fn filter(app: &mut App, text: &str) {
-    ch(app, '/');
-    type_text(app, text);
-    press(app, KeyCode::Enter);
-}
-
-fn event_id_named(db: &TestDb, name: &str) -> i64 {
-    let p = epicevents::db::repo::ListParams::default().with_filter(name);
-    db.crm
-        .list_events(&Default::default(), Default::default(), &p)
-        .expect("events")
-        .rows
-        .into_iter()
-        .find(|r| r.event.name == name)
-        .map(|r| r.event.id)
-        .unwrap_or_else(|| panic!("no event {name}"))
 }
 
 /// The wedding's detail view, opened from the events list.

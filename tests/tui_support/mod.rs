@@ -8,6 +8,7 @@ use std::sync::Once;
 
 use epicevents::app::{App, AppOptions};
 use epicevents::keymap::Keymap;
+use epicevents::state::{Overlay, Workspace};
 use epicevents::ui::Theme;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -158,4 +159,67 @@ pub fn screen_text(app: &App, width: u16, height: u16) -> String {
 /// The text at 80×24, the size the product must work at.
 pub fn screen(app: &App) -> String {
     screen_text(app, 80, 24)
+}
+
+/// The logged-in workspace.
+pub fn ws(app: &App) -> &Workspace {
+    app.workspace().expect("logged in")
+}
+
+/// The status line's message, or nothing.
+pub fn toast(app: &App) -> String {
+    app.toast
+        .as_ref()
+        .map(|t| t.message.clone())
+        .unwrap_or_default()
+}
+
+/// True when the status bar or help offers `key` here.
+pub fn offers(app: &App, key: &str) -> bool {
+    app.hints()
+        .iter()
+        .any(|h| h.keys.split('/').any(|k| k == key))
+}
+
+/// The question of an open confirmation, if one is open.
+pub fn confirm_message(app: &App) -> Option<String> {
+    match ws(app).top() {
+        Some(Overlay::Confirm(c)) => Some(c.dialog.message().to_string()),
+        _ => None,
+    }
+}
+
+/// The cells of the list's selected row.
+pub fn selected_row(app: &App) -> Vec<String> {
+    let l = ws(app).list();
+    l.page.rows[l.selected - l.page.offset].clone()
+}
+
+/// Filters the list by `text`, as typed after `/`.
+pub fn filter(app: &mut App, text: &str) {
+    ch(app, '/');
+    type_text(app, text);
+    press(app, KeyCode::Enter);
+}
+
+/// The id of the event named exactly `name`.
+pub fn event_id_named(db: &TestDb, name: &str) -> i64 {
+    let p = epicevents::db::repo::ListParams::default().with_filter(name);
+    db.crm
+        .list_events(&Default::default(), Default::default(), &p)
+        .expect("events")
+        .rows
+        .into_iter()
+        .find(|r| r.event.name == name)
+        .map(|r| r.event.id)
+        .unwrap_or_else(|| panic!("no event {name}"))
+}
+
+/// The error shown at a field of the open form.
+pub fn field_error(app: &App, field: &str) -> Option<String> {
+    let f = ws(app).form().expect("a form is open");
+    f.form
+        .field(field)
+        .and_then(|x| x.error())
+        .map(str::to_string)
 }
