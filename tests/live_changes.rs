@@ -8,6 +8,8 @@
 //! - SQLite in process: this process's writes arrive precisely; another
 //!   process's writes to the same file are noticed (`PRAGMA data_version`).
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -21,7 +23,7 @@ use epicevents::api::CrmApi;
 use epicevents::config::CrmConfig;
 use epicevents::db::Target;
 use epicevents::demo::DEMO_PASSWORD;
-use epicevents::server::{self, Running, ServerOptions, ServerSettings};
+use epicevents::server::{Running, ServerSettings};
 use epicevents::services::changes::Change;
 use epicevents::services::clients::ClientInput;
 use epicevents::Crm;
@@ -123,18 +125,7 @@ impl Drop for PgDb {
 /// One server instance: its own `Crm` (pool, hub, listener) on `url`.
 fn instance(url: &str, dir: &std::path::Path) -> (Running, Arc<RemoteCrm>) {
     let crm = Crm::open(&Target::Postgres(url.to_string()), config()).expect("open");
-    let running = server::start(
-        crm,
-        ServerOptions {
-            listen: "127.0.0.1:0".parse().expect("address"),
-            data_dir: dir.to_path_buf(),
-            tls_cert: None,
-            tls_key: None,
-            settings: ServerSettings::default(),
-        },
-        false,
-    )
-    .expect("start a server");
+    let running = common::start_server(crm, "127.0.0.1:0", dir, ServerSettings::default());
     let client = RemoteCrm::connect(
         &format!("https://{}", running.addr),
         &Trust::Fingerprint(running.fingerprint.clone()),
@@ -301,18 +292,12 @@ fn a_stopping_server_ends_open_change_streams_instead_of_waiting_out_its_grace()
     let dir = tempfile::tempdir().expect("dir");
     let crm = Crm::open(&Target::SqliteFile(dir.path().join("stop.db")), config()).expect("open");
     epicevents::demo::load(&crm, 0).expect("demo");
-    let running = server::start(
+    let running = common::start_server(
         crm,
-        ServerOptions {
-            listen: "127.0.0.1:0".parse().expect("address"),
-            data_dir: dir.path().join("server"),
-            tls_cert: None,
-            tls_key: None,
-            settings: ServerSettings::default(),
-        },
-        false,
-    )
-    .expect("start a server");
+        "127.0.0.1:0",
+        &dir.path().join("server"),
+        ServerSettings::default(),
+    );
     let client = Arc::new(
         RemoteCrm::connect(
             &format!("https://{}", running.addr),

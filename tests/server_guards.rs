@@ -14,23 +14,17 @@ use epicevents::api::remote::RemoteCrm;
 use epicevents::api::wire::{Problem, Tokens};
 use epicevents::api::CrmApi;
 use epicevents::domain::Role;
-use epicevents::server::{self, Running, ServerOptions, ServerSettings};
+use epicevents::server::{Running, ServerSettings};
 use epicevents::services::collaborators::CollaboratorInput;
 use serde_json::json;
 
 fn start(db: &TestDb, listen: &str, dir: &tempfile::TempDir) -> Running {
-    server::start(
+    common::start_server(
         db.crm.clone(),
-        ServerOptions {
-            listen: listen.parse().expect("address"),
-            data_dir: dir.path().join("server"),
-            tls_cert: None,
-            tls_key: None,
-            settings: ServerSettings::default(),
-        },
-        false,
+        listen,
+        &dir.path().join("server"),
+        ServerSettings::default(),
     )
-    .expect("start the server")
 }
 
 fn client(running: &Running, addr: SocketAddr) -> RemoteCrm {

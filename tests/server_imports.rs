@@ -16,7 +16,7 @@ use epicevents::api::remote::RemoteCrm;
 use epicevents::api::CrmApi;
 use epicevents::domain::time::to_local;
 use epicevents::import::{read_clients, read_events};
-use epicevents::server::{self, ServerOptions, ServerSettings};
+use epicevents::server::ServerSettings;
 use epicevents::services::import::{ImportOptions, ImportReport, Outcome};
 use epicevents::session::Session;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
@@ -36,18 +36,12 @@ fn served(db: TestDb, test: fn(&TestDb, &RemoteCrm)) {
         return;
     }
     let dir = tempfile::tempdir().expect("server dir");
-    let running = server::start(
+    let running = common::start_server(
         db.crm.clone(),
-        ServerOptions {
-            listen: "127.0.0.1:0".parse().expect("address"),
-            data_dir: dir.path().join("server"),
-            tls_cert: None,
-            tls_key: None,
-            settings: ServerSettings::default(),
-        },
-        false,
-    )
-    .expect("start the server");
+        "127.0.0.1:0",
+        &dir.path().join("server"),
+        ServerSettings::default(),
+    );
     let client = RemoteCrm::connect(
         &format!("https://{}", running.addr),
         &Trust::Fingerprint(running.fingerprint.clone()),

@@ -10,25 +10,19 @@ use std::collections::BTreeSet;
 use common::*;
 use epicevents::api::pin::Trust;
 use epicevents::api::remote::RemoteCrm;
-use epicevents::server::{self, ServerOptions, ServerSettings};
+use epicevents::server::{self, ServerSettings};
 use serde_json::Value;
 
 /// A server on a fresh SQLite database, its client, and the document it serves.
 fn serve() -> (TestDb, server::Running, RemoteCrm, Value, tempfile::TempDir) {
     let db = TestDb::sqlite();
     let dir = tempfile::tempdir().expect("server dir");
-    let running = server::start(
+    let running = common::start_server(
         db.crm.clone(),
-        ServerOptions {
-            listen: "127.0.0.1:0".parse().expect("address"),
-            data_dir: dir.path().join("server"),
-            tls_cert: None,
-            tls_key: None,
-            settings: ServerSettings::default(),
-        },
-        false,
-    )
-    .expect("start the server");
+        "127.0.0.1:0",
+        &dir.path().join("server"),
+        ServerSettings::default(),
+    );
     let client = RemoteCrm::connect(
         &format!("https://{}", running.addr),
         &Trust::Fingerprint(running.fingerprint.clone()),

@@ -105,18 +105,12 @@ impl TestDb {
     pub fn remote_with(settings: ServerSettings) -> TestDb {
         let mut db = TestDb::postgres();
         let dir = tempfile::tempdir().expect("server dir");
-        let running = server::start(
+        let running = start_server(
             db.crm.clone(),
-            ServerOptions {
-                listen: "127.0.0.1:0".parse().expect("address"),
-                data_dir: dir.path().join("server"),
-                tls_cert: None,
-                tls_key: None,
-                settings,
-            },
-            false,
-        )
-        .expect("start the server");
+            "127.0.0.1:0",
+            &dir.path().join("server"),
+            settings,
+        );
         let url = format!("https://{}", running.addr);
         let client = RemoteCrm::connect(&url, &Trust::Fingerprint(running.fingerprint.clone()))
             .expect("client");
@@ -496,4 +490,26 @@ pub fn field_error<T: std::fmt::Debug>(r: epicevents::Result<T>, field: &str) ->
             .unwrap_or_else(|| panic!("no error at field {field:?}: {errors:?}")),
         other => panic!("expected a validation error at {field:?}, got {other:?}"),
     }
+}
+
+/// A server over `crm` listening on `listen` (port 0: any free one), keeping its
+/// keys and certificate in `data_dir`; no signal handling.
+pub fn start_server(
+    crm: Crm,
+    listen: &str,
+    data_dir: &std::path::Path,
+    settings: ServerSettings,
+) -> Running {
+    server::start(
+        crm,
+        ServerOptions {
+            listen: listen.parse().expect("address"),
+            data_dir: data_dir.to_path_buf(),
+            tls_cert: None,
+            tls_key: None,
+            settings,
+        },
+        false,
+    )
+    .expect("start the server")
 }
