@@ -405,25 +405,6 @@ pub fn next_id(conn: &mut DbConnection) -> Result<i64> {
     })
 }
 
-/// Inserts an event under the id [`next_id`] gave, whole, with its id in the
-/// support team's sheet if it came from one.
-pub fn insert_as(
-    conn: &mut DbConnection,
-    _permit: &Permit,
-    id: i64,
-    external_ref: Option<&str>,
-    new: &NewEvent,
-) -> Result<()> {
-    crate::with_backend!(conn, |c| diesel::insert_into(events::table)
-        .values((
-            events::id.eq(id),
-            events::external_ref.eq(external_ref),
-            new
-        ))
-        .execute(c))?;
-    Ok(())
-}
-
 /// Inserts events under the ids [`next_id`] gave, whole, in one statement
 /// (an import's batch), each with its id in the support team's sheet if any.
 pub fn insert_many_as(

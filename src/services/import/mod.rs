@@ -557,8 +557,6 @@ struct Lookups {
     row: usize,
     /// Open a savepoint for every row, not only for a row that writes.
     savepoint_each_row: bool,
-    /// The row being imported is inside a savepoint.
-    in_savepoint: bool,
     /// The row being imported has written something (its contract's sheet id,
     /// changes to its event).
     row_wrote: bool,
@@ -591,7 +589,6 @@ impl Lookups {
         self.row_wrote = false;
         if self.savepoint_each_row {
             Self::savepoint(c)?;
-            self.in_savepoint = true;
         }
         Ok(())
     }
@@ -600,12 +597,16 @@ impl Lookups {
     /// rows write nothing themselves (a new event waits for its batch), and a
     /// savepoint per row cost an import of 100 000 rows a quarter of its time.
     fn begin_writes(&mut self, c: &mut DbConnection) -> Result<()> {
-        if !self.in_savepoint {
+        if !self.in_savepoint() {
             Self::savepoint(c)?;
-            self.in_savepoint = true;
         }
         self.row_wrote = true;
         Ok(())
+    }
+
+    /// The row being imported is inside a savepoint.
+    fn in_savepoint(&self) -> bool {
+        self.savepoint_each_row || self.row_wrote
     }
 
     fn savepoint(c: &mut DbConnection) -> Result<()> {
@@ -619,7 +620,7 @@ impl Lookups {
     fn end_row(&mut self, c: &mut DbConnection, result: Result<Outcome>) -> Result<Outcome> {
         use diesel::connection::TransactionManager;
         type Tm = <DbConnection as Connection>::TransactionManager;
-        let opened = std::mem::take(&mut self.in_savepoint);
+        let opened = self.in_savepoint();
         match result {
             Ok(o) => {
                 if opened {
