@@ -124,9 +124,8 @@ fn main() -> ExitCode {
     let started = std::time::Instant::now();
     // Before anything is created: the database, its WAL, the logs are private.
     epicevents::files::restrict_umask();
-    // OpenSSL initialised up front, without its exit-time clean-up, which otherwise
-    // races a pool thread still opening a TLS connection as the process exits.
-    openssl_sys::init();
+    // OpenSSL initialised up front, without its exit-time clean-up (see init_tls).
+    epicevents::db::init_tls();
     // A missing .env is normal; a malformed one is worth saying.
     if let Err(e) = dotenvy::dotenv() {
         if !e.not_found() {

@@ -94,6 +94,7 @@ impl PgDb {
             std::process::id(),
             chrono::Utc::now().timestamp_subsec_micros()
         );
+        epicevents::db::init_tls();
         let mut admin = diesel::PgConnection::establish(&base).expect("PostgreSQL reachable");
         admin
             .batch_execute(&format!("CREATE DATABASE {name}"))

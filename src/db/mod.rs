@@ -290,6 +290,7 @@ impl Db {
     }
 
     fn open_postgres(url: &str) -> Result<Db> {
+        init_tls();
         let url = with_connect_timeout(url);
         // PgConnection itself, not the multi-backend connection: only it keeps
         // libpq's reason for a failure.
@@ -400,6 +401,16 @@ fn with_connect_timeout(url: &str) -> String {
     }
     let sep = if url.contains('?') { '&' } else { '?' };
     format!("{url}{sep}connect_timeout={PG_CONNECT_TIMEOUT_SECS}")
+}
+
+/// Initialises OpenSSL, libpq's TLS, without its exit-time clean-up. OpenSSL
+/// decides on its first initialisation whether to clean up at exit, and that
+/// clean-up races any thread still opening or closing a TLS connection to
+/// PostgreSQL as the process exits (a pool filling itself, a server's handler),
+/// which then crashes. Call it before the first PostgreSQL connection: the
+/// binary does first thing; opening a PostgreSQL database does too.
+pub fn init_tls() {
+    openssl_sys::init();
 }
 
 #[cfg(test)]

@@ -184,6 +184,7 @@ impl TestDb {
             COUNTER.fetch_add(1, Ordering::SeqCst),
             chrono::Utc::now().timestamp_subsec_micros()
         );
+        epicevents::db::init_tls();
         let mut admin = diesel::PgConnection::establish(&base)
             .unwrap_or_else(|e| panic!("PostgreSQL at EPICEVENTS_TEST_PG_URL is unreachable: {e}"));
         admin

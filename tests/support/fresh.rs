@@ -42,6 +42,7 @@ impl FreshPg {
             std::process::id(),
             chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
         );
+        epicevents::db::init_tls();
         let mut admin = diesel::PgConnection::establish(&base)
             .unwrap_or_else(|e| panic!("PostgreSQL at EPICEVENTS_TEST_PG_URL is unreachable: {e}"));
         admin
