@@ -3,13 +3,21 @@
 //!
 //! ```sh
 //! EPICEVENTS_LOAD_PG_URL=postgres://user:pass@127.0.0.1:5432/postgres \
-//!   cargo run --release --example load -- 50 30
+//!   cargo run --profile perf --example load -- --collaborators 50 --seconds 30
 //! ```
 //!
-//! Arguments: collaborators (10), seconds (30), generated demo clients (1000).
-//! It makes a fresh database beside the one the URL names (the role needs
-//! CREATEDB), loads the demo data, starts the server on 127.0.0.1 and drops the
-//! database at the end.
+//! By default it makes a fresh database beside the one the URL names (the role
+//! needs CREATEDB), loads the demo data with `--demo-clients` generated clients,
+//! starts the server on 127.0.0.1 and drops the database at the end. With
+//! `--existing` it works on the database the URL names as it is (for example the
+//! 1 000 000-event set `examples/generate` makes), which must hold the demo
+//! staff; its few shared records get real edits.
+//!
+//! Every collaborator logs in before the clock starts (a login is a bcrypt
+//! hash, not what the measurement is about), then works: between two actions a
+//! person reads the screen, so each waits a random think time (exponential, mean
+//! `--think-ms`; 0 makes every thread fire back to back, which measures what the
+//! machine can take rather than what a team asks of it).
 //!
 //! The mix: 70 % lists (a page of clients or events, some filtered or
 //! searched), 20 % opening a record, 10 % edits of a few shared records, so
@@ -21,9 +29,10 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
+use clap::Parser;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
@@ -119,25 +128,40 @@ impl Rng {
 
 const WORDS: [&str; 6] = ["gala", "party", "sarl", "marie", "conf", "lou"];
 
-/// One simulated collaborator until `stop`.
-fn collaborator(
-    url: &str,
-    trust: &Trust,
-    who: usize,
-    hot_events: &[i64],
-    hot_clients: &[i64],
-    stop: &AtomicBool,
-) -> Tally {
+/// What every simulated collaborator shares.
+struct Team {
+    url: String,
+    trust: Trust,
+    hot_events: Vec<i64>,
+    hot_clients: Vec<i64>,
+    think: Duration,
+    /// Opens when everyone has logged in.
+    start: Barrier,
+    stop: AtomicBool,
+}
+
+/// One simulated collaborator until `team.stop`.
+fn collaborator(team: &Team, who: usize) -> Tally {
+    let (hot_events, hot_clients, think) = (&team.hot_events, &team.hot_clients, team.think);
+    let (start, stop) = (&team.start, &team.stop);
     let mut t = Tally::default();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ ((who as u64 + 1) * 0x1000_0001));
     let (_, email, role) = DEMO_STAFF[who % DEMO_STAFF.len()];
-    let Ok(api) = RemoteCrm::connect(url, trust) else {
+    let api = RemoteCrm::connect(&team.url, &team.trust);
+    if api.is_err() {
         *t.errors.entry("connect".into()).or_default() += 1;
+    }
+    let session = api
+        .as_ref()
+        .ok()
+        .and_then(|api| t.time("login", || api.login(email, DEMO_PASSWORD)));
+    // Everyone waits here, logged in or not, so that the barrier always opens.
+    start.wait();
+    let (Ok(api), Some(session)) = (api, session) else {
         return t;
     };
-    let Some(session) = t.time("login", || api.login(email, DEMO_PASSWORD)) else {
-        return t;
-    };
+    // Not everyone starts on the same instant, as people do not.
+    pause(&mut rng, think, stop);
     let page = |limit| ListParams {
         limit,
         ..Default::default()
@@ -192,9 +216,29 @@ fn collaborator(
                 hot_clients,
             );
         }
+        pause(&mut rng, think, stop);
     }
     let _ = api.logout(&session);
     t
+}
+
+/// A person's pause between two actions: exponential around `mean`, cut at ten
+/// times it, and cut short when the run ends.
+fn pause(rng: &mut Rng, mean: Duration, stop: &AtomicBool) {
+    if mean.is_zero() {
+        return;
+    }
+    // A uniform draw in (0, 1], then -ln(u) is exponential with mean 1.
+    let u = ((rng.next() >> 11) as f64 + 1.0) / (1u64 << 53) as f64;
+    let wait = mean.mul_f64((-u.ln()).min(10.0));
+    let until = Instant::now() + wait;
+    while !stop.load(Ordering::Relaxed) {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        std::thread::sleep(left.min(Duration::from_millis(100)));
+    }
 }
 
 /// Reads a shared record, then saves a change with the version read: a
@@ -267,20 +311,42 @@ fn edit(
     }
 }
 
-fn arg(i: usize, default: u64) -> u64 {
-    std::env::args()
-        .nth(i)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(default)
+#[derive(Parser, Debug)]
+#[command(about = "Simulated collaborators against one team server over PostgreSQL")]
+struct Args {
+    /// Collaborators working at once, each a thread with its own session.
+    #[arg(long, default_value_t = 10)]
+    collaborators: usize,
+    /// How long they work, after all have logged in.
+    #[arg(long, default_value_t = 30)]
+    seconds: u64,
+    /// Mean pause between two actions of one person (0: back to back).
+    #[arg(long, default_value_t = 1000)]
+    think_ms: u64,
+    /// Generated clients of the fresh demo database.
+    #[arg(long, default_value_t = 1000)]
+    demo_clients: usize,
+    /// Work on the database the URL names, as it is, instead of a fresh one.
+    #[arg(long)]
+    existing: bool,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let n = arg(1, 10) as usize;
-    let secs = arg(2, 30);
-    let generated = arg(3, 1000) as usize;
+    let args = Args::parse();
     let base = std::env::var("EPICEVENTS_LOAD_PG_URL")
         .or_else(|_| std::env::var("EPICEVENTS_TEST_PG_URL"))
         .map_err(|_| "set EPICEVENTS_LOAD_PG_URL to a postgres:// URL (CREATEDB)")?;
+    epicevents::db::init_tls();
+    if args.existing {
+        let name = base
+            .rsplit('/')
+            .next()
+            .and_then(|n| n.split('?').next())
+            .filter(|n| !n.is_empty())
+            .ok_or("the URL names no database")?
+            .to_string();
+        return run(&base, &name, &args);
+    }
     let name = format!("epic_load_{}", std::process::id());
     let url = match base.rfind('/') {
         Some(i) => format!("{}/{name}", &base[..i]),
@@ -288,24 +354,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let mut admin = diesel::PgConnection::establish(&base)?;
     admin.batch_execute(&format!("CREATE DATABASE {name}"))?;
-    let result = run(&url, &name, n, secs, generated);
+    let result = run(&url, &name, &args);
     admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
     result
 }
 
-fn run(
-    url: &str,
-    name: &str,
-    n: usize,
-    secs: u64,
-    generated: usize,
-) -> Result<(), Box<dyn std::error::Error>> {
+fn run(url: &str, name: &str, args: &Args) -> Result<(), Box<dyn std::error::Error>> {
+    let (n, secs) = (args.collaborators, args.seconds);
+    let think = Duration::from_millis(args.think_ms);
     let cfg = CrmConfig {
         bcrypt_cost: 4,
         ..CrmConfig::from_env()?
     };
     let crm = Crm::open(&Target::parse(url)?, cfg)?;
-    let loaded = epicevents::demo::load(&crm, generated)?;
+    if !args.existing {
+        epicevents::demo::load(&crm, args.demo_clients)?;
+    }
+    let sizes = sizes(url)?;
     let hot_events: Vec<i64> = crm
         .list_events(
             &EventFilter::default(),
@@ -352,7 +417,7 @@ fn run(
     println!(
         "load: {n} collaborators for {secs} s against {server_url} over PostgreSQL \
          ({} clients, {} contracts, {} events; server pool 8 connections)",
-        loaded.clients, loaded.contracts, loaded.events
+        sizes[0], sizes[1], sizes[2]
     );
 
     // PostgreSQL connections to this database, sampled while the load runs.
@@ -387,25 +452,37 @@ fn run(
     };
 
     let tallies = Arc::new(Mutex::new(Vec::new()));
-    let started = Instant::now();
+    let team = Arc::new(Team {
+        url: server_url.clone(),
+        trust,
+        hot_events: hot_events.clone(),
+        hot_clients: hot_clients.clone(),
+        think,
+        // Everyone logs in first; the clock starts when the last one has.
+        start: Barrier::new(n + 1),
+        stop: AtomicBool::new(false),
+    });
     let workers: Vec<_> = (0..n)
         .map(|who| {
-            let (url, trust, stop, tallies) = (
-                server_url.clone(),
-                trust.clone(),
-                stop.clone(),
-                tallies.clone(),
-            );
-            let (he, hc) = (hot_events.clone(), hot_clients.clone());
+            let (team, tallies) = (team.clone(), tallies.clone());
             std::thread::spawn(move || {
-                let t = collaborator(&url, &trust, who, &he, &hc, &stop);
+                let t = collaborator(&team, who);
                 if let Ok(mut all) = tallies.lock() {
                     all.push(t);
                 }
             })
         })
         .collect();
+    let logging_in = Instant::now();
+    team.start.wait();
+    println!(
+        "load: {n} logged in in {:.1} s; working for {secs} s, mean think time {} ms",
+        logging_in.elapsed().as_secs_f64(),
+        think.as_millis()
+    );
+    let started = Instant::now();
     std::thread::sleep(Duration::from_secs(secs));
+    team.stop.store(true, Ordering::Relaxed);
     stop.store(true, Ordering::Relaxed);
     for w in workers {
         let _ = w.join();
@@ -428,7 +505,13 @@ fn run(
             *all.edits.entry(k).or_default() += v;
         }
     }
-    let total: usize = all.times.values().map(Vec::len).sum();
+    // Logins came before the clock started.
+    let total: usize = all
+        .times
+        .iter()
+        .filter(|(op, _)| **op != "login")
+        .map(|(_, v)| v.len())
+        .sum();
     println!(
         "requests: {total} in {elapsed:.1} s = {:.0} requests/s",
         total as f64 / elapsed
@@ -491,6 +574,18 @@ fn run(
         return Err("the checks after the run failed".into());
     }
     Ok(())
+}
+
+/// How many clients, contracts and events the database holds.
+fn sizes(url: &str) -> Result<[i64; 3], Box<dyn std::error::Error>> {
+    let mut c = diesel::PgConnection::establish(url)?;
+    let mut out = [0; 3];
+    for (slot, table) in out.iter_mut().zip(["clients", "contracts", "events"]) {
+        let got: Count =
+            diesel::sql_query(format!("SELECT count(*) AS n FROM {table}")).get_result(&mut c)?;
+        *slot = got.n;
+    }
+    Ok(out)
 }
 
 type Versions = BTreeMap<(&'static str, i64), i32>;
