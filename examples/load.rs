@@ -420,16 +420,26 @@ fn run(url: &str, name: &str, args: &Args) -> Result<(), Box<dyn std::error::Err
         sizes[0], sizes[1], sizes[2]
     );
 
+    let tallies = Arc::new(Mutex::new(Vec::new()));
+    let team = Arc::new(Team {
+        url: server_url.clone(),
+        trust,
+        hot_events,
+        hot_clients,
+        think,
+        // Everyone logs in first; the clock starts when the last one has.
+        start: Barrier::new(n + 1),
+        stop: AtomicBool::new(false),
+    });
     // PostgreSQL connections to this database, sampled while the load runs.
-    let stop = Arc::new(AtomicBool::new(false));
     let most = Arc::new(AtomicUsize::new(0));
     let most_active = Arc::new(AtomicUsize::new(0));
     let sampler = {
-        let (stop, most, most_active) = (stop.clone(), most.clone(), most_active.clone());
+        let (team, most, most_active) = (team.clone(), most.clone(), most_active.clone());
         let (url, name) = (url.to_string(), name.to_string());
         std::thread::spawn(move || -> Result<(), String> {
             let mut c = diesel::PgConnection::establish(&url).map_err(|e| e.to_string())?;
-            while !stop.load(Ordering::Relaxed) {
+            while !team.stop.load(Ordering::Relaxed) {
                 for (state, slot) in [("", &most), ("active", &most_active)] {
                     let sql = format!(
                         "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = '{name}' \
@@ -451,17 +461,6 @@ fn run(url: &str, name: &str, args: &Args) -> Result<(), Box<dyn std::error::Err
         })
     };
 
-    let tallies = Arc::new(Mutex::new(Vec::new()));
-    let team = Arc::new(Team {
-        url: server_url.clone(),
-        trust,
-        hot_events: hot_events.clone(),
-        hot_clients: hot_clients.clone(),
-        think,
-        // Everyone logs in first; the clock starts when the last one has.
-        start: Barrier::new(n + 1),
-        stop: AtomicBool::new(false),
-    });
     let workers: Vec<_> = (0..n)
         .map(|who| {
             let (team, tallies) = (team.clone(), tallies.clone());
@@ -483,7 +482,6 @@ fn run(url: &str, name: &str, args: &Args) -> Result<(), Box<dyn std::error::Err
     let started = Instant::now();
     std::thread::sleep(Duration::from_secs(secs));
     team.stop.store(true, Ordering::Relaxed);
-    stop.store(true, Ordering::Relaxed);
     for w in workers {
         let _ = w.join();
     }
@@ -542,7 +540,7 @@ fn run(url: &str, name: &str, args: &Args) -> Result<(), Box<dyn std::error::Err
     );
 
     // No lost update: each edited record's version rose by its successful edits.
-    let after = versions(&crm, &hot_events, &hot_clients)?;
+    let after = versions(&crm, &team.hot_events, &team.hot_clients)?;
     let mut lost = 0;
     for (key, before) in &versions_before {
         let done = all.edits.get(key).copied().unwrap_or(0);
