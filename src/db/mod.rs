@@ -7,6 +7,7 @@ pub mod models;
 pub mod repo;
 pub mod schema;
 pub mod search;
+pub mod stamp;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -26,7 +26,9 @@ pub struct AuditEntry {
     pub action: String,
     pub changes: String,
     pub search: String,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
     pub version: i32,
 }

@@ -26,8 +26,11 @@ pub struct Client {
     pub last_contact: NaiveDate,
     pub sales_contact_id: Option<i64>,
     pub search: String,
+    #[diesel(deserialize_as = crate::db::stamp::OptStamp)]
     pub archived_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
     pub version: i32,
 }

@@ -30,9 +30,12 @@ pub struct Collaborator {
     pub must_change_password: bool,
     pub active: bool,
     pub failed_logins: i32,
+    #[diesel(deserialize_as = crate::db::stamp::OptStamp)]
     pub locked_until: Option<NaiveDateTime>,
     pub search: String,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
     pub version: i32,
 }

@@ -23,11 +23,15 @@ pub struct Contract {
     pub total_cents: i64,
     pub due_cents: i64,
     pub signed: bool,
+    #[diesel(deserialize_as = crate::db::stamp::OptStamp)]
     pub signed_at: Option<NaiveDateTime>,
     pub signed_by_id: Option<i64>,
     pub search: String,
+    #[diesel(deserialize_as = crate::db::stamp::OptStamp)]
     pub archived_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
     pub version: i32,
     /// Its id in the support team's spreadsheet, kept so a re-import matches it.

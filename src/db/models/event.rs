@@ -21,14 +21,19 @@ pub struct Event {
     pub name: String,
     pub contract_id: i64,
     pub support_id: Option<i64>,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub starts_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub ends_at: NaiveDateTime,
     pub location: String,
     pub attendees: i32,
     pub notes: String,
     pub search: String,
+    #[diesel(deserialize_as = crate::db::stamp::OptStamp)]
     pub archived_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
     pub version: i32,
     /// Its id in the support team's spreadsheet, kept so a re-import matches it.

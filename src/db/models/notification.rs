@@ -23,8 +23,11 @@ pub struct Notification {
     pub entity: String,
     pub record_id: i64,
     pub message: String,
+    #[diesel(deserialize_as = crate::db::stamp::OptStamp)]
     pub read_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
     pub version: i32,
 }

@@ -26,7 +26,9 @@ pub struct Payment {
     pub reason: String,
     pub received_on: NaiveDate,
     pub recorded_by_id: i64,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::stamp::Stamp)]
     pub updated_at: NaiveDateTime,
     pub version: i32,
 }
