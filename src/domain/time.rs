@@ -1,6 +1,6 @@
 //! Timestamps are stored as naive UTC and shown / entered in local time.
 
-use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Local, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
 
 /// The accepted input format, shown next to date-time fields.
 pub const DATETIME_FORMAT_HINT: &str = "YYYY-MM-DD HH:MM";
@@ -91,12 +91,40 @@ fn no_such_date(s: &str) -> bool {
 
 /// `2023-06-04 13:00` in local time.
 pub fn show_local(utc: NaiveDateTime) -> String {
-    to_local(utc).format("%Y-%m-%d %H:%M").to_string()
+    // Written out rather than through a format string, which chrono interprets
+    // anew for each call: an import writes three of these per row.
+    let t = to_local(utc);
+    if !(0..=9999).contains(&t.year()) {
+        return t.format("%Y-%m-%d %H:%M").to_string();
+    }
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_local_times_match_the_format_string() {
+        for s in [
+            "2023-06-04 13:05:09",
+            "1999-12-31 23:59:59",
+            "0001-01-01 00:00:00",
+        ] {
+            let utc = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap();
+            assert_eq!(
+                show_local(utc),
+                to_local(utc).format("%Y-%m-%d %H:%M").to_string()
+            );
+        }
+    }
 
     #[test]
     fn parses_formats() {
