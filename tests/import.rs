@@ -467,6 +467,14 @@ fn many_new_events_land_with_their_audit_and_notifications(db: &TestDb) {
         (0, 0, 1_203, 0),
         "a second import changes nothing"
     );
+    // The same rows and two more: now the sheet names at least as many ids as
+    // the database holds (the demo's two and these), which reads them at once.
+    let mut more = names.clone();
+    more.extend(["Batch event extra 1", "Batch event extra 2"]);
+    let path = kevin_sheet(dir.path(), &more, true);
+    let third = import(db, &mia, &path, ImportOptions::default());
+    assert_eq!(third.counts(), (2, 0, 1_203, 0), "{:?}", &third.lines[..3]);
+    assert_eq!(event_count(db), before + 1_205);
 }
 
 /// A row the database itself refuses (here a rule added to it for the test) is

@@ -14,9 +14,34 @@ use crate::policy::Permit;
 /// An import reads them all before its rows: one lookup per row costs a fresh
 /// query plan per value on SQLite (the planner consults the index's statistics
 /// for each bound value).
+///
+/// When the database holds no more events with a sheet id than the sheet names
+/// (a first import, or a sheet of the same events again), they are read in one
+/// query instead: counting them takes the sheet-id index alone.
 pub fn events_by_refs(conn: &mut DbConnection, refs: &[&str]) -> Result<Vec<Event>> {
     /// Ids per query, well under either backend's limit of bound values.
     const CHUNK: usize = 1_000;
+    if refs.len() > CHUNK {
+        let with_refs: i64 = events::table
+            .filter(events::external_ref.is_not_null())
+            .count()
+            .get_result(conn)?;
+        if with_refs as usize <= refs.len() {
+            let wanted: std::collections::HashSet<&str> = refs.iter().copied().collect();
+            let all: Vec<Event> = events::table
+                .filter(events::external_ref.is_not_null())
+                .select(Event::as_select())
+                .load(conn)?;
+            return Ok(all
+                .into_iter()
+                .filter(|e| {
+                    e.external_ref
+                        .as_deref()
+                        .is_some_and(|r| wanted.contains(r))
+                })
+                .collect());
+        }
+    }
     let mut found = Vec::new();
     for chunk in refs.chunks(CHUNK) {
         found.extend(

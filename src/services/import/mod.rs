@@ -293,9 +293,11 @@ impl Crm {
         }
         let client_id = sheet_client(c, look, ev)?;
         let mut signed = look.signed_contracts(c, client_id)?;
-        let client = look.client(c, client_id)?.clone();
+        // The client's name is only needed to explain a refusal.
+        let mut client_name =
+            |c: &mut DbConnection| look.client(c, client_id).map(|k| k.full_name.clone());
         match signed.len() {
-            0 => Err(rule(format!("{} has no signed contract", client.full_name))),
+            0 => Err(rule(format!("{} has no signed contract", client_name(c)?))),
             1 => {
                 let k = signed.remove(0);
                 match (ev.contract_ref.as_deref(), k.external_ref.as_deref()) {
@@ -319,7 +321,7 @@ impl Crm {
                     (Some(r), Some(known)) if r != known => {
                         return Err(rule(format!(
                         "contract {r} is not known; {}'s signed contract is {known} in the sheet",
-                        client.full_name
+                        client_name(c)?
                     )))
                     }
                     _ => {}
@@ -328,7 +330,7 @@ impl Crm {
             }
             n => Err(rule(format!(
                 "{} has {n} signed contracts: give the sheet's Contract ID",
-                client.full_name
+                client_name(c)?
             ))),
         }
     }
