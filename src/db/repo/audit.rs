@@ -162,6 +162,21 @@ impl ListSpec for AuditList {
             .load(conn)?)
     }
 
+    fn more_than(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &AuditFilter,
+        p: &ListParams,
+        n: i64,
+    ) -> Result<bool> {
+        Ok(!filtered(backend, f, p)
+            .select(audit_entries::id)
+            .offset(n)
+            .limit(1)
+            .load::<i64>(conn)?
+            .is_empty())
+    }
+
     fn count(
         conn: &mut DbConnection,
         backend: Backend,

@@ -120,6 +120,31 @@ impl ListSpec for ClientList {
         ))
     }
 
+    fn more_than(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &ClientFilter,
+        p: &ListParams,
+        n: i64,
+    ) -> Result<bool> {
+        let plan = search::plan(backend, &p.terms, Indexed::Words);
+        Ok(crate::with_terms!(
+            backend,
+            plan,
+            clients,
+            clients_fts,
+            clients_words,
+            search_col(),
+            |q| { client_filters!(q, f, p) },
+            |q| !q
+                .select(clients::id)
+                .offset(n)
+                .limit(1)
+                .load::<i64>(conn)?
+                .is_empty()
+        ))
+    }
+
     fn count(
         conn: &mut DbConnection,
         backend: Backend,

@@ -109,6 +109,21 @@ impl ListSpec for CollaboratorList {
             .load(conn)?)
     }
 
+    fn more_than(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &CollaboratorFilter,
+        p: &ListParams,
+        n: i64,
+    ) -> Result<bool> {
+        Ok(!filtered(backend, f, p)
+            .select(collaborators::id)
+            .offset(n)
+            .limit(1)
+            .load::<i64>(conn)?
+            .is_empty())
+    }
+
     fn count(
         conn: &mut DbConnection,
         backend: Backend,

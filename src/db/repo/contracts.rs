@@ -149,6 +149,31 @@ impl ListSpec for ContractList {
         ))
     }
 
+    fn more_than(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &ContractFilter,
+        p: &ListParams,
+        n: i64,
+    ) -> Result<bool> {
+        let plan = search::plan(backend, &p.terms, Indexed::Words);
+        Ok(crate::with_terms!(
+            backend,
+            plan,
+            contracts,
+            contracts_fts,
+            contracts_words,
+            search_col(),
+            |q| { contract_filters!(q, f, p) },
+            |q| !q
+                .select(contracts::id)
+                .offset(n)
+                .limit(1)
+                .load::<i64>(conn)?
+                .is_empty()
+        ))
+    }
+
     fn count(
         conn: &mut DbConnection,
         backend: Backend,

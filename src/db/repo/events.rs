@@ -207,6 +207,31 @@ impl ListSpec for EventList {
         ))
     }
 
+    fn more_than(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &EventFilter,
+        p: &ListParams,
+        n: i64,
+    ) -> Result<bool> {
+        let plan = search::plan(backend, &p.terms, Indexed::Words);
+        Ok(crate::with_terms!(
+            backend,
+            plan,
+            events,
+            events_fts,
+            events_words,
+            search_col(),
+            |q| { event_filters!(q, f, p) },
+            |q| !q
+                .select(events::id)
+                .offset(n)
+                .limit(1)
+                .load::<i64>(conn)?
+                .is_empty()
+        ))
+    }
+
     fn count(
         conn: &mut DbConnection,
         backend: Backend,

@@ -107,6 +107,21 @@ impl ListSpec for NotificationList {
             .load(conn)?)
     }
 
+    fn more_than(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &Inbox,
+        p: &ListParams,
+        n: i64,
+    ) -> Result<bool> {
+        Ok(!filtered(backend, f, p)
+            .select(notifications::id)
+            .offset(n)
+            .limit(1)
+            .load::<i64>(conn)?
+            .is_empty())
+    }
+
     fn count(conn: &mut DbConnection, backend: Backend, f: &Inbox, p: &ListParams) -> Result<i64> {
         Ok(filtered(backend, f, p).count().get_result(conn)?)
     }

@@ -129,6 +129,19 @@ pub trait ListSpec {
         cap: i64,
     ) -> Result<Vec<i64>>;
 
+    /// Whether more than `n` rows match. Tables that can answer with one row
+    /// read past the first `n` (and none of them sent back) override this; the
+    /// default reads the ids.
+    fn more_than(
+        conn: &mut DbConnection,
+        backend: Backend,
+        f: &Self::Filter,
+        p: &ListParams,
+        n: i64,
+    ) -> Result<bool> {
+        Ok(Self::matching(conn, backend, f, p, n.saturating_add(1))?.len() as i64 > n)
+    }
+
     /// The exact number of matching rows.
     fn count(
         conn: &mut DbConnection,
@@ -243,21 +256,29 @@ pub fn list<S: ListSpec>(
         let total = S::count(conn, backend, f, p)?;
         return Ok(Page::empty(p.offset, total));
     }
-    let matched = S::matching(conn, backend, f, p, COUNT_CAP + 1)?;
-    let all_known = matched.len() as i64 <= COUNT_CAP;
-    let (total, total_capped) = match (all_known, p.exact_count) {
-        (true, _) => (matched.len() as i64, false),
-        (false, true) => (S::count(conn, backend, f, p)?, false),
-        (false, false) => (COUNT_CAP, true),
+    // Without search terms a list is often the whole table: it is first asked
+    // whether it passes the cap, so that a million rows do not send ten
+    // thousand ids back only to say "10 000+". A search reads its matches at
+    // once (finding them is its cost; a second pass would double it).
+    let matched = if p.terms.is_empty() && S::more_than(conn, backend, f, p, COUNT_CAP)? {
+        None
+    } else {
+        // (A row written since the first read can still take it past the cap.)
+        Some(S::matching(conn, backend, f, p, COUNT_CAP + 1)?)
+            .filter(|m| m.len() as i64 <= COUNT_CAP)
+    };
+    let (total, total_capped) = match (&matched, p.exact_count) {
+        (Some(m), _) => (m.len() as i64, false),
+        (None, true) => (S::count(conn, backend, f, p)?, false),
+        (None, false) => (COUNT_CAP, true),
     };
     let read = match Read::plan(p, &req.at, total, total_capped) {
         Some(r) if total > 0 => r,
         _ => return Ok(Page::empty(p.offset, total).capped(total_capped)),
     };
-    let scope = if all_known {
-        Scope::Matched(&matched)
-    } else {
-        Scope::Walk
+    let scope = match &matched {
+        Some(m) => Scope::Matched(m),
+        None => Scope::Walk,
     };
     let mut ids = S::ids(conn, backend, f, sort, p, scope, &read.seek)?;
     if read.reversed {
