@@ -1116,7 +1116,57 @@ fn names_sort_ignoring_case_and_accents(db: &TestDb) {
     );
 }
 
+/// Ongoing events are read from the starts within the longest event's length
+/// before now: an event that began long before the others is still found, up
+/// to its last second.
+fn ongoing_reaches_back_to_the_longest_event(db: &TestDb) {
+    let d = fixture(db);
+    let starts = t0() - Duration::days(400);
+    let ends = t0() + Duration::days(9);
+    let season = db
+        .crm
+        .create_event(
+            &d.s.sales,
+            d.k[2],
+            &event("Season", starts, ends, CANDE, 1_000),
+        )
+        .expect("a long event");
+    let ongoing = |now: NaiveDateTime| {
+        events(
+            db,
+            &EventFilter {
+                window: TimeWindow::Ongoing,
+                now: Some(now),
+                ..Default::default()
+            },
+            EventSort::Start,
+            &all(),
+        )
+    };
+    assert_eq!(ongoing(t0()), ["Season", "Wedding"]);
+    assert_eq!(ongoing(starts), ["Season"]);
+    assert_eq!(ongoing(ends - Duration::seconds(1)), ["Season"]);
+    assert!(ongoing(ends).is_empty());
+    assert!(ongoing(starts - Duration::seconds(1)).is_empty());
+    // Archived, it still bounds the search, and the window finds it when asked.
+    db.crm
+        .set_event_archived(&d.s.manager, season, db.event_version(season), true)
+        .expect("archive");
+    assert_eq!(ongoing(t0()), ["Wedding"]);
+    let with_archived = ListParams {
+        include_archived: true,
+        ..all()
+    };
+    let f = EventFilter {
+        window: TimeWindow::Ongoing,
+        now: Some(t0() + Duration::days(5)),
+        ..Default::default()
+    };
+    assert_eq!(events(db, &f, EventSort::Start, &with_archived), ["Season"]);
+}
+
 backend_tests!(
+    ongoing_reaches_back_to_the_longest_event,
     names_sort_ignoring_case_and_accents,
     department_filters,
     time_windows_follow_the_clock,

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::list::{keyset, KeyValue, ListRequest, ListSpec, Scope, Seek, SortKey};
+use super::list::{keyset, Ask, KeyValue, ListRequest, ListSpec, Scope, Seek, SortKey};
 use super::{Dbb, ListParams, Page};
 use crate::db::models::{AuditEntry, NewAuditEntry};
 use crate::db::schema::audit_entries;
@@ -149,41 +149,19 @@ impl ListSpec for AuditList {
     type Sort = ();
     type Row = AuditEntry;
 
-    fn matching(
+    fn matches(
         conn: &mut DbConnection,
         backend: Backend,
         f: &AuditFilter,
         p: &ListParams,
-        cap: i64,
+        ask: Ask,
     ) -> Result<Vec<i64>> {
-        Ok(filtered(backend, f, p)
-            .select(audit_entries::id)
-            .limit(cap)
-            .load(conn)?)
-    }
-
-    fn more_than(
-        conn: &mut DbConnection,
-        backend: Backend,
-        f: &AuditFilter,
-        p: &ListParams,
-        n: i64,
-    ) -> Result<bool> {
-        Ok(!filtered(backend, f, p)
-            .select(audit_entries::id)
-            .offset(n)
-            .limit(1)
-            .load::<i64>(conn)?
-            .is_empty())
-    }
-
-    fn count(
-        conn: &mut DbConnection,
-        backend: Backend,
-        f: &AuditFilter,
-        p: &ListParams,
-    ) -> Result<i64> {
-        Ok(filtered(backend, f, p).count().get_result(conn)?)
+        Ok(crate::answer!(
+            filtered(backend, f, p),
+            ask,
+            audit_entries::id,
+            conn
+        ))
     }
 
     fn ids(

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::list::{keyset, Col, KeyValue, ListRequest, ListSpec, Part, Scope, Seek, SortKey};
+use super::list::{keyset, Ask, Col, KeyValue, ListRequest, ListSpec, Part, Scope, Seek, SortKey};
 use super::{Dbb, ListParams, Page};
 use crate::db::models::{Client, NewClient};
 use crate::db::schema::{clients, collaborators};
@@ -100,12 +100,12 @@ impl ListSpec for ClientList {
     type Sort = ClientSort;
     type Row = ClientRow;
 
-    fn matching(
+    fn matches(
         conn: &mut DbConnection,
         backend: Backend,
         f: &ClientFilter,
         p: &ListParams,
-        cap: i64,
+        ask: Ask,
     ) -> Result<Vec<i64>> {
         let plan = search::plan(backend, &p.terms, Indexed::Words);
         Ok(crate::with_terms!(
@@ -116,51 +116,7 @@ impl ListSpec for ClientList {
             clients_words,
             search_col(),
             |q| { client_filters!(q, f, p) },
-            |q| q.select(clients::id).limit(cap).load::<i64>(conn)?
-        ))
-    }
-
-    fn more_than(
-        conn: &mut DbConnection,
-        backend: Backend,
-        f: &ClientFilter,
-        p: &ListParams,
-        n: i64,
-    ) -> Result<bool> {
-        let plan = search::plan(backend, &p.terms, Indexed::Words);
-        Ok(crate::with_terms!(
-            backend,
-            plan,
-            clients,
-            clients_fts,
-            clients_words,
-            search_col(),
-            |q| { client_filters!(q, f, p) },
-            |q| !q
-                .select(clients::id)
-                .offset(n)
-                .limit(1)
-                .load::<i64>(conn)?
-                .is_empty()
-        ))
-    }
-
-    fn count(
-        conn: &mut DbConnection,
-        backend: Backend,
-        f: &ClientFilter,
-        p: &ListParams,
-    ) -> Result<i64> {
-        let plan = search::plan(backend, &p.terms, Indexed::Words);
-        Ok(crate::with_terms!(
-            backend,
-            plan,
-            clients,
-            clients_fts,
-            clients_words,
-            search_col(),
-            |q| { client_filters!(q, f, p) },
-            |q| q.count().get_result::<i64>(conn)?
+            |q| crate::answer!(q, ask, clients::id, conn)
         ))
     }
 

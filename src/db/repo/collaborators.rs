@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::list::{keyset, Col, KeyValue, ListRequest, ListSpec, Part, Scope, Seek, SortKey};
+use super::list::{keyset, Ask, Col, KeyValue, ListRequest, ListSpec, Part, Scope, Seek, SortKey};
 use super::{Dbb, ListParams, Page};
 use crate::db::models::{Collaborator, NewCollaborator};
 use crate::db::schema::collaborators;
@@ -96,41 +96,19 @@ impl ListSpec for CollaboratorList {
     type Sort = CollaboratorSort;
     type Row = Collaborator;
 
-    fn matching(
+    fn matches(
         conn: &mut DbConnection,
         backend: Backend,
         f: &CollaboratorFilter,
         p: &ListParams,
-        cap: i64,
+        ask: Ask,
     ) -> Result<Vec<i64>> {
-        Ok(filtered(backend, f, p)
-            .select(collaborators::id)
-            .limit(cap)
-            .load(conn)?)
-    }
-
-    fn more_than(
-        conn: &mut DbConnection,
-        backend: Backend,
-        f: &CollaboratorFilter,
-        p: &ListParams,
-        n: i64,
-    ) -> Result<bool> {
-        Ok(!filtered(backend, f, p)
-            .select(collaborators::id)
-            .offset(n)
-            .limit(1)
-            .load::<i64>(conn)?
-            .is_empty())
-    }
-
-    fn count(
-        conn: &mut DbConnection,
-        backend: Backend,
-        f: &CollaboratorFilter,
-        p: &ListParams,
-    ) -> Result<i64> {
-        Ok(filtered(backend, f, p).count().get_result(conn)?)
+        Ok(crate::answer!(
+            filtered(backend, f, p),
+            ask,
+            collaborators::id,
+            conn
+        ))
     }
 
     fn ids(

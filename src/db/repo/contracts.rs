@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::list::{keyset, Col, KeyValue, ListRequest, ListSpec, Part, Scope, Seek, SortKey};
+use super::list::{keyset, Ask, Col, KeyValue, ListRequest, ListSpec, Part, Scope, Seek, SortKey};
 use super::{Dbb, ListParams, Page};
 use crate::db::models::{Client, Contract, NewContract};
 use crate::db::schema::{clients, collaborators, contracts};
@@ -129,12 +129,12 @@ impl ListSpec for ContractList {
     type Sort = ContractSort;
     type Row = ContractRow;
 
-    fn matching(
+    fn matches(
         conn: &mut DbConnection,
         backend: Backend,
         f: &ContractFilter,
         p: &ListParams,
-        cap: i64,
+        ask: Ask,
     ) -> Result<Vec<i64>> {
         let plan = search::plan(backend, &p.terms, Indexed::Words);
         Ok(crate::with_terms!(
@@ -145,51 +145,7 @@ impl ListSpec for ContractList {
             contracts_words,
             search_col(),
             |q| { contract_filters!(q, f, p) },
-            |q| q.select(contracts::id).limit(cap).load::<i64>(conn)?
-        ))
-    }
-
-    fn more_than(
-        conn: &mut DbConnection,
-        backend: Backend,
-        f: &ContractFilter,
-        p: &ListParams,
-        n: i64,
-    ) -> Result<bool> {
-        let plan = search::plan(backend, &p.terms, Indexed::Words);
-        Ok(crate::with_terms!(
-            backend,
-            plan,
-            contracts,
-            contracts_fts,
-            contracts_words,
-            search_col(),
-            |q| { contract_filters!(q, f, p) },
-            |q| !q
-                .select(contracts::id)
-                .offset(n)
-                .limit(1)
-                .load::<i64>(conn)?
-                .is_empty()
-        ))
-    }
-
-    fn count(
-        conn: &mut DbConnection,
-        backend: Backend,
-        f: &ContractFilter,
-        p: &ListParams,
-    ) -> Result<i64> {
-        let plan = search::plan(backend, &p.terms, Indexed::Words);
-        Ok(crate::with_terms!(
-            backend,
-            plan,
-            contracts,
-            contracts_fts,
-            contracts_words,
-            search_col(),
-            |q| { contract_filters!(q, f, p) },
-            |q| q.count().get_result::<i64>(conn)?
+            |q| crate::answer!(q, ask, contracts::id, conn)
         ))
     }
 

@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::list::{keyset, Col, KeyValue, ListRequest, ListSpec, Part, Scope, Seek, SortKey};
+use super::list::{keyset, Ask, Col, KeyValue, ListRequest, ListSpec, Part, Scope, Seek, SortKey};
 use super::{Dbb, ListParams, Page};
 use crate::db::models::{Client, Event, NewEvent};
 use crate::db::schema::{clients, collaborators, contracts, events};
@@ -109,19 +109,22 @@ pub struct EventRow {
 /// its contracts), so that counting and paging need no join: every event has
 /// exactly one contract and one client (NOT NULL foreign keys). Applies to any
 /// boxed query whose source holds `events`. Terms are applied by the caller.
+///
+/// `$floor` is [`ongoing_floor`]'s answer for the filter: the earliest start an
+/// event in progress can have.
 macro_rules! event_filters {
-    ($q:ident, $f:expr, $p:expr) => {{
-        event_filters!($q, $f, $p, |c| events::contract_id.eq_any(
+    // On a source that joins `contracts`, the client filter is a plain condition.
+    ($q:ident, $f:expr, $p:expr, $floor:expr, joined) => {{
+        event_filters!(@ $q, $f, $p, $floor, |c| contracts::client_id.eq(c))
+    }};
+    ($q:ident, $f:expr, $p:expr, $floor:expr) => {{
+        event_filters!(@ $q, $f, $p, $floor, |c| events::contract_id.eq_any(
             contracts::table
                 .filter(contracts::client_id.eq(c))
                 .select(contracts::id),
         ))
     }};
-    // On a source that joins `contracts`, the client filter is a plain condition.
-    ($q:ident, $f:expr, $p:expr, joined) => {{
-        event_filters!($q, $f, $p, |c| contracts::client_id.eq(c))
-    }};
-    ($q:ident, $f:expr, $p:expr, |$c:ident| $by_client:expr) => {{
+    (@ $q:ident, $f:expr, $p:expr, $floor:expr, |$c:ident| $by_client:expr) => {{
         if !$p.include_archived {
             $q = $q.filter(events::archived_at.is_null());
         }
@@ -141,9 +144,15 @@ macro_rules! event_filters {
             $q = match $f.window {
                 TimeWindow::All => $q,
                 TimeWindow::Upcoming => $q.filter(events::starts_at.gt(now)),
-                TimeWindow::Ongoing => $q
-                    .filter(events::starts_at.le(now))
-                    .filter(events::ends_at.gt(now)),
+                TimeWindow::Ongoing => {
+                    let q = $q
+                        .filter(events::starts_at.le(now))
+                        .filter(events::ends_at.gt(now));
+                    match $floor {
+                        Some(since) => q.filter(events::starts_at.ge(since)),
+                        None => q,
+                    }
+                }
                 // Implied by the first (an event ends after it starts), the second
                 // lets the start index serve the past newest first.
                 TimeWindow::Past => $q
@@ -152,6 +161,53 @@ macro_rules! event_filters {
             };
         }
     }};
+}
+
+diesel::define_sql_function! {
+    /// SQLite: seconds since 1970 (the `events_span` index's expression).
+    fn unixepoch(t: diesel::sql_types::Timestamp) -> diesel::sql_types::BigInt;
+}
+
+diesel::define_sql_function! {
+    /// PostgreSQL: an event's length in seconds (the `events_span` index's
+    /// expression, see its migration).
+    fn epic_span_seconds(
+        starts: diesel::sql_types::Timestamp,
+        ends: diesel::sql_types::Timestamp,
+    ) -> diesel::sql_types::BigInt;
+}
+
+/// The longest event's length in seconds (archived ones included), read from
+/// the end of the `events_span` index; `None` when there is no event.
+pub fn longest_span(conn: &mut DbConnection, backend: Backend) -> Result<Option<i64>> {
+    use diesel::dsl::max;
+    Ok(match backend {
+        Backend::Sqlite => events::table
+            .select(max(
+                unixepoch(events::ends_at) - unixepoch(events::starts_at)
+            ))
+            .get_result(conn)?,
+        Backend::Postgres => events::table
+            .select(max(epic_span_seconds(events::starts_at, events::ends_at)))
+            .get_result(conn)?,
+    })
+}
+
+/// For the ongoing window, the earliest start an event in progress can have:
+/// now less the longest event, and a second for the fractions whole seconds
+/// drop. With it the start index is read over that span only, not over every
+/// event that has started. `None` for the other windows (or no bound).
+fn ongoing_floor(
+    conn: &mut DbConnection,
+    backend: Backend,
+    f: &EventFilter,
+) -> Result<Option<NaiveDateTime>> {
+    let (Some(now), TimeWindow::Ongoing) = (f.now, f.window) else {
+        return Ok(None);
+    };
+    Ok(longest_span(conn, backend)?
+        .and_then(|secs| chrono::TimeDelta::try_seconds(secs.saturating_add(1)))
+        .and_then(|span| now.checked_sub_signed(span)))
 }
 
 /// The text the list's terms match.
@@ -187,14 +243,15 @@ impl ListSpec for EventList {
     type Sort = EventSort;
     type Row = EventRow;
 
-    fn matching(
+    fn matches(
         conn: &mut DbConnection,
         backend: Backend,
         f: &EventFilter,
         p: &ListParams,
-        cap: i64,
+        ask: Ask,
     ) -> Result<Vec<i64>> {
         let plan = search::plan(backend, &p.terms, Indexed::Words);
+        let floor = ongoing_floor(conn, backend, f)?;
         Ok(crate::with_terms!(
             backend,
             plan,
@@ -202,52 +259,8 @@ impl ListSpec for EventList {
             events_fts,
             events_words,
             search_col(),
-            |q| { event_filters!(q, f, p) },
-            |q| q.select(events::id).limit(cap).load::<i64>(conn)?
-        ))
-    }
-
-    fn more_than(
-        conn: &mut DbConnection,
-        backend: Backend,
-        f: &EventFilter,
-        p: &ListParams,
-        n: i64,
-    ) -> Result<bool> {
-        let plan = search::plan(backend, &p.terms, Indexed::Words);
-        Ok(crate::with_terms!(
-            backend,
-            plan,
-            events,
-            events_fts,
-            events_words,
-            search_col(),
-            |q| { event_filters!(q, f, p) },
-            |q| !q
-                .select(events::id)
-                .offset(n)
-                .limit(1)
-                .load::<i64>(conn)?
-                .is_empty()
-        ))
-    }
-
-    fn count(
-        conn: &mut DbConnection,
-        backend: Backend,
-        f: &EventFilter,
-        p: &ListParams,
-    ) -> Result<i64> {
-        let plan = search::plan(backend, &p.terms, Indexed::Words);
-        Ok(crate::with_terms!(
-            backend,
-            plan,
-            events,
-            events_fts,
-            events_words,
-            search_col(),
-            |q| { event_filters!(q, f, p) },
-            |q| q.count().get_result::<i64>(conn)?
+            |q| { event_filters!(q, f, p, floor) },
+            |q| crate::answer!(q, ask, events::id, conn)
         ))
     }
 
@@ -261,6 +274,10 @@ impl ListSpec for EventList {
         s: &Seek,
     ) -> Result<Vec<i64>> {
         let conds = search::conds(&p.terms, Indexed::Words);
+        let floor = match scope {
+            Scope::Walk => ongoing_floor(conn, backend, f)?,
+            Scope::Matched(_) => None,
+        };
         if sort == EventSort::Client {
             let mut q = events::table
                 .inner_join(contracts::table.inner_join(clients::table))
@@ -268,7 +285,7 @@ impl ListSpec for EventList {
             match scope {
                 Scope::Matched(ids) => q = q.filter(events::id.eq_any(ids)),
                 Scope::Walk => {
-                    event_filters!(q, f, p, joined);
+                    event_filters!(q, f, p, floor, joined);
                     for c in &conds {
                         q = q.filter(search::pred(backend, c, &search_col()));
                     }
@@ -289,7 +306,7 @@ impl ListSpec for EventList {
             match scope {
                 Scope::Matched(ids) => q = q.filter(events::id.eq_any(ids)),
                 Scope::Walk => {
-                    event_filters!(q, f, p);
+                    event_filters!(q, f, p, floor);
                     for c in &conds {
                         q = q.filter(search::pred(backend, c, &search_col()));
                     }
@@ -307,7 +324,7 @@ impl ListSpec for EventList {
         match scope {
             Scope::Matched(ids) => q = q.filter(events::id.eq_any(ids)),
             Scope::Walk => {
-                event_filters!(q, f, p);
+                event_filters!(q, f, p, floor);
                 for c in &conds {
                     q = q.filter(search::pred(backend, c, &search_col()));
                 }

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use diesel::sql_types::Text;
 
-use super::list::{keyset, KeyValue, ListRequest, ListSpec, Scope, Seek, SortKey};
+use super::list::{keyset, Ask, KeyValue, ListRequest, ListSpec, Scope, Seek, SortKey};
 use super::{Dbb, ListParams, Page};
 use crate::db::models::{NewNotification, Notification};
 use crate::db::schema::notifications;
@@ -94,36 +94,19 @@ impl ListSpec for NotificationList {
     type Sort = ();
     type Row = Notification;
 
-    fn matching(
+    fn matches(
         conn: &mut DbConnection,
         backend: Backend,
         f: &Inbox,
         p: &ListParams,
-        cap: i64,
+        ask: Ask,
     ) -> Result<Vec<i64>> {
-        Ok(filtered(backend, f, p)
-            .select(notifications::id)
-            .limit(cap)
-            .load(conn)?)
-    }
-
-    fn more_than(
-        conn: &mut DbConnection,
-        backend: Backend,
-        f: &Inbox,
-        p: &ListParams,
-        n: i64,
-    ) -> Result<bool> {
-        Ok(!filtered(backend, f, p)
-            .select(notifications::id)
-            .offset(n)
-            .limit(1)
-            .load::<i64>(conn)?
-            .is_empty())
-    }
-
-    fn count(conn: &mut DbConnection, backend: Backend, f: &Inbox, p: &ListParams) -> Result<i64> {
-        Ok(filtered(backend, f, p).count().get_result(conn)?)
+        Ok(crate::answer!(
+            filtered(backend, f, p),
+            ask,
+            notifications::id,
+            conn
+        ))
     }
 
     fn ids(

@@ -103,6 +103,66 @@ impl ListParams {
     }
 }
 
+/// What a list asks about its matching rows. The answer is numbers in each
+/// case, so one query per table serves all three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// Ids of matching rows, at most this many, in no particular order.
+    Ids(i64),
+    /// The id of a match past the first this many, if there is one: whether
+    /// more rows match, with one row read past them and none of them sent.
+    After(i64),
+    /// The exact number of matches, as the only element.
+    Count,
+}
+
+/// Answers an [`Ask`] from a table's filtered query `$q` (boxed, with any
+/// joins), whose id column is `$id`.
+#[macro_export]
+macro_rules! answer {
+    ($q:expr, $ask:expr, $id:expr, $conn:expr) => {{
+        use $crate::db::repo::list::Ask;
+        let q = $q;
+        match $ask {
+            Ask::Ids(cap) => q.select($id).limit(cap).load::<i64>($conn)?,
+            Ask::After(n) => q.select($id).offset(n).limit(1).load::<i64>($conn)?,
+            Ask::Count => vec![q.count().get_result::<i64>($conn)?],
+        }
+    }};
+}
+
+fn matching<S: ListSpec>(
+    conn: &mut DbConnection,
+    backend: Backend,
+    f: &S::Filter,
+    p: &ListParams,
+    cap: i64,
+) -> Result<Vec<i64>> {
+    S::matches(conn, backend, f, p, Ask::Ids(cap))
+}
+
+fn more_than<S: ListSpec>(
+    conn: &mut DbConnection,
+    backend: Backend,
+    f: &S::Filter,
+    p: &ListParams,
+    n: i64,
+) -> Result<bool> {
+    Ok(!S::matches(conn, backend, f, p, Ask::After(n))?.is_empty())
+}
+
+fn count<S: ListSpec>(
+    conn: &mut DbConnection,
+    backend: Backend,
+    f: &S::Filter,
+    p: &ListParams,
+) -> Result<i64> {
+    Ok(S::matches(conn, backend, f, p, Ask::Count)?
+        .first()
+        .copied()
+        .unwrap_or(0))
+}
+
 /// Which rows a read sorts.
 #[derive(Debug, Clone, Copy)]
 pub enum Scope<'m> {
@@ -119,36 +179,16 @@ pub trait ListSpec {
     type Sort: Copy;
     type Row;
 
-    /// Ids of matching rows, at most `cap`, in no particular order, found through
-    /// the best index for the filters and terms.
-    fn matching(
+    /// Answers `ask` about the rows that match the filters and terms, in one
+    /// query through the best index for them (see [`Ask`]; tables write it with
+    /// [`crate::answer!`]).
+    fn matches(
         conn: &mut DbConnection,
         backend: Backend,
         f: &Self::Filter,
         p: &ListParams,
-        cap: i64,
+        ask: Ask,
     ) -> Result<Vec<i64>>;
-
-    /// Whether more than `n` rows match. Tables that can answer with one row
-    /// read past the first `n` (and none of them sent back) override this; the
-    /// default reads the ids.
-    fn more_than(
-        conn: &mut DbConnection,
-        backend: Backend,
-        f: &Self::Filter,
-        p: &ListParams,
-        n: i64,
-    ) -> Result<bool> {
-        Ok(Self::matching(conn, backend, f, p, n.saturating_add(1))?.len() as i64 > n)
-    }
-
-    /// The exact number of matching rows.
-    fn count(
-        conn: &mut DbConnection,
-        backend: Backend,
-        f: &Self::Filter,
-        p: &ListParams,
-    ) -> Result<i64>;
 
     /// The ids one read takes, in reading order (see [`keyset::seek`]).
     fn ids(
@@ -253,23 +293,23 @@ pub fn list<S: ListSpec>(
 ) -> Result<Page<S::Row>> {
     let p = req.params;
     if p.exact_count && p.limit <= 0 {
-        let total = S::count(conn, backend, f, p)?;
+        let total = count::<S>(conn, backend, f, p)?;
         return Ok(Page::empty(p.offset, total));
     }
     // Without search terms a list is often the whole table: it is first asked
     // whether it passes the cap, so that a million rows do not send ten
     // thousand ids back only to say "10 000+". A search reads its matches at
     // once (finding them is its cost; a second pass would double it).
-    let matched = if p.terms.is_empty() && S::more_than(conn, backend, f, p, COUNT_CAP)? {
+    let matched = if p.terms.is_empty() && more_than::<S>(conn, backend, f, p, COUNT_CAP)? {
         None
     } else {
         // (A row written since the first read can still take it past the cap.)
-        Some(S::matching(conn, backend, f, p, COUNT_CAP + 1)?)
+        Some(matching::<S>(conn, backend, f, p, COUNT_CAP + 1)?)
             .filter(|m| m.len() as i64 <= COUNT_CAP)
     };
     let (total, total_capped) = match (&matched, p.exact_count) {
         (Some(m), _) => (m.len() as i64, false),
-        (None, true) => (S::count(conn, backend, f, p)?, false),
+        (None, true) => (count::<S>(conn, backend, f, p)?, false),
         (None, false) => (COUNT_CAP, true),
     };
     let read = match Read::plan(p, &req.at, total, total_capped) {

@@ -1,0 +1,2 @@
+DROP INDEX events_span;
+DROP FUNCTION epic_span_seconds(timestamp, timestamp);
