@@ -131,26 +131,6 @@ macro_rules! answer {
     }};
 }
 
-fn matching<S: ListSpec>(
-    conn: &mut DbConnection,
-    backend: Backend,
-    f: &S::Filter,
-    p: &ListParams,
-    cap: i64,
-) -> Result<Vec<i64>> {
-    S::matches(conn, backend, f, p, Ask::Ids(cap))
-}
-
-fn more_than<S: ListSpec>(
-    conn: &mut DbConnection,
-    backend: Backend,
-    f: &S::Filter,
-    p: &ListParams,
-    n: i64,
-) -> Result<bool> {
-    Ok(!S::matches(conn, backend, f, p, Ask::After(n))?.is_empty())
-}
-
 fn count<S: ListSpec>(
     conn: &mut DbConnection,
     backend: Backend,
@@ -300,11 +280,13 @@ pub fn list<S: ListSpec>(
     // whether it passes the cap, so that a million rows do not send ten
     // thousand ids back only to say "10 000+". A search reads its matches at
     // once (finding them is its cost; a second pass would double it).
-    let matched = if p.terms.is_empty() && more_than::<S>(conn, backend, f, p, COUNT_CAP)? {
+    let matched = if p.terms.is_empty()
+        && !S::matches(conn, backend, f, p, Ask::After(COUNT_CAP))?.is_empty()
+    {
         None
     } else {
         // (A row written since the first read can still take it past the cap.)
-        Some(matching::<S>(conn, backend, f, p, COUNT_CAP + 1)?)
+        Some(S::matches(conn, backend, f, p, Ask::Ids(COUNT_CAP + 1))?)
             .filter(|m| m.len() as i64 <= COUNT_CAP)
     };
     let (total, total_capped) = match (&matched, p.exact_count) {
