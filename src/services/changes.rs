@@ -291,12 +291,15 @@ fn sqlite_watcher(hub: ChangeHub, mut conn: crate::db::PooledConn, mut seen: i64
         if hub.nobody_left() {
             return;
         }
-        // Read before the file: a write of ours committing meanwhile shows as
-        // begun and not ended.
+        // Read before the file and again after it: a write of ours that began
+        // or committed meanwhile (this thread can be held up between the two
+        // reads, long enough for a whole write) shows as a move of the counts.
         let now = hub.writes();
-        let ours = now != before || now.0 != now.1;
-        before = now;
-        match data_version(&mut conn) {
+        let version = data_version(&mut conn);
+        let after = hub.writes();
+        let ours = now != before || now.0 != now.1 || after != now;
+        before = after;
+        match version {
             Ok(v) if v != seen => {
                 seen = v;
                 if !ours {
