@@ -285,6 +285,10 @@ fn data_version(conn: &mut DbConnection) -> Result<i64> {
 fn sqlite_watcher(hub: ChangeHub, mut conn: crate::db::PooledConn, mut seen: i64) {
     let mut last = Instant::now();
     let mut before = hub.writes();
+    // Every write through the program leaves an audit row. The data version also
+    // moves for work that writes no record (statistics, the write-ahead log
+    // starting over), which is not announced.
+    let mut audited = mark(&mut conn).unwrap_or(0);
     loop {
         std::thread::sleep(DATA_VERSION_EVERY.saturating_sub(last.elapsed()));
         last = Instant::now();
@@ -302,7 +306,10 @@ fn sqlite_watcher(hub: ChangeHub, mut conn: crate::db::PooledConn, mut seen: i64
         match version {
             Ok(v) if v != seen => {
                 seen = v;
-                if !ours {
+                let now_audited = mark(&mut conn).unwrap_or(audited.saturating_add(1));
+                let recorded = now_audited != audited;
+                audited = now_audited;
+                if !ours && recorded {
                     hub.publish(&[Change::everything(0)]);
                 }
             }
